@@ -28,4 +28,11 @@ namespace cascade {
 // encoding", ...) and the byte offset.
 bool DecodeModule(std::vector<uint8_t> bytes, Module* module, Error* error);
 
+// Decodes the payload of the custom section "name" (after its name, spec 7.4
+// appendix "Name Section") of `module` into `*names`: module, function, local,
+// type, field and tag names. Returns false when the subsection structure is
+// malformed; `*names` then holds whatever decoded before the problem (engines
+// ignore a malformed name section, so DecodeModule never fails because of it).
+bool DecodeNameSection(const Module& module, ByteRange payload, NameSection* names);
+
 }  // namespace cascade
