@@ -1,0 +1,112 @@
+// `cascade help [COMMAND]`, `cascade --help`, and the usage-error format shared
+// by all subcommands (modelled on wasmtime's clap output).
+#include <cstdio>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "tools/cascade/cli.h"
+
+namespace cascade::cli {
+namespace {
+
+struct CommandHelp {
+  std::string_view name;
+  std::string_view summary;
+  std::string_view usage;    // after "cascade "
+  std::string_view details;  // arguments and options, may be empty
+};
+
+constexpr CommandHelp kHelp[] = {
+    {"validate", "Validates WebAssembly modules",
+     "validate [OPTIONS] <FILE>...",
+     "Arguments:\n"
+     "  <FILE>...  WebAssembly binary modules (.wasm) to decode and validate; '-' reads stdin\n"
+     "\n"
+     "Options:\n"
+     "  -v, --verbose  Print `FILE: valid` for each valid module\n"
+     "  -h, --help     Print help\n"
+     "\n"
+     "Exits with 0 when every module is valid, 1 otherwise; each error is printed as\n"
+     "`FILE: error: MESSAGE (at offset 0x..)` on stderr.\n"},
+    {"inspect", "Prints the sections and contents of a WebAssembly module",
+     "inspect [OPTIONS] <FILE>",
+     "Arguments:\n"
+     "  <FILE>  A WebAssembly binary module (.wasm); '-' reads stdin\n"
+     "\n"
+     "Options:\n"
+     "      --no-validate  Only decode the module, do not validate it\n"
+     "  -h, --help         Print help\n"
+     "\n"
+     "Prints the section table, types (with rec groups and supertypes), imports,\n"
+     "functions (with names from the name section), tables, memories, globals, tags,\n"
+     "exports, the start function, element and data segments and custom sections.\n"},
+    {"help", "Prints this message or the help of the given subcommand", "help [COMMAND]", ""},
+};
+
+const CommandHelp* FindHelp(std::string_view name) {
+  for (const CommandHelp& h : kHelp) {
+    if (h.name == name) return &h;
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+void PrintUsage(std::FILE* out) {
+  std::fprintf(out,
+               "Cascade WebAssembly engine\n"
+               "\n"
+               "Usage: cascade <COMMAND> [OPTIONS]\n"
+               "\n"
+               "Commands:\n");
+  for (const CommandHelp& h : kHelp) {
+    std::fprintf(out, "  %-9.*s %.*s\n", static_cast<int>(h.name.size()), h.name.data(),
+                 static_cast<int>(h.summary.size()), h.summary.data());
+  }
+  std::fprintf(out,
+               "\n"
+               "Options:\n"
+               "  -h, --help     Print help\n"
+               "  -V, --version  Print version\n");
+}
+
+bool PrintCommandHelp(std::string_view name, std::FILE* out) {
+  const CommandHelp* h = FindHelp(name);
+  if (h == nullptr) return false;
+  std::fprintf(out, "%.*s\n\nUsage: cascade %.*s\n", static_cast<int>(h->summary.size()),
+               h->summary.data(), static_cast<int>(h->usage.size()), h->usage.data());
+  if (!h->details.empty()) {
+    std::fprintf(out, "\n%.*s", static_cast<int>(h->details.size()), h->details.data());
+  }
+  return true;
+}
+
+int UsageError(std::string_view command, const std::string& message) {
+  std::fprintf(stderr, "error: %s\n\n", message.c_str());
+  const CommandHelp* h = command.empty() ? nullptr : FindHelp(command);
+  if (h != nullptr) {
+    std::fprintf(stderr, "Usage: cascade %.*s\n\nFor more information, try '--help'.\n",
+                 static_cast<int>(h->usage.size()), h->usage.data());
+  } else {
+    std::fprintf(stderr, "Usage: cascade <COMMAND> [OPTIONS]\n\n"
+                         "For more information, try '--help'.\n");
+  }
+  return kExitUsage;
+}
+
+int HelpCommand(const std::vector<std::string_view>& args) {
+  if (args.empty()) {
+    PrintUsage(stdout);
+    return kExitOk;
+  }
+  if (args.size() > 1) {
+    return UsageError("help", "unexpected argument '" + std::string(args[1]) + "' found");
+  }
+  if (!PrintCommandHelp(args[0], stdout)) {
+    return UsageError("help", "unrecognized subcommand '" + std::string(args[0]) + "'");
+  }
+  return kExitOk;
+}
+
+}  // namespace cascade::cli
