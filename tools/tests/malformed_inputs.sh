@@ -63,7 +63,7 @@ case("data_segment_4g_bytes", HDR + sec(5, b"\x01\x00\x01") +
      sec(11, b"\x01\x00\x41\x00\x0b" + leb(0xFFFFFFFF) + b"abc"))
 case("elem_4g_items", HDR + FUNC_VOID + FUNC_SEC1 + sec(4, b"\x01\x70\x00\x01") +
      sec(9, b"\x01\x00\x41\x00\x0b" + leb(0xFFFFFFFF) + b"\x00"))
-case("locals_4g", HDR + FUNC_VOID + FUNC_SEC1 + code(b"\x0b", b"\x01" + leb(0xFFFFFFFF) + b"\x7f"))
+case("locals_4g", HDR + FUNC_VOID + FUNC_SEC1 + code(b"\x0b", b"\x01" + leb(0xFFFFFFFF) + b"\x7f"), expect=None)
 case("locals_sum_overflow", HDR + FUNC_VOID + FUNC_SEC1 +
      code(b"\x0b", b"\x02" + leb(0x80000000) + b"\x7f" + leb(0x80000000) + b"\x7e"))
 case("local_decls_4g", HDR + FUNC_VOID + FUNC_SEC1 + code(b"\x0b", leb(0xFFFFFFFF) + b"\x01\x7f"))
