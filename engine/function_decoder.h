@@ -224,6 +224,14 @@ class FunctionDecoder {
   // malformed bytes).
   bool DecodeFunction(uint32_t funcidx) {
     const Function& f = module_.funcs[funcidx];
+    if constexpr (kValidate) {
+      if (f.type_index >= module_.types.size() ||
+          module_.types[f.type_index].kind != CompositeKind::kFunc) [[unlikely]] {
+        reader_ = Reader(module_.bytes.data(), nullptr, nullptr);
+        op_offset_ = f.body.offset;
+        return FailIndex("type", f.type_index);
+      }
+    }
     const SubType& sig = module_.types[f.type_index];
     locals_.clear();
     for (ValType t : module_.params(sig)) locals_.push_back(t);
@@ -647,7 +655,16 @@ class FunctionDecoder {
     CASCADE_CHECK(module_.types[typeidx].kind == kind, Fail("type mismatch"));
     return true;
   }
-  static bool IsDefaultable(ValType t) { return t.is_defaultable(); }
+  // data.drop, memory.init, array.new_data, array.init_data: the index must be
+  // below the data count, and the data count section must be present (spec
+  // 5.5.16). Without it, an index that no data segment has is reported first.
+  bool CheckDataIndex(uint32_t data) {
+    uint32_t count = module_.has_data_count ? module_.data_count
+                                            : static_cast<uint32_t>(module_.datas.size());
+    CASCADE_CHECK(data < count, FailIndex("data segment", data));
+    CASCADE_CHECK(module_.has_data_count, Fail("data count section required"));
+    return true;
+  }
   ValType RefOf(uint32_t typeidx, bool nullable) const {
     return ValType::Ref(HeapType::Index(typeidx), nullable);
   }
@@ -1406,8 +1423,7 @@ bool FunctionDecoder<P, I>::DecodeTableOrMemory(Opcode op) {
       uint32_t data = ReadU32(), m = ReadU32();
       if (!reader_.ok()) return false;
       CASCADE_CHECK(m < module_.memories.size(), FailIndex("memory", m));
-      CASCADE_CHECK(module_.has_data_count, Fail("data count section required"));
-      CASCADE_CHECK(data < module_.data_count, FailIndex("data segment", data));
+      if (!CheckDataIndex(data)) return false;
       Pop(kWasmI32);
       Pop(kWasmI32);
       Pop(MemAddr(m));
@@ -1418,8 +1434,7 @@ bool FunctionDecoder<P, I>::DecodeTableOrMemory(Opcode op) {
     case Opcode::kDataDrop: {
       uint32_t data = ReadU32();
       if (!reader_.ok()) return false;
-      CASCADE_CHECK(module_.has_data_count, Fail("data count section required"));
-      CASCADE_CHECK(data < module_.data_count, FailIndex("data segment", data));
+      if (!CheckDataIndex(data)) return false;
       CASCADE_CALL(OnMemoryOp, op, 0u, data);
       return true;
     }
@@ -1631,8 +1646,7 @@ bool FunctionDecoder<P, I>::DecodeGC(Opcode op) {
           CASCADE_CHECK(e.type.is_numeric() || e.type.is_packed() ||
                             e.type.kind() == ValType::kV128,
                         Fail("array type is not numeric or vector"));
-          CASCADE_CHECK(module_.has_data_count, Fail("data count section required"));
-          CASCADE_CHECK(y < module_.data_count, FailIndex("data segment", y));
+          if (!CheckDataIndex(y)) return false;
           Pop(kWasmI32);
           Pop(kWasmI32);
           if (init) {
