@@ -104,7 +104,7 @@ class Lexer {
         if (!LexAtom()) return false;
         continue;
       }
-      return Fail(line, col, "illegal character");
+      return IllegalChar();
     }
     out_->push_back(Token{TokenKind::kEof, line_, Column(), src_.substr(src_.size()), {}});
     return true;
@@ -188,8 +188,9 @@ class Lexer {
     pos_ += 2;  // "(@"
     if (pos_ < src_.size() && src_[pos_] == '"') {
       std::string name;
-      if (!LexString(&name)) return false;
+      if (!LexString(&name)) return Fail(line, col, "empty annotation id");
       if (name.empty()) return Fail(line, col, "empty annotation id");
+      if (!IsValidUtf8(name)) return Fail(line, col, "malformed UTF-8 encoding");
     } else {
       size_t start = pos_;
       while (pos_ < src_.size() && IsIdChar(static_cast<unsigned char>(src_[pos_]))) ++pos_;
@@ -201,10 +202,6 @@ class Lexer {
       if (pos_ >= src_.size()) return Fail(line, col, "unclosed annotation");
       char c = src_[pos_];
       if (c == '(') {
-        if (pos_ + 1 < src_.size() && src_[pos_ + 1] == '@') {
-          if (!SkipAnnotation()) return false;
-          continue;
-        }
         ++pos_;
         ++depth;
       } else if (c == ')') {
@@ -216,9 +213,18 @@ class Lexer {
       } else if (IsIdChar(static_cast<unsigned char>(c)) || IsReservedPunct(c) || c == ';') {
         ++pos_;
       } else {
-        return FailHere("illegal character");
+        return IllegalChar();
       }
     }
+  }
+
+  // An illegal character at pos_: malformed UTF-8 is reported as such.
+  bool IllegalChar() {
+    unsigned char c = static_cast<unsigned char>(src_[pos_]);
+    if (c >= 0x80 && Utf8SequenceLength(src_, pos_) == 0) {
+      return FailHere("malformed UTF-8 encoding");
+    }
+    return FailHere("illegal character");
   }
 
   // Lexes a string starting at the opening quote, decoding escapes into `*out`.
@@ -302,7 +308,16 @@ class Lexer {
         if (first_string_at == std::string::npos) first_string_at = pos_ - start;
         ++strings;
         decoded.clear();
-        if (!LexString(&decoded)) return false;
+        bool id_string = pos_ - start == 1 && src_[start] == '$';
+        if (!LexString(&decoded)) {
+          // `$"...` that is not a well-formed string is not an identifier.
+          if (id_string) {
+            err_->line = line;
+            err_->column = col;
+            err_->message = "empty identifier";
+          }
+          return false;
+        }
       } else if (c == ';') {
         if (pos_ + 1 < src_.size() && src_[pos_ + 1] == ';') break;  // line comment
         reserved_punct = true;

@@ -320,13 +320,13 @@ bool ModuleEncoder::ParseMemarg(BinaryWriter& w, const OpcodeInfo& info, bool al
   uint64_t align = uint64_t(1) << info.align_log2;
   if (cur().kind == TokenKind::kKeyword && cur().text.substr(0, 7) == "offset=") {
     LiteralStatus s = ParseUnsigned(cur().text.substr(7), UINT64_MAX, &offset);
-    if (s == LiteralStatus::kMalformed) return Unexpected(cur());
+    if (s == LiteralStatus::kMalformed) return Fail(cur(), "unknown operator " + std::string(cur().text));
     if (s == LiteralStatus::kOutOfRange) return Fail(cur(), "constant out of range");
     ++pos_;
   }
   if (cur().kind == TokenKind::kKeyword && cur().text.substr(0, 6) == "align=") {
     LiteralStatus s = ParseUnsigned(cur().text.substr(6), UINT64_MAX, &align);
-    if (s == LiteralStatus::kMalformed) return Unexpected(cur());
+    if (s == LiteralStatus::kMalformed) return Fail(cur(), "unknown operator " + std::string(cur().text));
     if (s == LiteralStatus::kOutOfRange) return Fail(cur(), "constant out of range");
     if (align == 0 || (align & (align - 1)) != 0) {
       return Fail(cur(), "alignment must be a power of two");
@@ -358,11 +358,16 @@ bool ModuleEncoder::ParseV128Const(BinaryWriter& w) {
   else if (shape.text == "f64x2") { lanes = 2; bits = 64; is_float = true; }
   else return Unexpected(shape);
   ++pos_;
+  // Count the literals first: a short list is reported before bad values.
+  for (int i = 0; i < lanes; ++i) {
+    const Token& t = tok(pos_ + static_cast<size_t>(i));
+    bool literal = t.kind == TokenKind::kNumber || t.kind == TokenKind::kReserved ||
+                   (t.kind == TokenKind::kKeyword &&
+                    (t.text.substr(0, 3) == "nan" || t.text.substr(0, 3) == "inf"));
+    if (!literal) return Fail(t, "wrong number of lane literals");
+  }
   for (int i = 0; i < lanes; ++i) {
     const Token& t = cur();
-    if (t.kind != TokenKind::kNumber && t.kind != TokenKind::kKeyword) {
-      return Fail(t, "wrong number of lane literals");
-    }
     LiteralStatus s;
     uint64_t v = 0;
     if (is_float) {
@@ -376,7 +381,10 @@ bool ModuleEncoder::ParseV128Const(BinaryWriter& w) {
     } else {
       s = ParseInteger(t.text, bits, &v);
     }
-    if (s == LiteralStatus::kMalformed) return Unexpected(t);
+    if (s == LiteralStatus::kMalformed) {
+      if (t.text == "nan:canonical" || t.text == "nan:arithmetic") return Unexpected(t);
+      return Fail(t, "unknown operator " + std::string(t.text));
+    }
     if (s == LiteralStatus::kOutOfRange) return Fail(t, "constant out of range");
     w.raw(&v, static_cast<size_t>(bits / 8));  // little endian host
     ++pos_;
@@ -514,11 +522,14 @@ bool ModuleEncoder::ParseImmediates(BinaryWriter& w, Opcode op) {
     case ImmKind::kShuffle: {
       for (int i = 0; i < 16; ++i) {
         const Token& t = cur();
-        if (t.kind != TokenKind::kNumber) return Fail(t, "invalid lane length");
+        if (t.kind == TokenKind::kLParen || t.kind == TokenKind::kRParen ||
+            t.kind == TokenKind::kEof) {
+          return Fail(t, "invalid lane length");
+        }
         uint64_t lane;
-        LiteralStatus s = ParseUnsigned(t.text, 255, &lane);
-        if (s == LiteralStatus::kMalformed) return Fail(t, "malformed lane index");
-        if (s == LiteralStatus::kOutOfRange) return Fail(t, "malformed lane index");
+        if (ParseUnsigned(t.text, 255, &lane) != LiteralStatus::kOk) {
+          return Fail(t, "i8 constant out of range");
+        }
         w.u8(static_cast<uint8_t>(lane));
         ++pos_;
       }
@@ -535,7 +546,10 @@ bool ModuleEncoder::ParseImmediates(BinaryWriter& w, Opcode op) {
         return Unexpected(t);
       }
       LiteralStatus s = ParseInteger(t.text, bits, &v);
-      if (s == LiteralStatus::kMalformed) return Fail(t, "unknown operator " + std::string(t.text));
+      if (s == LiteralStatus::kMalformed) {
+        if (t.text == "nan:canonical" || t.text == "nan:arithmetic") return Unexpected(t);
+        return Fail(t, "unknown operator " + std::string(t.text));
+      }
       if (s == LiteralStatus::kOutOfRange) return Fail(t, "constant out of range");
       if (bits == 32) {
         w.s32(static_cast<int32_t>(static_cast<uint32_t>(v)));
@@ -562,7 +576,10 @@ bool ModuleEncoder::ParseImmediates(BinaryWriter& w, Opcode op) {
         s = ParseF64(t.text, &bits);
         if (s == LiteralStatus::kOk) w.f64_bits(bits);
       }
-      if (s == LiteralStatus::kMalformed) return Fail(t, "unknown operator " + std::string(t.text));
+      if (s == LiteralStatus::kMalformed) {
+        if (t.text == "nan:canonical" || t.text == "nan:arithmetic") return Unexpected(t);
+        return Fail(t, "unknown operator " + std::string(t.text));
+      }
       if (s == LiteralStatus::kOutOfRange) return Fail(t, "constant out of range");
       ++pos_;
       return true;

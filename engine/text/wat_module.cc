@@ -251,7 +251,7 @@ bool ModuleEncoder::Collect() {
   }
   if (!CollectTypes()) return false;
 
-  bool seen_def[5] = {};
+  int first_def = -1;  // kind of the first definition (imports must precede all)
   static const char* kKindNames[5] = {"function", "table", "memory", "global", "tag"};
   IndexSpace* spaces[5] = {&funcs_, &tables_, &mems_, &globals_, &tags_};
   auto kind_of = [](std::string_view kw) -> int {
@@ -273,7 +273,9 @@ bool ModuleEncoder::Collect() {
       if (!IsLParen(d)) continue;  // reported in pass 2
       int k = kind_of(tok(d + 1).text);
       if (k < 0) continue;
-      if (seen_def[k]) return Fail(tok(s + 1), std::string("import after ") + kKindNames[k]);
+      if (first_def >= 0) {
+        return Fail(tok(s + 1), std::string("import after ") + kKindNames[first_def]);
+      }
       if (!DefineName(*spaces[k], d + 2)) return false;
       continue;
     }
@@ -291,9 +293,11 @@ bool ModuleEncoder::Collect() {
     if (tok(p).kind == TokenKind::kId) ++p;
     while (IsField(p, "export")) p = Match(p) + 1;
     if (IsField(p, "import")) {
-      if (seen_def[k]) return Fail(tok(p + 1), std::string("import after ") + kKindNames[k]);
-    } else {
-      seen_def[k] = true;
+      if (first_def >= 0) {
+        return Fail(tok(p + 1), std::string("import after ") + kKindNames[first_def]);
+      }
+    } else if (first_def < 0) {
+      first_def = k;
     }
     if (!DefineName(*spaces[k], s + 2)) return false;
     if (k == 1 || k == 2) {
@@ -529,6 +533,7 @@ bool ModuleEncoder::ParseParamsResults(std::vector<ValType>* params,
     }
     if (!ExpectRParen()) return false;
   }
+  if (AtField("param")) return Unexpected(tok(pos_ + 1));
   return !failed_;
 }
 
