@@ -37,7 +37,7 @@ for b in data["benchmarks"]:
     if b.get("error_occurred"):
         rates[kind] = float("nan")
     else:
-        rates[kind] = b["MB/s"]
+        rates[kind] = b["MB"]
 size = os.path.getsize(path) / 1e6
 ours = rates.get("decode_validate", float("nan"))
 ratio = ours / v8["mbps"] if v8["mbps"] else float("nan")

@@ -9,6 +9,8 @@ set -uo pipefail
 cascade="${1:?usage: malformed_inputs.sh PATH/TO/cascade}"
 MAX_RSS_MB="${MAX_RSS_MB:-200}"
 MAX_SECONDS="${MAX_SECONDS:-20}"
+# Address-space cap so a runaway allocation fails fast instead of swapping.
+MAX_VM_MB="${MAX_VM_MB:-4096}"
 tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
 
@@ -91,7 +93,8 @@ PY
 passed=0 failed=0
 while read -r name want; do
   file="$tmp/$name.wasm"
-  /usr/bin/time -f '%M %e' -o "$tmp/time" timeout "$MAX_SECONDS" "$cascade" validate "$file" \
+  (ulimit -v $((MAX_VM_MB * 1024)) &&
+    exec /usr/bin/time -f '%M %e' -o "$tmp/time" timeout "$MAX_SECONDS" "$cascade" validate "$file") \
     >"$tmp/out" 2>"$tmp/err"
   got=$?
   # The last line of $tmp/time is "MAX_RSS_KB SECONDS" (a line "Command
@@ -114,7 +117,7 @@ while read -r name want; do
   if [[ -z "$why" && -n "$rss_kb" ]] && ((rss_kb > MAX_RSS_MB * 1024)); then
     why="max RSS $((rss_kb / 1024)) MB > $MAX_RSS_MB MB"
   fi
-  msg="$(head -c 160 "$tmp/err" | head -n 1 | sed "s|$tmp/||")"
+  msg="$(head -n 1 "$tmp/err" | head -c 160 | sed "s|$tmp/||")"
   if [[ -z "$why" ]]; then
     passed=$((passed + 1))
     printf 'ok   %-24s exit %d  %5d KB  %5ss  %s\n' "$name" "$got" "${rss_kb:-0}" "$secs" "$msg"
