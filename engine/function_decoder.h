@@ -278,13 +278,13 @@ class FunctionDecoder {
   }
 
   const Error& error() const { return reader_.error(); }
-  uint32_t max_stack_height() const { return max_height_; }
+  uint32_t max_stack_height() const { return static_cast<uint32_t>(high_water_ - stack_); }
   const Module& module() const { return module_; }
   // The control frame `depth` levels out (0 = innermost).
   Control& control_at(uint32_t depth) { return control_[control_.size() - 1 - depth]; }
   uint32_t control_depth() const { return static_cast<uint32_t>(control_.size()); }
-  uint32_t stack_height() const { return sp_; }
-  ValType stack_value(uint32_t depth) const { return stack_[sp_ - 1 - depth]; }
+  uint32_t stack_height() const { return Height(); }
+  ValType stack_value(uint32_t depth) const { return top_[-1 - static_cast<int64_t>(depth)]; }
   std::span<const ValType> locals() const { return locals_; }
 
  private:
@@ -313,22 +313,26 @@ class FunctionDecoder {
 
   // Value stack.
   void Push(ValType t) {
-    if (sp_ == cap_) [[unlikely]] GrowStack();
-    stack_[sp_++] = t;
+    if (top_ == stack_end_) [[unlikely]] GrowStack();
+    *top_++ = t;
   }
   [[gnu::noinline]] void GrowStack() {
-    uint32_t cap = cap_ ? cap_ * 2 : 64;
+    size_t n = top_ - stack_, high = high_water_ - stack_, cap = stack_end_ - stack_;
+    cap = cap ? cap * 2 : 256;
     ValType* s = new ValType[cap];
-    if (sp_) std::memcpy(static_cast<void*>(s), stack_, sp_ * sizeof(ValType));
+    if (n) std::memcpy(static_cast<void*>(s), stack_, n * sizeof(ValType));
     delete[] stack_;
     stack_ = s;
-    cap_ = cap;
+    top_ = s + n;
+    high_water_ = s + high;
+    stack_end_ = s + cap;
   }
   void PushTypes(std::span<const ValType> ts) {
     for (ValType t : ts) Push(t);
   }
+  uint32_t Height() const { return static_cast<uint32_t>(top_ - stack_); }
   void NoteHeight() {
-    if (sp_ > max_height_) max_height_ = sp_;
+    if (top_ > high_water_) high_water_ = top_;
   }
 
   bool IsSub(ValType sub, ValType super) const {
@@ -345,8 +349,8 @@ class FunctionDecoder {
   // validation, fails and returns kWasmBottom (callers check ok()).
   ValType Pop(ValType expected) {
     Control& c = control_.back();
-    if (sp_ > c.stack_base) [[likely]] {
-      ValType t = stack_[--sp_];
+    if (Height() > c.stack_base) [[likely]] {
+      ValType t = *--top_;
       if constexpr (kValidate) {
         if (!IsSub(t, expected)) [[unlikely]] {
           PopFail(expected, t, true);
@@ -363,7 +367,7 @@ class FunctionDecoder {
   // Pops any value (drop, select, ref.is_null...).
   ValType PopAny() {
     Control& c = control_.back();
-    if (sp_ > c.stack_base) [[likely]] return stack_[--sp_];
+    if (Height() > c.stack_base) [[likely]] return *--top_;
     if (!c.unreachable) [[unlikely]] {
       if constexpr (kValidate) PopFail(kWasmVoid, kWasmVoid, false);
     }
@@ -383,12 +387,12 @@ class FunctionDecoder {
     if constexpr (kValidate) {
       Control& c = control_.back();
       size_t n = types.size();
-      if (sp_ >= c.stack_base + n) [[likely]] {
+      if (Height() >= c.stack_base + n) [[likely]] {
         for (size_t i = 0; i < n; ++i) {
-          if (!IsSub(stack_[sp_ - n + i], types[i])) [[unlikely]]
+          if (!IsSub(top_[i - n], types[i])) [[unlikely]]
             return PopTypesFail(types);
         }
-        sp_ -= static_cast<uint32_t>(n);
+        top_ -= n;
         return true;
       }
       if (!c.unreachable) return PopTypesFail(types);
@@ -404,24 +408,25 @@ class FunctionDecoder {
   }
   [[gnu::noinline, gnu::cold]] bool PopTypesFail(std::span<const ValType> types) {
     Control& c = control_.back();
-    uint32_t avail = sp_ - c.stack_base;
+    uint32_t avail = Height() - c.stack_base;
     uint32_t n = static_cast<uint32_t>(types.size());
     uint32_t shown = avail < n ? avail : n;
     return Fail("type mismatch: instruction requires " +
                 decoder_detail::TypeList(types.data(), n) + " but stack has " +
-                decoder_detail::TypeList(stack_ + sp_ - shown, shown));
+                decoder_detail::TypeList(top_ - shown, shown));
   }
   // Checks, without popping, that the top of the stack matches `types`
   // (for br_if, br_table and branch-on-X that keep the values).
   bool CheckTop(std::span<const ValType> types) {
     if constexpr (kValidate) {
       Control& c = control_.back();
-      uint32_t avail = sp_ - c.stack_base;
+      uint32_t avail = Height() - c.stack_base;
       size_t n = types.size();
       for (size_t i = 0; i < n; ++i) {
         // types[n-1-i] against the value i from the top.
         if (i < avail) {
-          if (!IsSub(stack_[sp_ - 1 - i], types[n - 1 - i])) return PopTypesFail(types);
+          if (!IsSub(top_[-1 - static_cast<ptrdiff_t>(i)], types[n - 1 - i]))
+            return PopTypesFail(types);
         } else if (!c.unreachable) {
           return PopTypesFail(types);
         }
@@ -432,7 +437,7 @@ class FunctionDecoder {
   // Stack becomes polymorphic until the end of the current block.
   void SetUnreachable() {
     Control& c = control_.back();
-    sp_ = c.stack_base;
+    top_ = stack_ + c.stack_base;
     c.unreachable = true;
   }
 
@@ -462,7 +467,75 @@ class FunctionDecoder {
   }
 
   // ------------------------------------------------------------ immediates
-  uint32_t ReadU32() { return reader_.u32(); }
+  // Inline fast paths of LEB128 reading for encodings of up to 3 bytes (the
+  // Reader's general decoder handles longer ones and all error cases).
+  uint32_t ReadU32() {
+    const uint8_t* p = reader_.pc();
+    if (reader_.end() - p >= 3) [[likely]] {
+      uint32_t b0 = p[0];
+      if (b0 < 0x80) {
+        reader_.skip(1);
+        return b0;
+      }
+      uint32_t b1 = p[1];
+      if (b1 < 0x80) {
+        reader_.skip(2);
+        return (b0 & 0x7F) | (b1 << 7);
+      }
+      uint32_t b2 = p[2];
+      if (b2 < 0x80) {
+        reader_.skip(3);
+        return (b0 & 0x7F) | ((b1 & 0x7F) << 7) | (b2 << 14);
+      }
+    }
+    return reader_.u32();
+  }
+  int32_t ReadS32() {
+    const uint8_t* p = reader_.pc();
+    if (reader_.end() - p >= 3) [[likely]] {
+      uint32_t b0 = p[0];
+      if (b0 < 0x80) {
+        reader_.skip(1);
+        return static_cast<int32_t>(b0 << 25) >> 25;
+      }
+      uint32_t b1 = p[1];
+      if (b1 < 0x80) {
+        reader_.skip(2);
+        return static_cast<int32_t>(((b0 & 0x7F) | (b1 << 7)) << 18) >> 18;
+      }
+      uint32_t b2 = p[2];
+      if (b2 < 0x80) {
+        reader_.skip(3);
+        return static_cast<int32_t>(((b0 & 0x7F) | ((b1 & 0x7F) << 7) | (b2 << 14)) << 11) >>
+               11;
+      }
+    }
+    return reader_.s32();
+  }
+  int64_t ReadS64() {
+    const uint8_t* p = reader_.pc();
+    if (p < reader_.end() && *p < 0x80) [[likely]] {
+      reader_.skip(1);
+      return static_cast<int64_t>(static_cast<uint64_t>(*p) << 57) >> 57;
+    }
+    return reader_.s64();
+  }
+  uint64_t ReadU64() {
+    const uint8_t* p = reader_.pc();
+    if (reader_.end() - p >= 3) [[likely]] {
+      uint64_t b0 = p[0];
+      if (b0 < 0x80) {
+        reader_.skip(1);
+        return b0;
+      }
+      uint64_t b1 = p[1];
+      if (b1 < 0x80) {
+        reader_.skip(2);
+        return (b0 & 0x7F) | (b1 << 7);
+      }
+    }
+    return reader_.u64();
+  }
 
   bool ReadBlockType(BlockType* bt) {
     uint8_t b = reader_.peek_u8();
@@ -489,11 +562,11 @@ class FunctionDecoder {
   }
 
   bool ReadMemArg(MemArg* m, uint32_t natural, bool atomic) {
-    uint32_t flags = reader_.u32();
+    uint32_t flags = ReadU32();
     CASCADE_CHECK(flags < 128, Fail("malformed memop flags"));
     m->align_log2 = flags & 63;
-    m->memidx = (flags & 64) ? reader_.u32() : 0;
-    m->offset = reader_.u64();
+    m->memidx = (flags & 64) ? ReadU32() : 0;
+    m->offset = ReadU64();
     if (!reader_.ok()) return false;
     CASCADE_CHECK(m->memidx < module_.memories.size(), FailIndex("memory", m->memidx));
     if (atomic) {
@@ -522,7 +595,7 @@ class FunctionDecoder {
     Control& c = control_.emplace_back();
     c.kind = kind;
     c.dead = dead;
-    c.stack_base = sp_;
+    c.stack_base = Height();
     c.init_base = InitHeight();
     c.pc = op_offset_;
     c.type = bt;
@@ -535,7 +608,7 @@ class FunctionDecoder {
     if constexpr (kValidate) {
       auto results = c.type.results();
       uint32_t n = static_cast<uint32_t>(results.size());
-      uint32_t avail = sp_ - c.stack_base;
+      uint32_t avail = Height() - c.stack_base;
       if (avail > n) [[unlikely]] {
         return Fail("type mismatch: block requires " +
                     decoder_detail::TypeList(results.data(), n) + " but stack has " +
@@ -563,8 +636,9 @@ class FunctionDecoder {
   bool Run(const BlockType& fn_type) {
     reader_ = Reader(module_.bytes.data(), module_.bytes.data() + body_.offset,
                      module_.bytes.data() + body_.end());
-    sp_ = 0;
-    max_height_ = 0;
+    if (!stack_) GrowStack();
+    top_ = stack_;
+    high_water_ = stack_;
     control_.clear();
     Control& f = control_.emplace_back();
     f.kind = ControlKind::kFunction;
@@ -635,19 +709,19 @@ class FunctionDecoder {
     return s;
   }
 
-  bool DecodeOp(Opcode op);
+  [[gnu::always_inline]] bool DecodeOp(Opcode op);
   bool DecodeSimple(Opcode op);
   bool DecodeMemoryAccess(Opcode op);
-  bool DecodeEnd();
-  bool DecodeBrTable();
-  bool DecodeTryTable();
-  bool DecodeCall(Opcode op);
-  bool DecodeTableOrMemory(Opcode op);
-  bool DecodeRefOp(Opcode op);
-  bool DecodeGC(Opcode op);
-  bool DecodeBrOnCast(Opcode op);
-  bool DecodeLegacyEH(Opcode op);
-  bool DecodeSimdImm(Opcode op);
+  [[gnu::noinline]] bool DecodeEnd();
+  [[gnu::noinline]] bool DecodeBrTable();
+  [[gnu::noinline]] bool DecodeTryTable();
+  [[gnu::noinline]] bool DecodeCall(Opcode op);
+  [[gnu::noinline]] bool DecodeTableOrMemory(Opcode op);
+  [[gnu::noinline]] bool DecodeRefOp(Opcode op);
+  [[gnu::noinline]] bool DecodeGC(Opcode op);
+  [[gnu::noinline]] bool DecodeBrOnCast(Opcode op);
+  [[gnu::noinline]] bool DecodeLegacyEH(Opcode op);
+  [[gnu::noinline]] bool DecodeSimdImm(Opcode op);
 
   // Helpers for GC ops.
   bool CheckTypeKind(uint32_t typeidx, CompositeKind kind) {
@@ -691,8 +765,12 @@ class FunctionDecoder {
   ByteRange body_;
   uint32_t op_offset_ = 0;
 
+  // Value stack: [stack_, top_) in use, capacity up to stack_end_. Pointers, not
+  // indices, so that stores of ValType words cannot alias them.
   ValType* stack_ = nullptr;
-  uint32_t sp_ = 0, cap_ = 0, max_height_ = 0;
+  ValType* top_ = nullptr;
+  ValType* stack_end_ = nullptr;
+  ValType* high_water_ = nullptr;
   std::vector<Control> control_;
 
   std::vector<ValType> locals_;
@@ -710,7 +788,7 @@ class FunctionDecoder {
 
 // ===================================================================== body
 template <typename P, typename I>
-bool FunctionDecoder<P, I>::DecodeOp(Opcode op) {
+inline bool FunctionDecoder<P, I>::DecodeOp(Opcode op) {
   switch (op) {
     // ------------------------------------------------------------ control
     case Opcode::kUnreachable:
@@ -744,7 +822,7 @@ bool FunctionDecoder<P, I>::DecodeOp(Opcode op) {
       Control& c = control_.back();
       CASCADE_CHECK(c.kind == ControlKind::kIf, Fail("else without matching if"));
       if (!CheckBlockEnd(c)) return false;
-      sp_ = c.stack_base;
+      top_ = stack_ + c.stack_base;
       ResetInits(c.init_base);
       c.kind = ControlKind::kElse;
       c.unreachable = false;
@@ -896,14 +974,14 @@ bool FunctionDecoder<P, I>::DecodeOp(Opcode op) {
 
     // ------------------------------------------------------------- constants
     case Opcode::kI32Const: {
-      int32_t v = reader_.s32();
+      int32_t v = ReadS32();
       CASCADE_CALL(OnI32Const, v);
       Push(kWasmI32);
       NoteHeight();
       return true;
     }
     case Opcode::kI64Const: {
-      int64_t v = reader_.s64();
+      int64_t v = ReadS64();
       CASCADE_CALL(OnI64Const, v);
       Push(kWasmI64);
       NoteHeight();
@@ -1023,13 +1101,13 @@ bool FunctionDecoder<P, I>::DecodeSimple(Opcode op) {
   if constexpr (kValidate) {
     Control& c = control_.back();
     uint32_t n = s.num_params;
-    if (sp_ >= c.stack_base + n) [[likely]] {
-      ValType* top = stack_ + sp_ - n;
+    if (Height() >= c.stack_base + n) [[likely]] {
+      ValType* top = top_ - n;
       bool ok = true;
       for (uint32_t i = 0; i < n; ++i)
         ok &= top[i] == ValType(static_cast<ValType::Kind>(s.params[i]));
       if (ok) [[likely]] {
-        sp_ -= n;
+        top_ -= n;
         CASCADE_CALL(OnSimpleOp, op);
         for (uint32_t i = 0; i < s.num_results; ++i)
           Push(ValType(static_cast<ValType::Kind>(s.results[i])));
@@ -1109,7 +1187,7 @@ bool FunctionDecoder<P, I>::DecodeEnd() {
     }
   }
   ResetInits(c.init_base);
-  sp_ = c.stack_base;
+  top_ = stack_ + c.stack_base;
   BlockType bt = c.type;
   bool is_function = c.kind == ControlKind::kFunction;
   control_.pop_back();
@@ -1211,7 +1289,7 @@ bool FunctionDecoder<P, I>::DecodeLegacyEH(Opcode op) {
       if (op == Opcode::kCatch)
         CASCADE_CHECK(tag < module_.tags.size(), FailIndex("tag", tag));
       if (!CheckBlockEnd(c)) return false;
-      sp_ = c.stack_base;
+      top_ = stack_ + c.stack_base;
       ResetInits(c.init_base);
       c.unreachable = false;
       if (op == Opcode::kCatch) {
@@ -1245,7 +1323,7 @@ bool FunctionDecoder<P, I>::DecodeLegacyEH(Opcode op) {
       if (!CheckBlockEnd(c)) return false;
       if (!c.dead) iface_.OnDelegate(c, depth);
       ResetInits(c.init_base);
-      sp_ = c.stack_base;
+      top_ = stack_ + c.stack_base;
       BlockType bt = c.type;
       control_.pop_back();
       PushTypes(bt.results());
@@ -1636,7 +1714,7 @@ bool FunctionDecoder<P, I>::DecodeGC(Opcode op) {
           break;
         case Opcode::kArrayNewFixed:
           if constexpr (kValidate) {
-            if (y > sp_ - control_.back().stack_base && !control_.back().unreachable)
+            if (y > Height() - control_.back().stack_base && !control_.back().unreachable)
               return Fail("type mismatch");
           }
           for (uint32_t i = 0; i < y && reader_.ok(); ++i) Pop(e.type.unpacked());
