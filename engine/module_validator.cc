@@ -151,11 +151,13 @@ bool ModuleValidator::MemoryType(const Memory& mem, SectionId section) {
   if (l.page_size_log2 != 0 && l.page_size_log2 != 16) {
     return Fail(section, "invalid custom page size");
   }
-  // At most 2^32 (memory32) or 2^64 (memory64) bytes.
+  // At most 2^32 (memory32) or 2^64 (memory64) bytes, and a page count that
+  // fits the address type: 65536 pages of 64 KiB, or 2^32-1 pages of 1 byte.
   const uint32_t addr_bits = l.is64 ? 64 : 32;
   const uint32_t page_bits = l.page_size_log2;
+  const uint64_t addr_max = l.is64 ? ~uint64_t{0} : 0xFFFFFFFFu;
   const uint64_t max_pages =
-      addr_bits - page_bits >= 64 ? ~uint64_t{0} : uint64_t{1} << (addr_bits - page_bits);
+      addr_bits - page_bits >= addr_bits ? addr_max : uint64_t{1} << (addr_bits - page_bits);
   if (l.min > max_pages || (l.has_max && l.max > max_pages)) {
     if (!l.is64 && page_bits == 16) {
       return Fail(section, "memory size must be at most 65536 pages (4GiB)");

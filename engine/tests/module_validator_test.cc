@@ -130,9 +130,10 @@ TEST_CASE("memory limits") {
   CHECK(check_mem(uint64_t{1} << 48, std::nullopt, false, true) == "");
   CHECK(StartsWith(check_mem((uint64_t{1} << 48) + 1, std::nullopt, false, true), "memory size"));
   // Custom page sizes: 1 byte or 64 KiB only; with 1-byte pages a memory32 may
-  // have 2^32 pages.
-  CHECK(check_mem(0, uint64_t{1} << 32, false, false, 0) == "");
-  CHECK(StartsWith(check_mem(0, (uint64_t{1} << 32) + 1, false, false, 0), "memory size"));
+  // have 2^32-1 pages, a memory64 2^64-1.
+  CHECK(check_mem(0, 0xFFFFFFFFu, false, false, 0) == "");
+  CHECK(StartsWith(check_mem(0, uint64_t{1} << 32, false, false, 0), "memory size"));
+  CHECK(check_mem(0, ~uint64_t{0}, false, true, 0) == "");
   CHECK(check_mem(0, 1, false, false, 16) == "");
   CHECK(check_mem(0, 1, false, false, 12) == "invalid custom page size");
   // Imports are checked too.
