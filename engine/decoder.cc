@@ -91,7 +91,7 @@ class ModuleDecoder {
   void ImportSection();
   void FunctionSection();
   void TableSection();
-  void TableType(Table* t);
+  void TableType(Table* t, bool allow_init);
   void MemorySection();
   void TagSection();
   void GlobalSection();
@@ -453,9 +453,11 @@ void ModuleDecoder::TypeSection() {
   }
 }
 
-void ModuleDecoder::TableType(Table* t) {
+// tabletype, or in the table section also `0x40 0x00 tabletype expr` (a table
+// with an initializer expression).
+void ModuleDecoder::TableType(Table* t, bool allow_init) {
   const uint32_t at = r_.offset();
-  if (r_.peek_u8() == 0x40) {
+  if (allow_init && r_.peek_u8() == 0x40) {
     r_.u8();
     if (r_.u8() != 0x00 && r_.ok()) {
       Fail(at, "malformed table type");
@@ -491,7 +493,7 @@ void ModuleDecoder::ImportSection() {
       }
       case 0x01: {
         Table t;
-        TableType(&t);
+        TableType(&t, /*allow_init=*/false);
         t.imported = true;
         imp.kind = ExternKind::kTable;
         imp.index = static_cast<uint32_t>(m_->tables.size());
@@ -561,7 +563,7 @@ void ModuleDecoder::TableSection() {
   m_->tables.reserve(m_->tables.size() + Capped(count));
   for (uint32_t i = 0; i < count && r_.ok(); ++i) {
     Table t;
-    TableType(&t);
+    TableType(&t, /*allow_init=*/true);
     m_->tables.push_back(t);
   }
 }
