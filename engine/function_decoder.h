@@ -48,6 +48,7 @@
 //   OnGC(op, typeidx, imm2)   struct.*, array.*, ref.i31, i31.get_*, any/extern.convert
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <cstring>
 #include <span>
@@ -204,6 +205,9 @@ bool ReadHeapType(Reader& r, const Module& m, HeapType* out);
 uint32_t LaneCount(Opcode op);
 // Whether `op` may appear in a constant expression (spec 3.3.x, Wasm 3.0).
 bool IsConstantOpcode(Opcode op);
+// kOneByteOpcodes with every instruction that IsConstantOpcode rejects mapped to
+// Opcode::kInvalid (the dispatch map of constant expressions).
+extern const std::array<Opcode, 256> kConstExprOneByteOpcodes;
 }  // namespace decoder_detail
 
 template <typename ValidationPolicy, typename Interface>
@@ -228,7 +232,7 @@ class FunctionDecoder {
       if (f.type_index >= module_.types.size() ||
           module_.types[f.type_index].kind != CompositeKind::kFunc) [[unlikely]] {
         reader_ = Reader(module_.bytes.data(), nullptr, nullptr);
-        op_offset_ = f.body.offset;
+        op_pc_ = module_.bytes.data() + f.body.offset;
         return FailIndex("type", f.type_index);
       }
     }
@@ -304,7 +308,7 @@ class FunctionDecoder {
   } while (0)
 
   [[gnu::noinline, gnu::cold]] bool Fail(std::string message) {
-    reader_.Fail(op_offset_, std::move(message));
+    reader_.Fail(static_cast<uint32_t>(op_pc_ - module_.bytes.data()), std::move(message));
     return false;
   }
   [[gnu::noinline, gnu::cold]] bool FailIndex(const char* what, uint64_t index) {
@@ -313,8 +317,13 @@ class FunctionDecoder {
 
   // Value stack.
   void Push(ValType t) {
-    if (top_ == stack_end_) [[unlikely]] GrowStack();
+    // high_water_ <= stack_end_, so one compare covers growth and the maximum.
+    if (top_ >= high_water_) [[unlikely]] RaiseHighWater();
     *top_++ = t;
+  }
+  [[gnu::noinline]] void RaiseHighWater() {
+    if (top_ == stack_end_) GrowStack();
+    high_water_ = top_ + 1;
   }
   [[gnu::noinline]] void GrowStack() {
     size_t n = top_ - stack_, high = high_water_ - stack_, cap = stack_end_ - stack_;
@@ -331,9 +340,6 @@ class FunctionDecoder {
     for (ValType t : ts) Push(t);
   }
   uint32_t Height() const { return static_cast<uint32_t>(top_ - stack_); }
-  void NoteHeight() {
-    if (top_ > high_water_) high_water_ = top_;
-  }
 
   bool IsSub(ValType sub, ValType super) const {
     return sub == super || IsSubSlow(sub, super);
@@ -467,73 +473,63 @@ class FunctionDecoder {
   }
 
   // ------------------------------------------------------------ immediates
-  // Inline fast paths of LEB128 reading for encodings of up to 3 bytes (the
-  // Reader's general decoder handles longer ones and all error cases).
-  uint32_t ReadU32() {
+  // Inline fast paths of LEB128 reading for the common encodings of up to 5
+  // bytes (toolchains pad relocatable indices to 5 bytes); the Reader's general
+  // decoder handles longer encodings and reports every error.
+  [[gnu::always_inline]] bool LebFast(uint64_t* value, uint32_t* bits) {
     const uint8_t* p = reader_.pc();
-    if (reader_.end() - p >= 3) [[likely]] {
-      uint32_t b0 = p[0];
-      if (b0 < 0x80) {
-        reader_.skip(1);
-        return b0;
-      }
-      uint32_t b1 = p[1];
-      if (b1 < 0x80) {
-        reader_.skip(2);
-        return (b0 & 0x7F) | (b1 << 7);
-      }
-      uint32_t b2 = p[2];
-      if (b2 < 0x80) {
-        reader_.skip(3);
-        return (b0 & 0x7F) | ((b1 & 0x7F) << 7) | (b2 << 14);
+    if (reader_.end() - p < 5) [[unlikely]] return false;
+    uint64_t r = 0;
+#pragma GCC unroll 5
+    for (uint32_t i = 0; i < 5; ++i) {
+      uint64_t byte = p[i];
+      r |= (byte & 0x7F) << (7 * i);
+      if (byte < 0x80) {
+        reader_.skip(i + 1);
+        *value = r;
+        *bits = 7 * (i + 1);
+        return true;
       }
     }
-    return reader_.u32();
+    return false;
   }
-  int32_t ReadS32() {
-    const uint8_t* p = reader_.pc();
-    if (reader_.end() - p >= 3) [[likely]] {
-      uint32_t b0 = p[0];
-      if (b0 < 0x80) {
-        reader_.skip(1);
-        return static_cast<int32_t>(b0 << 25) >> 25;
-      }
-      uint32_t b1 = p[1];
-      if (b1 < 0x80) {
-        reader_.skip(2);
-        return static_cast<int32_t>(((b0 & 0x7F) | (b1 << 7)) << 18) >> 18;
-      }
-      uint32_t b2 = p[2];
-      if (b2 < 0x80) {
-        reader_.skip(3);
-        return static_cast<int32_t>(((b0 & 0x7F) | ((b1 & 0x7F) << 7) | (b2 << 14)) << 11) >>
-               11;
-      }
-    }
-    return reader_.s32();
-  }
-  int64_t ReadS64() {
+  [[gnu::always_inline]] uint32_t ReadU32() {
     const uint8_t* p = reader_.pc();
     if (p < reader_.end() && *p < 0x80) [[likely]] {
       reader_.skip(1);
-      return static_cast<int64_t>(static_cast<uint64_t>(*p) << 57) >> 57;
+      return *p;
     }
+    uint64_t v;
+    uint32_t bits;
+    const uint8_t* start = reader_.pc();
+    if (LebFast(&v, &bits)) [[likely]] {
+      if (v <= 0xFFFFFFFFu) return static_cast<uint32_t>(v);
+      reader_ = Reader(module_.bytes.data(), start, reader_.end());  // slow path reports
+    }
+    return reader_.u32();
+  }
+  [[gnu::always_inline]] int32_t ReadS32() {
+    uint64_t v;
+    uint32_t bits;
+    const uint8_t* start = reader_.pc();
+    if (LebFast(&v, &bits)) [[likely]] {
+      int64_t x = static_cast<int64_t>(v << (64 - bits)) >> (64 - bits);
+      if (x >= INT32_MIN && x <= INT32_MAX) return static_cast<int32_t>(x);
+      reader_ = Reader(module_.bytes.data(), start, reader_.end());
+    }
+    return reader_.s32();
+  }
+  [[gnu::always_inline]] int64_t ReadS64() {
+    uint64_t v;
+    uint32_t bits;
+    if (LebFast(&v, &bits)) [[likely]]
+      return static_cast<int64_t>(v << (64 - bits)) >> (64 - bits);
     return reader_.s64();
   }
-  uint64_t ReadU64() {
-    const uint8_t* p = reader_.pc();
-    if (reader_.end() - p >= 3) [[likely]] {
-      uint64_t b0 = p[0];
-      if (b0 < 0x80) {
-        reader_.skip(1);
-        return b0;
-      }
-      uint64_t b1 = p[1];
-      if (b1 < 0x80) {
-        reader_.skip(2);
-        return (b0 & 0x7F) | (b1 << 7);
-      }
-    }
+  [[gnu::always_inline]] uint64_t ReadU64() {
+    uint64_t v;
+    uint32_t bits;
+    if (LebFast(&v, &bits)) [[likely]] return v;
     return reader_.u64();
   }
 
@@ -597,7 +593,7 @@ class FunctionDecoder {
     c.dead = dead;
     c.stack_base = Height();
     c.init_base = InitHeight();
-    c.pc = op_offset_;
+    c.pc = static_cast<uint32_t>(op_pc_ - module_.bytes.data());
     c.type = bt;
     PushTypes(bt.params());
     return true;
@@ -650,34 +646,20 @@ class FunctionDecoder {
   }
 
   bool DecodeLoop() {
+    // Constant expressions use a one-byte map in which every non-constant
+    // instruction is kInvalid, so the hot loop has no extra test.
+    const Opcode* map = const_expr_ ? decoder_detail::kConstExprOneByteOpcodes.data()
+                                    : kOneByteOpcodes.data();
     while (!reader_.at_end()) {
-      op_offset_ = reader_.offset();
-      uint8_t byte = *reader_.pc();
-      Opcode op = kOneByteOpcodes[byte];
-      reader_.skip(1);
+      op_pc_ = reader_.pc();
+      uint8_t byte = *op_pc_;
+      Opcode op = map[byte];
+      reader_.advance(1);
       if (op == Opcode::kInvalid) [[unlikely]] {
-        if (byte >= kPrefixGC && byte <= kPrefixAtomic) {
-          uint32_t sub = reader_.u32();
-          if (!reader_.ok()) break;
-          op = LookupOpcode(byte, sub);
-          if (op == Opcode::kInvalid)
-            return Fail("illegal opcode " + HexByte(byte) + " " + std::to_string(sub));
-        } else {
-          return Fail("illegal opcode " + HexByte(byte));
-        }
+        op = DecodePrefixOrFail(byte);
+        if (op == Opcode::kInvalid) return false;
       }
-      if (const_expr_ && !decoder_detail::IsConstantOpcode(op)) [[unlikely]]
-        return Fail("constant expression required");
       if (!DecodeOp(op)) return false;
-      if (!reader_.ok()) return false;
-      if (control_.empty()) {
-        // The final `end` was decoded.
-        if (!reader_.at_end()) {
-          op_offset_ = reader_.offset();
-          return Fail(const_expr_ ? "constant expression required" : "END opcode expected");
-        }
-        return true;
-      }
     }
     if (!reader_.ok()) {
       if (reader_.error().message == "unexpected end") {
@@ -687,9 +669,33 @@ class FunctionDecoder {
       }
       return false;
     }
-    op_offset_ = reader_.offset();
+    if (control_.empty()) return true;  // the final `end` ended the body
+    op_pc_ = reader_.pc();
     return Fail(AtSectionEnd() ? "unexpected end of section or function"
                                : "END opcode expected");
+  }
+
+  // Slow path of the dispatch: prefixed opcodes, illegal opcodes, and opcodes
+  // that a constant expression does not allow. Returns kInvalid after failing.
+  [[gnu::noinline]] Opcode DecodePrefixOrFail(uint8_t byte) {
+    Opcode op = kOneByteOpcodes[byte];
+    if (byte >= kPrefixGC && byte <= kPrefixAtomic) {
+      uint32_t sub = ReadU32();
+      if (!reader_.ok()) return Opcode::kInvalid;
+      op = LookupOpcode(byte, sub);
+      if (op == Opcode::kInvalid) {
+        Fail("illegal opcode " + HexByte(byte) + " " + std::to_string(sub));
+        return Opcode::kInvalid;
+      }
+    } else if (op == Opcode::kInvalid) {
+      Fail("illegal opcode " + HexByte(byte));
+      return Opcode::kInvalid;
+    }
+    if (const_expr_ && !decoder_detail::IsConstantOpcode(op)) {
+      Fail("constant expression required");
+      return Opcode::kInvalid;
+    }
+    return op;
   }
 
   // Whether the body ends where its code section ends (the spec interpreter
@@ -710,7 +716,7 @@ class FunctionDecoder {
   }
 
   [[gnu::always_inline]] bool DecodeOp(Opcode op);
-  bool DecodeSimple(Opcode op);
+  [[gnu::always_inline]] bool DecodeSimple(Opcode op);
   bool DecodeMemoryAccess(Opcode op);
   [[gnu::noinline]] bool DecodeEnd();
   [[gnu::noinline]] bool DecodeBrTable();
@@ -763,7 +769,7 @@ class FunctionDecoder {
   Interface& iface_;
   Reader reader_;
   ByteRange body_;
-  uint32_t op_offset_ = 0;
+  const uint8_t* op_pc_ = nullptr;  // first byte of the instruction being decoded
 
   // Value stack: [stack_, top_) in use, capacity up to stack_end_. Pointers, not
   // indices, so that stores of ValType words cannot alias them.
@@ -810,7 +816,6 @@ inline bool FunctionDecoder<P, I>::DecodeOp(Opcode op) {
                                                : ControlKind::kIf;
       if (!PushControl(kind, bt)) return false;
       Control& c = control_.back();
-      NoteHeight();
       if (!c.dead) {
         if (op == Opcode::kBlock) iface_.OnBlock(c);
         else if (op == Opcode::kLoop) iface_.OnLoop(c);
@@ -931,7 +936,6 @@ inline bool FunctionDecoder<P, I>::DecodeOp(Opcode op) {
       ValType t = locals_[idx];
       CASCADE_CALL(OnLocalGet, idx, t);
       Push(t);
-      NoteHeight();
       return true;
     }
     case Opcode::kLocalSet:
@@ -959,7 +963,6 @@ inline bool FunctionDecoder<P, I>::DecodeOp(Opcode op) {
       ValType t = module_.globals[idx].type;
       CASCADE_CALL(OnGlobalGet, idx, t);
       Push(t);
-      NoteHeight();
       return true;
     }
     case Opcode::kGlobalSet: {
@@ -977,28 +980,24 @@ inline bool FunctionDecoder<P, I>::DecodeOp(Opcode op) {
       int32_t v = ReadS32();
       CASCADE_CALL(OnI32Const, v);
       Push(kWasmI32);
-      NoteHeight();
       return true;
     }
     case Opcode::kI64Const: {
       int64_t v = ReadS64();
       CASCADE_CALL(OnI64Const, v);
       Push(kWasmI64);
-      NoteHeight();
       return true;
     }
     case Opcode::kF32Const: {
       uint32_t v = reader_.fixed_u32();
       CASCADE_CALL(OnF32Const, v);
       Push(kWasmF32);
-      NoteHeight();
       return true;
     }
     case Opcode::kF64Const: {
       uint64_t v = reader_.fixed_u64();
       CASCADE_CALL(OnF64Const, v);
       Push(kWasmF64);
-      NoteHeight();
       return true;
     }
 
@@ -1095,23 +1094,25 @@ inline bool FunctionDecoder<P, I>::DecodeOp(Opcode op) {
 }
 
 template <typename P, typename I>
-bool FunctionDecoder<P, I>::DecodeSimple(Opcode op) {
+inline bool FunctionDecoder<P, I>::DecodeSimple(Opcode op) {
   const OpSignature& s = GetOpcodeInfo(op).sig;
-  // Fast paths for the common binary and unary shapes.
-  if constexpr (kValidate) {
-    Control& c = control_.back();
-    uint32_t n = s.num_params;
-    if (Height() >= c.stack_base + n) [[likely]] {
-      ValType* top = top_ - n;
-      bool ok = true;
-      for (uint32_t i = 0; i < n; ++i)
-        ok &= top[i] == ValType(static_cast<ValType::Kind>(s.params[i]));
-      if (ok) [[likely]] {
-        top_ -= n;
+  // Fast path: [t1 t2] -> [r] and [t] -> [r] with exactly matching operands
+  // (nearly every numeric and vector instruction).
+  if (s.num_results == 1) [[likely]] {
+    uint32_t avail = Height() - control_.back().stack_base;
+    ValType r(static_cast<ValType::Kind>(s.results[0]));
+    if (s.num_params == 2) {
+      if (avail >= 2 && top_[-2] == ValType(static_cast<ValType::Kind>(s.params[0])) &&
+          top_[-1] == ValType(static_cast<ValType::Kind>(s.params[1]))) [[likely]] {
+        --top_;
         CASCADE_CALL(OnSimpleOp, op);
-        for (uint32_t i = 0; i < s.num_results; ++i)
-          Push(ValType(static_cast<ValType::Kind>(s.results[i])));
-        NoteHeight();
+        top_[-1] = r;
+        return true;
+      }
+    } else if (s.num_params == 1) {
+      if (avail >= 1 && top_[-1] == ValType(static_cast<ValType::Kind>(s.params[0]))) [[likely]] {
+        CASCADE_CALL(OnSimpleOp, op);
+        top_[-1] = r;
         return true;
       }
     }
@@ -1121,7 +1122,6 @@ bool FunctionDecoder<P, I>::DecodeSimple(Opcode op) {
   CASCADE_CALL(OnSimpleOp, op);
   for (uint32_t i = 0; i < s.num_results; ++i)
     Push(ValType(static_cast<ValType::Kind>(s.results[i])));
-  NoteHeight();
   return true;
 }
 
@@ -1152,7 +1152,6 @@ bool FunctionDecoder<P, I>::DecodeMemoryAccess(Opcode op) {
     CASCADE_CALL(OnStore, op, m);
   }
   if (s.num_results) Push(result);
-  NoteHeight();
   return true;
 }
 
@@ -1191,9 +1190,15 @@ bool FunctionDecoder<P, I>::DecodeEnd() {
   BlockType bt = c.type;
   bool is_function = c.kind == ControlKind::kFunction;
   control_.pop_back();
-  if (is_function) return true;
+  if (is_function) {
+    // The function's (or constant expression's) final `end` must be its last byte.
+    if (!reader_.at_end()) {
+      op_pc_ = reader_.pc();
+      return Fail(const_expr_ ? "constant expression required" : "END opcode expected");
+    }
+    return true;
+  }
   PushTypes(bt.results());
-  NoteHeight();
   return true;
 }
 
@@ -1261,7 +1266,6 @@ bool FunctionDecoder<P, I>::DecodeTryTable() {
   }
   if (!PushControl(ControlKind::kTryTable, bt)) return false;
   Control& c = control_.back();
-  NoteHeight();
   if (!c.dead) iface_.OnTryTable(c, std::span<const CatchClause>(catches_));
   return true;
 }
@@ -1273,7 +1277,6 @@ bool FunctionDecoder<P, I>::DecodeLegacyEH(Opcode op) {
       BlockType bt;
       if (!ReadBlockType(&bt)) return false;
       if (!PushControl(ControlKind::kTry, bt)) return false;
-      NoteHeight();
       Control& c = control_.back();
       if (!c.dead) iface_.OnTry(c);
       return true;
@@ -1300,7 +1303,6 @@ bool FunctionDecoder<P, I>::DecodeLegacyEH(Opcode op) {
         c.kind = ControlKind::kCatchAll;
         if (!c.dead) iface_.OnCatchAll(c);
       }
-      NoteHeight();
       return true;
     }
     case Opcode::kRethrow: {
@@ -1391,7 +1393,6 @@ bool FunctionDecoder<P, I>::DecodeCall(Opcode op) {
     SetUnreachable();
   } else {
     PushTypes(module_.results(sig));
-    NoteHeight();
   }
   return true;
 }
@@ -1425,7 +1426,6 @@ bool FunctionDecoder<P, I>::DecodeTableOrMemory(Opcode op) {
       CASCADE_CALL(OnTableOp, op, t, 0u);
       if (op == Opcode::kTableGet) Push(et);
       else if (op == Opcode::kTableSize || op == Opcode::kTableGrow) Push(at);
-      NoteHeight();
       return true;
     }
     case Opcode::kTableCopy: {
@@ -1481,7 +1481,6 @@ bool FunctionDecoder<P, I>::DecodeTableOrMemory(Opcode op) {
       if (!reader_.ok()) return false;
       CASCADE_CALL(OnMemoryOp, op, m, 0u);
       if (op != Opcode::kMemoryFill) Push(at);
-      NoteHeight();
       return true;
     }
     case Opcode::kMemoryCopy: {
@@ -1530,7 +1529,6 @@ bool FunctionDecoder<P, I>::DecodeRefOp(Opcode op) {
       ValType t = ValType::Ref(h, true);
       CASCADE_CALL(OnRefNull, t);
       Push(t);
-      NoteHeight();
       return true;
     }
     case Opcode::kRefIsNull: {
@@ -1548,7 +1546,6 @@ bool FunctionDecoder<P, I>::DecodeRefOp(Opcode op) {
                     Fail("undeclared function reference"));
       CASCADE_CALL(OnRefFunc, f);
       Push(RefOf(module_.funcs[f].type_index, false));
-      NoteHeight();
       return true;
     }
     case Opcode::kRefEq: {
@@ -1661,7 +1658,6 @@ bool FunctionDecoder<P, I>::DecodeGC(Opcode op) {
       if (!reader_.ok()) return false;
       CASCADE_CALL(OnGC, op, x, 0u);
       Push(RefOf(x, false));
-      NoteHeight();
       return true;
     }
     case Opcode::kStructGet:
@@ -1746,7 +1742,6 @@ bool FunctionDecoder<P, I>::DecodeGC(Opcode op) {
       if (!reader_.ok()) return false;
       CASCADE_CALL(OnGC, op, x, y);
       if (!init) Push(RefOf(x, false));
-      NoteHeight();
       return true;
     }
     case Opcode::kArrayGet:
@@ -1833,7 +1828,6 @@ bool FunctionDecoder<P, I>::DecodeSimdImm(Opcode op) {
   if (op == Opcode::kV128Const) {
     CASCADE_CALL(OnV128Const, bytes);
     Push(kWasmV128);
-    NoteHeight();
     return true;
   }
   if constexpr (kValidate) {

@@ -127,6 +127,13 @@ bool IsConstantOpcode(Opcode op) {
   }
 }
 
+const std::array<Opcode, 256> kConstExprOneByteOpcodes = [] {
+  std::array<Opcode, 256> map = kOneByteOpcodes;
+  for (Opcode& op : map)
+    if (op != Opcode::kInvalid && !IsConstantOpcode(op)) op = Opcode::kInvalid;
+  return map;
+}();
+
 }  // namespace decoder_detail
 
 namespace {

@@ -73,6 +73,10 @@ class Reader {
     return p;
   }
 
+  // Advances by `n` bytes without a bounds check; the caller guarantees
+  // n <= remaining() (hot loops that already compared against end()).
+  void advance(uint32_t n) { pc_ += n; }
+
   // A name (spec 5.2.4): u32 length + UTF-8 bytes, checked for valid UTF-8
   // ("malformed UTF-8 encoding"). The view points into the buffer.
   std::string_view name();
