@@ -148,7 +148,8 @@ HeapType ModuleDecoder::ReadHeapType() {
   }
   if (v >= 0) {
     if (v > HeapType::kMaxIndex) {
-      Fail(at, "type index out of bounds");
+      // Not representable, and necessarily beyond the type section's end.
+      Fail(at, "unknown type");
       return HeapType();
     }
     return HeapType::Index(static_cast<uint32_t>(v));
@@ -448,6 +449,10 @@ void ModuleDecoder::TypeSection() {
       }
       for (uint32_t j = 0; j < n && r_.ok(); ++j) SubTypeEntry(start, n);
     } else {
+      if (m_->types.size() >= HeapType::kMaxIndex) {
+        Fail(r_.offset(), "too many types");
+        return;
+      }
       SubTypeEntry(static_cast<uint32_t>(m_->types.size()), 1);
     }
   }
