@@ -577,7 +577,9 @@ uint32_t ModuleEncoder::FindOrAddFuncType(const std::vector<ValType>& params,
                                           const std::vector<ValType>& results) {
   for (uint32_t i = 0; i < typedefs_.size(); ++i) {
     const TypeDef& d = typedefs_[i];
-    if (d.kind == CompositeKind::kFunc && d.is_final && d.supers.empty() && !d.in_rec &&
+    // As the reference interpreter: a singleton rec group holding a final
+    // function type without supertypes (wasm-tools also accepts non-final ones).
+    if (d.kind == CompositeKind::kFunc && d.is_final && d.supers.empty() && d.rec_size == 1 &&
         d.params == params && d.results == results) {
       return i;
     }
@@ -1003,13 +1005,22 @@ bool ModuleEncoder::EncodeTable() {
           if (!ParseFoldedInstr(items)) return false;
           items.u8(0x0B);
         }
-      } else {
+      } else if (t == kWasmFuncRef) {
         uint32_t f;
         if (!ResolveIndex(funcs_, &f)) return false;
         items.u32(f);
+      } else {
+        // Function indices into a table of another reference type are
+        // encoded as `ref.func` expressions of that type (as wasm-tools does).
+        uint32_t f;
+        if (!ResolveIndex(funcs_, &f)) return false;
+        EmitOpcode(items, Opcode::kRefFunc);
+        items.u32(f);
+        items.u8(0x0B);
       }
       ++count;
     }
+    if (t != kWasmFuncRef) exprs = true;
     if (!ExpectRParen() || !ExpectRParen()) return false;
     Limits limits;
     limits.min = limits.max = count;
@@ -1018,27 +1029,16 @@ bool ModuleEncoder::EncodeTable() {
     EncodeValType(tables_w_, t);
     EncodeLimits(tables_w_, limits, false);
     // The segment: active, this table, offset 0.
-    bool funcref = t == kWasmFuncRef;
-    if (!exprs) {
-      if (index == 0) {
-        elems_w_.u8(0x00);
-      } else {
-        elems_w_.u8(0x02);
-        elems_w_.u32(index);
-      }
-    } else if (index == 0 && funcref) {
-      elems_w_.u8(0x04);
-    } else {
-      elems_w_.u8(0x06);
-      elems_w_.u32(index);
-    }
+    // The segment: active on this table (encoded with its tableidx), offset 0.
+    elems_w_.u8(exprs ? 0x06 : 0x02);
+    elems_w_.u32(index);
     elems_w_.u8(is64 ? 0x42 : 0x41);
     elems_w_.u8(0x00);
     elems_w_.u8(0x0B);
-    if (!exprs) {
-      if (index != 0) elems_w_.u8(0x00);
-    } else if (!(index == 0 && funcref)) {
+    if (exprs) {
       EncodeValType(elems_w_, t);
+    } else {
+      elems_w_.u8(0x00);
     }
     elems_w_.u32(count);
     elems_w_.append(items);
@@ -1225,11 +1225,11 @@ bool ModuleEncoder::EncodeElem() {
   ++n_elems_;
   enum { kActive, kPassive, kDeclare } mode = kPassive;
   uint32_t table = 0;
+  bool has_table = false;  // an explicit table selects the encodings with a tableidx
   if (IsKw(pos_, "declare")) {
     mode = kDeclare;
     ++pos_;
   } else {
-    bool has_table = false;
     if (AtField("table")) {
       pos_ += 2;
       if (!ResolveIndex(tables_, &table) || !ExpectRParen()) return false;
@@ -1282,7 +1282,7 @@ bool ModuleEncoder::EncodeElem() {
   switch (mode) {
     case kActive:
       if (!exprs) {
-        if (table == 0) {
+        if (!has_table) {
           elems_w_.u8(0x00);
           elems_w_.append(offset);
         } else {
@@ -1291,7 +1291,7 @@ bool ModuleEncoder::EncodeElem() {
           elems_w_.append(offset);
           elems_w_.u8(0x00);
         }
-      } else if (table == 0 && funcref) {
+      } else if (!has_table && funcref) {
         elems_w_.u8(0x04);
         elems_w_.append(offset);
       } else {
