@@ -671,8 +671,7 @@ class FunctionDecoder {
     }
     if (control_.empty()) return true;  // the final `end` ended the body
     op_pc_ = reader_.pc();
-    return Fail(AtSectionEnd() ? "unexpected end of section or function"
-                               : "END opcode expected");
+    return Fail(MissingEndMessage());
   }
 
   // Slow path of the dispatch: prefixed opcodes, illegal opcodes, and opcodes
@@ -698,13 +697,19 @@ class FunctionDecoder {
     return op;
   }
 
-  // Whether the body ends where its code section ends (the spec interpreter
-  // reports a missing `end` differently in the last body).
-  bool AtSectionEnd() const {
-    if (const_expr_) return true;
-    for (const SectionInfo& s : module_.sections)
-      if (s.id == SectionId::kCode) return s.range.end() == body_.end();
-    return true;
+  // The spec interpreter reads a body past its declared size when its `end` is
+  // missing, so its message depends on what follows: another body ("END opcode
+  // expected"), the end of the module ("unexpected end of section or
+  // function"), or a following section ("section size mismatch").
+  const char* MissingEndMessage() const {
+    if (const_expr_) return "unexpected end of section or function";
+    for (const SectionInfo& s : module_.sections) {
+      if (s.id != SectionId::kCode) continue;
+      if (s.range.end() != body_.end()) return "END opcode expected";
+      return s.range.end() >= module_.bytes.size() ? "unexpected end of section or function"
+                                                   : "section size mismatch";
+    }
+    return "unexpected end of section or function";
   }
 
   [[gnu::noinline, gnu::cold]] static std::string HexByte(uint32_t b) {
