@@ -11,22 +11,31 @@
 //   4. exports (unique names, indices in range), the start function;
 //   5. element and data segments (table/memory exist, offsets of the address
 //      type, item expressions of the segment's type);
-//   6. every function body (ValidateFunction, function_validator.cc).
+//   6. every function body (ValidateFunction, function_validator.cc), split
+//      across threads for modules with more than 1 MiB of code.
 //
 // Invariant: on success every SubType::canonical_id is set and every index in
 // the module's declarations is in range, which is what the function validator,
 // the translator and the instantiator assume. Error offsets point at the start of
 // the section holding the offending declaration (function bodies report the
 // exact instruction).
+#include <algorithm>
+#include <atomic>
 #include <cstdio>
 #include <string>
+#include <thread>
 #include <unordered_set>
+#include <vector>
 
 #include "engine/type_canon.h"
 #include "engine/validator.h"
 
 namespace cascade {
 namespace {
+
+// Function bodies are validated in parallel above this much code.
+constexpr uint64_t kParallelCodeBytes = 1 << 20;
+constexpr uint32_t kMaxThreads = 8;
 
 class ModuleValidator {
  public:
@@ -339,14 +348,71 @@ bool ModuleValidator::Datas() {
   return true;
 }
 
+// Function bodies. Large modules are validated by several threads, each taking a
+// contiguous run of functions of about equal code size; the error reported is
+// the one of the lowest failing funcidx, exactly as a sequential pass would.
 bool ModuleValidator::Code() {
-  for (uint32_t i = m_.num_imported_funcs; i < m_.funcs.size(); ++i) {
+  const uint32_t first = m_.num_imported_funcs;
+  const uint32_t end = static_cast<uint32_t>(m_.funcs.size());
+  uint64_t code_bytes = 0;
+  for (uint32_t i = first; i < end; ++i) {
     for (const LocalDecl& l : m_.locals(m_.funcs[i])) {
       if (!ValidValType(l.type)) {
         return Failf(SectionId::kCode, "unknown type %u", l.type.heap_type().index());
       }
     }
-    if (!ValidateFunction(m_, i, error_)) return false;
+    code_bytes += m_.funcs[i].body.size;
+  }
+  const unsigned hw = std::thread::hardware_concurrency();
+  const uint32_t threads =
+      code_bytes < kParallelCodeBytes || hw < 2 ? 1 : std::min<uint32_t>(hw, kMaxThreads);
+  if (threads == 1) {
+    for (uint32_t i = first; i < end; ++i) {
+      if (!ValidateFunction(m_, i, error_)) return false;
+    }
+    return true;
+  }
+
+  struct Chunk {
+    uint32_t begin, end;
+    uint32_t failed = UINT32_MAX;
+    Error error;
+  };
+  std::vector<Chunk> chunks;
+  const uint64_t per_chunk = code_bytes / threads + 1;
+  uint64_t acc = 0;
+  uint32_t begin = first;
+  for (uint32_t i = first; i < end; ++i) {
+    acc += m_.funcs[i].body.size;
+    if (acc >= per_chunk && chunks.size() + 1 < threads) {
+      chunks.push_back(Chunk{begin, i + 1, UINT32_MAX, Error{}});
+      begin = i + 1;
+      acc = 0;
+    }
+  }
+  chunks.push_back(Chunk{begin, end, UINT32_MAX, Error{}});
+  std::atomic<uint32_t> lowest_failure{UINT32_MAX};
+  auto work = [&](Chunk* c) {
+    for (uint32_t i = c->begin; i < c->end; ++i) {
+      if (i > lowest_failure.load(std::memory_order_relaxed)) return;  // moot
+      if (!ValidateFunction(m_, i, &c->error)) {
+        c->failed = i;
+        uint32_t cur = lowest_failure.load(std::memory_order_relaxed);
+        while (i < cur && !lowest_failure.compare_exchange_weak(cur, i)) {
+        }
+        return;
+      }
+    }
+  };
+  std::vector<std::thread> pool;
+  for (size_t k = 1; k < chunks.size(); ++k) pool.emplace_back(work, &chunks[k]);
+  work(&chunks[0]);
+  for (auto& t : pool) t.join();
+  for (const Chunk& c : chunks) {
+    if (c.failed != UINT32_MAX) {
+      if (error_) *error_ = c.error;
+      return false;
+    }
   }
   return true;
 }

@@ -314,3 +314,30 @@ TEST_CASE("type canonical ids are set") {
   REQUIRE(ValidateModule(m, &e));
   CHECK(m.types[t0].canonical_id == m.types[t1].canonical_id);
 }
+
+TEST_CASE("large modules: parallel body validation reports the first failing function") {
+  ModuleBuilder b;
+  uint32_t t = b.AddFuncType({}, {});
+  std::vector<uint8_t> body(100, 0x01);  // 100 nops
+  body.push_back(0x0B);
+  std::vector<uint8_t> bad = body;
+  bad[50] = 0x1A;  // drop on an empty stack
+  constexpr uint32_t kFuncs = 12000;  // ~1.2 MB of code
+  for (uint32_t i = 0; i < kFuncs; ++i) {
+    b.AddFunction(t, (i == 7000 || i == 11000) ? bad : body);
+  }
+  Module m;
+  Error e;
+  REQUIRE(DecodeModule(b.Build(), &m, &e));
+  CHECK_FALSE(ValidateModule(m, &e));
+  const ByteRange r = m.funcs[7000].body;
+  CHECK(e.offset >= r.offset);
+  CHECK(e.offset < r.end());
+  // And a valid large module passes.
+  ModuleBuilder ok;
+  uint32_t t2 = ok.AddFuncType({}, {});
+  for (uint32_t i = 0; i < kFuncs; ++i) ok.AddFunction(t2, body);
+  Module m2;
+  REQUIRE(DecodeModule(ok.Build(), &m2, &e));
+  CHECK(ValidateModule(m2, &e));
+}
