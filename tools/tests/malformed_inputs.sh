@@ -2,8 +2,8 @@
 # tools/tests/malformed_inputs.sh: hostile inputs must be rejected cleanly.
 # Each case is a hand-crafted binary; `cascade validate` must exit with the
 # expected status (1 = rejected, with `FILE: error: MESSAGE (at offset 0x..)`
-# on stderr; 0 for the valid-but-extreme cases), never by a signal, within
-# $MAX_RSS_MB of resident memory and $MAX_SECONDS of time each.
+# on stderr, at most 4 KiB of it; 0 for the valid-but-extreme cases), never by
+# a signal, within $MAX_RSS_MB of resident memory and $MAX_SECONDS of time each.
 # Usage: malformed_inputs.sh PATH/TO/cascade
 set -uo pipefail
 cascade="${1:?usage: malformed_inputs.sh PATH/TO/cascade}"
@@ -90,7 +90,19 @@ for name, expect in cases:
     print(name, "any" if expect is None else expect)
 PY
 
-passed=0 failed=0
+# Known failures, "NAME: reason": reported as XFAIL (not counted), so that a
+# bug owned elsewhere is visible without blocking CI. Keep this list empty.
+known_failures=(
+)
+known_reason() {
+  local k
+  for k in "${known_failures[@]}"; do
+    [[ "${k%%:*}" == "$1" ]] && { echo "${k#*: }"; return 0; }
+  done
+  return 1
+}
+
+passed=0 failed=0 xfailed=0
 while read -r name want; do
   file="$tmp/$name.wasm"
   (ulimit -v $((MAX_VM_MB * 1024)) &&
@@ -114,6 +126,10 @@ while read -r name want; do
   if [[ -z "$why" && $got == 1 ]] && ! grep -Eq "^$file: error: .+ \(at offset 0x[0-9a-f]+\)$" "$tmp/err"; then
     why="no 'FILE: error: MESSAGE (at offset 0x..)' line"
   fi
+  err_bytes="$(stat -c %s "$tmp/err")"
+  if [[ -z "$why" ]] && ((err_bytes > 4096)); then
+    why="error output of $err_bytes bytes (a message should stay short)"
+  fi
   if [[ -z "$why" && -n "$rss_kb" ]] && ((rss_kb > MAX_RSS_MB * 1024)); then
     why="max RSS $((rss_kb / 1024)) MB > $MAX_RSS_MB MB"
   fi
@@ -121,11 +137,15 @@ while read -r name want; do
   if [[ -z "$why" ]]; then
     passed=$((passed + 1))
     printf 'ok   %-24s exit %d  %5d KB  %5ss  %s\n' "$name" "$got" "${rss_kb:-0}" "$secs" "$msg"
+  elif reason="$(known_reason "$name")"; then
+    xfailed=$((xfailed + 1))
+    printf 'XFAIL %-23s %s  [%s] (known: %s)\n' "$name" "$why" "$msg" "$reason"
   else
     failed=$((failed + 1))
     printf 'FAIL %-24s %s  [%s]\n' "$name" "$why" "$msg"
   fi
 done <"$tmp/cases"
 
+((xfailed == 0)) || echo "malformed_inputs: $xfailed known failures (XFAIL above)"
 echo "malformed_inputs: $passed passed, $failed failed"
 ((failed == 0))
