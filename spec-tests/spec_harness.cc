@@ -16,9 +16,11 @@
 //
 // Exit status without --manifest: 0 iff nothing failed.
 #include <algorithm>
+#include <array>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <map>
 #include <set>
 #include <string>
 #include <vector>
@@ -104,11 +106,13 @@ int main(int argc, char** argv) {
   std::vector<FileResult> results;
   std::set<std::string> run_files;
   std::vector<std::string> failures;
+  std::map<std::string, std::array<uint64_t, 3>> by_command;  // passed, failed, skipped
   for (const fs::path& f : files) {
     FileResult r = cascade::spec::RunWastFile(f.string());
     std::string rel = Relative(f, root);
     run_files.insert(rel);
     for (const CaseResult& c : r.cases) {
+      ++by_command[c.command][static_cast<size_t>(c.outcome)];
       std::string id = rel + ":" + std::to_string(c.line);
       bool listed = expected.count(id) != 0;
       if (c.outcome == Outcome::kFailed) {
@@ -160,6 +164,10 @@ int main(int argc, char** argv) {
     j << "  ]\n}\n";
   }
 
+  for (const auto& [command, n] : by_command) {
+    std::cout << "  " << command << ": " << n[0] << " passed, " << n[1] << " failed, " << n[2]
+              << " skipped\n";
+  }
   std::cout << passed << " passed, " << failed << " failed (" << skipped
             << " skipped: not implemented)\n";
   if (!manifest_path.empty()) {
