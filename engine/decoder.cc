@@ -102,6 +102,8 @@ class ModuleDecoder {
   void CodeSection();
   void DataSection();
   void CustomSection(uint32_t payload_offset, uint32_t payload_end);
+  [[gnu::noinline, gnu::cold]] bool MalformedBody(uint32_t body_offset, uint32_t entry_start,
+                                                  uint32_t entry_end);
 
   Module* m_;
   const uint8_t* base_;
@@ -340,6 +342,10 @@ ByteRange ModuleDecoder::ConstExpr() {
       if (depth == 0) return {start, r_.offset() - start};
       --depth;
       continue;
+    }
+    if (b == 0x05 && depth == 0) {  // `else` outside any block: the spec wants `end`
+      r_.Fail(at, "END opcode expected");
+      break;
     }
     Opcode op;
     if (b >= kPrefixGC && b <= kPrefixAtomic) {
@@ -715,7 +721,8 @@ void ModuleDecoder::CodeSection() {
       Fail(size_at, "length out of bounds");
       return;
     }
-    const uint32_t entry_end = r_.offset() + size;
+    const uint32_t entry_start = r_.offset();
+    const uint32_t entry_end = entry_start + size;
     Function& f = i < num_defined_funcs_ ? m_->funcs[first + i] : scratch;
     const uint32_t locals_at = r_.offset();
     const uint32_t ndecls = r_.u32();
@@ -740,12 +747,38 @@ void ModuleDecoder::CodeSection() {
     f.local_decl_count = ndecls;
     f.num_locals = static_cast<uint32_t>(total);
     if (r_.offset() > entry_end) {
-      Fail(size_at + 0, "section size mismatch");
+      Fail(entry_start, "section size mismatch");
       return;
     }
     f.body = {r_.offset(), entry_end - r_.offset()};
+    if (f.body.size == 0 || base_[entry_end - 1] != 0x0B) [[unlikely]] {
+      if (MalformedBody(f.body.offset, entry_start, entry_end)) return;
+    }
     r_.skip(f.body.size);
   }
+}
+
+// A body that does not end in `end` is malformed. Bodies are not decoded here
+// (FunctionDecoder reports problems inside a body), but the spec's decoder reads
+// a body's instructions without stopping at its declared size, so some of its
+// errors lie past the body: a bad immediate after it ("integer too large"), or an
+// `end` found only after it ("section size mismatch"). To report those, the
+// instructions are skipped from the start of the body up to the end of the
+// file. Returns true if such an error was reported.
+bool ModuleDecoder::MalformedBody(uint32_t body_offset, uint32_t entry_start, uint32_t entry_end) {
+  Reader saved = r_;
+  r_ = Reader(base_, base_ + body_offset, base_ + m_->bytes.size());
+  ConstExpr();
+  const Reader scan = r_;
+  r_ = saved;
+  if (!scan.ok()) {
+    if (scan.error().offset < entry_end || scan.error().message == "unexpected end") return false;
+    r_.Fail(scan.error().offset, scan.error().message);
+    return true;
+  }
+  if (scan.offset() <= entry_end) return false;
+  Fail(entry_start, "section size mismatch");
+  return true;
 }
 
 void ModuleDecoder::DataSection() {
