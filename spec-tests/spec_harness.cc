@@ -141,7 +141,7 @@ int main(int argc, char** argv) {
     std::ofstream m(write_manifest_path);
     m << "# Spec-test cases expected to fail (spec_harness --manifest). One path:line\n"
          "# per line, paths relative to the suite root. Regenerate with\n"
-         "# spec_harness --root SUITE --write-manifest FILE core proposals/threads\n";
+         "# spec_harness --root SUITE --write-manifest FILE core proposals custom\n";
     for (const std::string& id : failures) m << id << "\n";
   }
   if (!json_path.empty()) {

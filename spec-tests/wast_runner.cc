@@ -34,6 +34,8 @@ const char* CommandName(K k) {
     case K::kAssertUninstantiable: return "assert_uninstantiable";
     case K::kThread: return "thread";
     case K::kWait: return "wait";
+    case K::kAssertMalformedCustom: return "assert_malformed_custom";
+    case K::kAssertInvalidCustom: return "assert_invalid_custom";
   }
   return "?";
 }

@@ -50,7 +50,7 @@ class WastParser {
     static const char* kCommands[] = {
         "module", "register", "invoke", "get", "assert_return", "assert_trap",
         "assert_exhaustion", "assert_exception", "assert_invalid", "assert_malformed",
-        "assert_unlinkable", "assert_uninstantiable", "thread", "wait", "assert_return_canonical_nan",
+        "assert_unlinkable", "assert_uninstantiable", "thread", "wait", "assert_malformed_custom", "assert_invalid_custom", "assert_return_canonical_nan",
         "assert_return_arithmetic_nan"};
     if (t.kind != TokenKind::kKeyword) return false;
     for (const char* c : kCommands) {
@@ -421,11 +421,14 @@ class WastParser {
       return Expect(TokenKind::kRParen);
     }
     if (kw == "assert_invalid" || kw == "assert_malformed" || kw == "assert_unlinkable" ||
-        kw == "assert_uninstantiable") {
-      cmd->kind = kw == "assert_invalid"      ? K::kAssertInvalid
-                  : kw == "assert_malformed"  ? K::kAssertMalformed
-                  : kw == "assert_unlinkable" ? K::kAssertUnlinkable
-                                              : K::kAssertUninstantiable;
+        kw == "assert_uninstantiable" || kw == "assert_malformed_custom" ||
+        kw == "assert_invalid_custom") {
+      cmd->kind = kw == "assert_invalid"           ? K::kAssertInvalid
+                  : kw == "assert_malformed"       ? K::kAssertMalformed
+                  : kw == "assert_unlinkable"      ? K::kAssertUnlinkable
+                  : kw == "assert_malformed_custom" ? K::kAssertMalformedCustom
+                  : kw == "assert_invalid_custom"  ? K::kAssertInvalidCustom
+                                                   : K::kAssertUninstantiable;
       if (!AtField("module")) return Unexpected();
       cmd->has_module = true;
       if (!ParseModule(&cmd->module)) return false;

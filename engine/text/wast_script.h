@@ -100,6 +100,8 @@ struct WastCommand {
     kAssertUninstantiable,
     kThread,               // (thread $T (shared (module $M))* command*)
     kWait,                 // (wait $T)
+    kAssertMalformedCustom,  // custom-annotation suites: (assert_malformed_custom module "msg")
+    kAssertInvalidCustom,    // (assert_invalid_custom module "msg")
   };
   Kind kind = Kind::kModule;
   uint32_t line = 0;

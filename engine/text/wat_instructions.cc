@@ -191,7 +191,9 @@ bool ModuleEncoder::ParseBlockInstr(BinaryWriter& w, Opcode op, bool folded) {
         pos_ += 2;
         if (!ParseInstrs(w) || !ExpectRParen()) return false;
       }
+      bool has_catch = false;
       while (AtField("catch")) {
+        has_catch = true;
         pos_ += 2;
         w.u8(0x07);
         uint32_t tag;
@@ -200,11 +202,13 @@ bool ModuleEncoder::ParseBlockInstr(BinaryWriter& w, Opcode op, bool folded) {
         if (!ParseInstrs(w) || !ExpectRParen()) return false;
       }
       if (AtField("catch_all")) {
+        has_catch = true;
         pos_ += 2;
         w.u8(0x19);
         if (!ParseInstrs(w) || !ExpectRParen()) return false;
       }
       if (AtField("delegate")) {
+        if (has_catch) return Unexpected(tok(pos_ + 1));
         pos_ += 2;
         fn_.labels.pop_back();
         w.u8(0x18);
@@ -232,7 +236,9 @@ bool ModuleEncoder::ParseBlockInstr(BinaryWriter& w, Opcode op, bool folded) {
     if (!ParseInstrs(w)) return false;
   }
   if (op == Opcode::kTry) {
+    bool has_catch = false;
     while (IsKw(pos_, "catch")) {
+      has_catch = true;
       ++pos_;
       w.u8(0x07);
       uint32_t tag;
@@ -241,11 +247,13 @@ bool ModuleEncoder::ParseBlockInstr(BinaryWriter& w, Opcode op, bool folded) {
       if (!ParseInstrs(w)) return false;
     }
     if (IsKw(pos_, "catch_all")) {
+      has_catch = true;
       ++pos_;
       w.u8(0x19);
       if (!ParseInstrs(w)) return false;
     }
     if (IsKw(pos_, "delegate")) {
+      if (has_catch) return Unexpected(cur());
       ++pos_;
       fn_.labels.pop_back();
       w.u8(0x18);

@@ -762,9 +762,18 @@ bool ModuleEncoder::ParseLimits(bool is64, Limits* limits) {
   uint64_t max_value = is64 ? UINT64_MAX : UINT64_MAX;  // range is checked by validation
   (void)max_value;
   (void)t;
-  if (!ParseU64(&limits->min)) return false;
+  // Limits are u64 in the binary format; their range is checked by validation.
+  auto parse = [&](uint64_t* out) {
+    const Token& t = cur();
+    if (t.kind == TokenKind::kNumber &&
+        ParseUnsigned(t.text, UINT64_MAX, out) == LiteralStatus::kOutOfRange) {
+      return Fail(t, "i64 constant out of range");
+    }
+    return ParseU64(out);
+  };
+  if (!parse(&limits->min)) return false;
   if (cur().kind == TokenKind::kNumber) {
-    if (!ParseU64(&limits->max)) return false;
+    if (!parse(&limits->max)) return false;
     limits->has_max = true;
   }
   limits->is64 = is64;
@@ -1084,6 +1093,18 @@ bool ModuleEncoder::EncodeMemory() {
     is64 = IsKw(pos_, "i64");
     ++pos_;
   }
+  uint8_t page_log2 = 16;
+  bool custom_page = false;
+  if (AtField("pagesize") && IsField(Match(pos_) + 1, "data")) {
+    pos_ += 2;
+    const Token& t = cur();
+    uint64_t size;
+    if (!ParseU64(&size) || !ExpectRParen()) return false;
+    if (size == 0 || (size & (size - 1)) != 0) return Fail(t, "invalid custom page size");
+    page_log2 = 0;
+    while ((uint64_t(1) << page_log2) < size) ++page_log2;
+    custom_page = true;
+  }
   if (AtField("data")) {
     pos_ += 2;
     std::string data;
@@ -1094,10 +1115,12 @@ bool ModuleEncoder::EncodeMemory() {
     }
     if (!ExpectRParen() || !ExpectRParen()) return false;
     Limits limits;
-    limits.min = limits.max = (data.size() + 65535) / 65536;
+    uint64_t page = uint64_t(1) << page_log2;
+    limits.min = limits.max = (data.size() + page - 1) / page;
     limits.has_max = true;
     limits.is64 = is64;
-    EncodeLimits(memories_, limits, false);
+    limits.page_size_log2 = page_log2;
+    EncodeLimits(memories_, limits, custom_page);
     if (index == 0) {
       datas_w_.u8(0x00);
     } else {
