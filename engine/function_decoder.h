@@ -331,6 +331,7 @@ class FunctionDecoder {
     ValType* s = new ValType[cap];
     if (n) std::memcpy(static_cast<void*>(s), stack_, n * sizeof(ValType));
     delete[] stack_;
+    if (!control_.empty()) base_ = s + (base_ - stack_);
     stack_ = s;
     top_ = s + n;
     high_water_ = s + high;
@@ -340,6 +341,8 @@ class FunctionDecoder {
     for (ValType t : ts) Push(t);
   }
   uint32_t Height() const { return static_cast<uint32_t>(top_ - stack_); }
+  // base_ caches stack_ + control_.back().stack_base for the hot pops.
+  void SyncBase() { base_ = stack_ + control_.back().stack_base; }
 
   bool IsSub(ValType sub, ValType super) const {
     return sub == super || IsSubSlow(sub, super);
@@ -355,7 +358,7 @@ class FunctionDecoder {
   // validation, fails and returns kWasmBottom (callers check ok()).
   ValType Pop(ValType expected) {
     Control& c = control_.back();
-    if (Height() > c.stack_base) [[likely]] {
+    if (top_ > base_) [[likely]] {
       ValType t = *--top_;
       if constexpr (kValidate) {
         if (!IsSub(t, expected)) [[unlikely]] {
@@ -373,7 +376,7 @@ class FunctionDecoder {
   // Pops any value (drop, select, ref.is_null...).
   ValType PopAny() {
     Control& c = control_.back();
-    if (Height() > c.stack_base) [[likely]] return *--top_;
+    if (top_ > base_) [[likely]] return *--top_;
     if (!c.unreachable) [[unlikely]] {
       if constexpr (kValidate) PopFail(kWasmVoid, kWasmVoid, false);
     }
@@ -393,7 +396,7 @@ class FunctionDecoder {
     if constexpr (kValidate) {
       Control& c = control_.back();
       size_t n = types.size();
-      if (Height() >= c.stack_base + n) [[likely]] {
+      if (static_cast<size_t>(top_ - base_) >= n) [[likely]] {
         for (size_t i = 0; i < n; ++i) {
           if (!IsSub(top_[i - n], types[i])) [[unlikely]]
             return PopTypesFail(types);
@@ -595,6 +598,7 @@ class FunctionDecoder {
     c.init_base = InitHeight();
     c.pc = static_cast<uint32_t>(op_pc_ - module_.bytes.data());
     c.type = bt;
+    SyncBase();
     PushTypes(bt.params());
     return true;
   }
@@ -640,6 +644,7 @@ class FunctionDecoder {
     f.kind = ControlKind::kFunction;
     f.type = fn_type;
     f.pc = body_.offset;
+    SyncBase();
     if (!const_expr_) iface_.OnFunctionStart(std::span<const ValType>(locals_));
     if (!DecodeLoop()) return false;
     return true;
@@ -722,7 +727,7 @@ class FunctionDecoder {
 
   [[gnu::always_inline]] bool DecodeOp(Opcode op);
   [[gnu::always_inline]] bool DecodeSimple(Opcode op);
-  bool DecodeMemoryAccess(Opcode op);
+  [[gnu::always_inline]] bool DecodeMemoryAccess(Opcode op);
   [[gnu::noinline]] bool DecodeEnd();
   [[gnu::noinline]] bool DecodeBrTable();
   [[gnu::noinline]] bool DecodeTryTable();
@@ -782,6 +787,7 @@ class FunctionDecoder {
   ValType* top_ = nullptr;
   ValType* stack_end_ = nullptr;
   ValType* high_water_ = nullptr;
+  ValType* base_ = nullptr;  // stack_ + control_.back().stack_base
   std::vector<Control> control_;
 
   std::vector<ValType> locals_;
@@ -1104,7 +1110,7 @@ inline bool FunctionDecoder<P, I>::DecodeSimple(Opcode op) {
   // Fast path: [t1 t2] -> [r] and [t] -> [r] with exactly matching operands
   // (nearly every numeric and vector instruction).
   if (s.num_results == 1) [[likely]] {
-    uint32_t avail = Height() - control_.back().stack_base;
+    ptrdiff_t avail = top_ - base_;
     ValType r(static_cast<ValType::Kind>(s.results[0]));
     if (s.num_params == 2) {
       if (avail >= 2 && top_[-2] == ValType(static_cast<ValType::Kind>(s.params[0])) &&
@@ -1131,7 +1137,7 @@ inline bool FunctionDecoder<P, I>::DecodeSimple(Opcode op) {
 }
 
 template <typename P, typename I>
-bool FunctionDecoder<P, I>::DecodeMemoryAccess(Opcode op) {
+inline bool FunctionDecoder<P, I>::DecodeMemoryAccess(Opcode op) {
   const OpcodeInfo& info = GetOpcodeInfo(op);
   MemArg m;
   bool atomic = info.prefix == kPrefixAtomic;
@@ -1143,9 +1149,23 @@ bool FunctionDecoder<P, I>::DecodeMemoryAccess(Opcode op) {
   }
   ValType addr = MemAddr(m.memidx);
   const OpSignature& s = info.sig;
+  ValType result = s.num_results ? SigType(s.results[0], addr) : kWasmVoid;
+  // Fast paths: plain loads [addr] -> [t] and stores [addr t] -> [].
+  if (!atomic && info.imm == ImmKind::kMemarg) [[likely]] {
+    if (s.num_params == 1 && top_ > base_ && top_[-1] == addr) {
+      CASCADE_CALL(OnLoad, op, m, result);
+      top_[-1] = result;
+      return true;
+    }
+    if (s.num_params == 2 && top_ - base_ >= 2 && top_[-2] == addr &&
+        top_[-1] == ValType(static_cast<ValType::Kind>(s.params[1]))) {
+      top_ -= 2;
+      CASCADE_CALL(OnStore, op, m);
+      return true;
+    }
+  }
   for (int i = s.num_params; i-- > 0;) Pop(SigType(s.params[i], addr));
   if (!reader_.ok()) return false;
-  ValType result = s.num_results ? SigType(s.results[0], addr) : kWasmVoid;
   if (atomic) {
     CASCADE_CALL(OnAtomic, op, m);
   } else if (info.imm == ImmKind::kMemargLane) {
@@ -1195,6 +1215,7 @@ bool FunctionDecoder<P, I>::DecodeEnd() {
   BlockType bt = c.type;
   bool is_function = c.kind == ControlKind::kFunction;
   control_.pop_back();
+  if (!is_function) SyncBase();
   if (is_function) {
     // The function's (or constant expression's) final `end` must be its last byte.
     if (!reader_.at_end()) {
@@ -1333,6 +1354,7 @@ bool FunctionDecoder<P, I>::DecodeLegacyEH(Opcode op) {
       top_ = stack_ + c.stack_base;
       BlockType bt = c.type;
       control_.pop_back();
+      SyncBase();
       PushTypes(bt.results());
       return true;
     }

@@ -6,6 +6,7 @@
 // Invariant: the Validator interface is empty; everything is checked by the
 // decoder itself, so the interpreter translator and the JIT (NoValidation) see
 // exactly the same typing.
+#include <memory>
 #include <string>
 
 #include "engine/function_decoder.h"
@@ -143,11 +144,23 @@ struct Validator : BaseInterface {};
 
 using ValidatingDecoder = FunctionDecoder<FullValidation, Validator>;
 
+// Validating a module calls ValidateFunction once per body; reusing one decoder
+// per thread (per module) keeps its stacks allocated across bodies.
+ValidatingDecoder& DecoderFor(const Module& module) {
+  static thread_local Validator validator;
+  static thread_local const Module* cached_module = nullptr;
+  static thread_local std::unique_ptr<ValidatingDecoder> decoder;
+  if (!decoder || cached_module != &module) {
+    decoder = std::make_unique<ValidatingDecoder>(module, validator);
+    cached_module = &module;
+  }
+  return *decoder;
+}
+
 }  // namespace
 
 bool ValidateFunction(const Module& module, uint32_t funcidx, Error* error) {
-  Validator v;
-  ValidatingDecoder d(module, v);
+  ValidatingDecoder& d = DecoderFor(module);
   if (d.DecodeFunction(funcidx)) return true;
   if (error) *error = d.error();
   return false;
