@@ -20,7 +20,25 @@ using Bytes = std::vector<uint8_t>;
 
 namespace {
 
-Bytes Wat(std::string_view src) {
+// Drops custom sections (the name section) so encodings compare by content.
+Bytes StripCustom(const Bytes& b) {
+  Bytes out(b.begin(), b.begin() + std::min<size_t>(8, b.size()));
+  size_t i = 8;
+  while (i < b.size()) {
+    size_t start = i++;
+    uint32_t n = 0;
+    for (int shift = 0; i < b.size(); shift += 7) {
+      uint8_t x = b[i++];
+      n |= uint32_t(x & 0x7F) << shift;
+      if (!(x & 0x80)) break;
+    }
+    if (b[start] != 0) out.insert(out.end(), b.begin() + static_cast<long>(start), b.begin() + static_cast<long>(i + n));
+    i += n;
+  }
+  return out;
+}
+
+Bytes WatWithNames(std::string_view src) {
   Bytes bytes;
   TextError err;
   bool ok = ParseWat(src, &bytes, &err);
@@ -28,6 +46,8 @@ Bytes Wat(std::string_view src) {
   CHECK(ok);
   return bytes;
 }
+
+Bytes Wat(std::string_view src) { return StripCustom(WatWithNames(src)); }
 
 TextError WatError(std::string_view src) {
   Bytes bytes;
@@ -120,6 +140,19 @@ TEST_CASE("wat: data strings, memarg, v128 lanes and float bit patterns") {
   Bytes lanes = {0xFD, 0x0C, 0xFF, 0xFF, 0x00, 0x00, 0x01, 0x00, 0x02, 0x00};
   CHECK(std::search(v.begin(), v.end(), lanes.begin(), lanes.end()) != v.end());
   CHECK(WatError("(func (v128.const i32x4 1 2 3) drop)").message == "wrong number of lane literals");
+}
+
+TEST_CASE("wat: the name section records module, function, local and field ids") {
+  Bytes b = WatWithNames("(module $m (func $f (param $x i32) (local $y i64)) (type $t (struct (field $a i32))))");
+  cascade::Module m;
+  cascade::Error err;
+  REQUIRE(cascade::DecodeModule(b, &m, &err));
+  CHECK(m.names.module_name == "m");
+  CHECK(m.function_name(0) == "f");
+  REQUIRE(m.names.locals.size() == 2);
+  CHECK(m.names.locals[1].name == "y");
+  REQUIRE(m.names.fields.size() == 1);
+  CHECK(m.names.fields[0].name == "a");
 }
 
 TEST_CASE("wat: GC types, rec groups and struct field names") {

@@ -104,7 +104,7 @@ class WastParser {
 
   void EncodeText(WastModule* m, size_t begin, size_t end) {
     m->form = WastModule::Form::kText;
-    if (!EncodeModuleFields(toks_, begin, end, &m->bytes, &m->text_error)) {
+    if (!EncodeModuleFields(toks_, begin, end, &m->bytes, &m->text_error, m->name)) {
       m->has_text_error = true;
       m->bytes.clear();
     }

@@ -60,7 +60,8 @@ struct TypeUse {
 
 class ModuleEncoder {
  public:
-  ModuleEncoder(const std::vector<Token>& tokens, size_t begin, size_t end, TextError* error);
+  ModuleEncoder(const std::vector<Token>& tokens, size_t begin, size_t end, TextError* error,
+                std::string module_name = {});
   bool Encode(std::vector<uint8_t>* bytes);
 
  private:
@@ -138,6 +139,7 @@ class ModuleEncoder {
   bool ParseOffsetExpr(BinaryWriter& w);
   bool ParseElemList(BinaryWriter& w, bool allow_bare_funcs, bool is_active_table0, int* flags_out);
   void EncodeTypeSection(BinaryWriter& out);
+  void EncodeNameSection(BinaryWriter& out);
 
   // ---- instructions (wat_instructions.cc) ----
   struct Label {
@@ -197,6 +199,11 @@ class ModuleEncoder {
   bool needs_data_count_ = false;
 
   FuncContext fn_;  // the function (or constant expression) being encoded
+
+  // Name section (custom section "name"): the module id and the local ids of
+  // each defined function that has any, in funcidx order.
+  std::string module_name_;
+  std::vector<std::pair<uint32_t, std::vector<std::pair<uint32_t, std::string>>>> local_names_;
 };
 
 }  // namespace cascade::text

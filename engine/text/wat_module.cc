@@ -94,8 +94,9 @@ std::string TextError::ToString() const {
 }
 
 ModuleEncoder::ModuleEncoder(const std::vector<Token>& tokens, size_t begin, size_t end,
-                             TextError* error)
-    : toks_(tokens), begin_(begin), end_(end), pos_(begin), err_(error) {
+                             TextError* error, std::string module_name)
+    : toks_(tokens), begin_(begin), end_(end), pos_(begin), err_(error),
+      module_name_(std::move(module_name)) {
   match_.assign(end - begin + 1, end);
   std::vector<size_t> stack;
   for (size_t i = begin; i < end; ++i) {
@@ -667,6 +668,75 @@ void ModuleEncoder::EncodeTypeSection(BinaryWriter& out) {
   out.section(static_cast<uint8_t>(SectionId::kType), w);
 }
 
+namespace {
+// vec((index, name)) sorted by index.
+void EncodeNameMap(BinaryWriter& w, const std::unordered_map<std::string, uint32_t>& names) {
+  std::vector<std::pair<uint32_t, std::string_view>> sorted;
+  for (const auto& [name, index] : names) sorted.emplace_back(index, name);
+  std::sort(sorted.begin(), sorted.end());
+  w.u32(static_cast<uint32_t>(sorted.size()));
+  for (const auto& [index, name] : sorted) {
+    w.u32(index);
+    w.name(name);
+  }
+}
+}  // namespace
+
+void ModuleEncoder::EncodeNameSection(BinaryWriter& out) {
+  BinaryWriter w;
+  w.name("name");
+  auto sub = [&](uint8_t id, const BinaryWriter& payload) { w.section(id, payload); };
+  if (!module_name_.empty()) {
+    BinaryWriter p;
+    p.name(module_name_);
+    sub(0, p);
+  }
+  if (!funcs_.names.empty()) {
+    BinaryWriter p;
+    EncodeNameMap(p, funcs_.names);
+    sub(1, p);
+  }
+  if (!local_names_.empty()) {
+    BinaryWriter p;
+    p.u32(static_cast<uint32_t>(local_names_.size()));
+    for (const auto& [func, locals] : local_names_) {
+      p.u32(func);
+      p.u32(static_cast<uint32_t>(locals.size()));
+      for (const auto& [index, name] : locals) {
+        p.u32(index);
+        p.name(name);
+      }
+    }
+    sub(2, p);
+  }
+  if (!types_.names.empty()) {
+    BinaryWriter p;
+    EncodeNameMap(p, types_.names);
+    sub(4, p);
+  }
+  uint32_t types_with_fields = 0;
+  BinaryWriter fields;
+  for (uint32_t i = 0; i < typedefs_.size(); ++i) {
+    if (typedefs_[i].field_names.empty()) continue;
+    ++types_with_fields;
+    fields.u32(i);
+    EncodeNameMap(fields, typedefs_[i].field_names);
+  }
+  if (types_with_fields != 0) {
+    BinaryWriter p;
+    p.u32(types_with_fields);
+    p.append(fields);
+    sub(10, p);
+  }
+  if (!tags_.names.empty()) {
+    BinaryWriter p;
+    EncodeNameMap(p, tags_.names);
+    sub(11, p);
+  }
+  if (w.size() == 5) return;  // just the section name: nothing to say
+  out.section(static_cast<uint8_t>(SectionId::kCustom), w);
+}
+
 // ---------------------------------------------------------------------------
 // Pass 2: fields.
 
@@ -708,6 +778,7 @@ bool ModuleEncoder::Encode(std::vector<uint8_t>* bytes) {
   }
   emit(SectionId::kCode, n_functions_, code_);
   emit(SectionId::kData, n_datas_, datas_w_);
+  EncodeNameSection(out);
   *bytes = std::move(out.bytes());
   return true;
 }
@@ -947,6 +1018,12 @@ bool ModuleEncoder::EncodeFunc() {
       }
     }
     if (!ExpectRParen()) return false;
+  }
+  if (!fn_.locals.empty()) {
+    std::vector<std::pair<uint32_t, std::string>> names;
+    for (const auto& [name, index] : fn_.locals) names.emplace_back(index, name);
+    std::sort(names.begin(), names.end());
+    local_names_.emplace_back(index, std::move(names));
   }
   fn_.labels.push_back(Label{});
   BinaryWriter body;
@@ -1381,8 +1458,9 @@ bool ModuleEncoder::EncodeData() {
 // Entry points.
 
 bool EncodeModuleFields(const std::vector<Token>& tokens, size_t begin, size_t end,
-                        std::vector<uint8_t>* bytes, TextError* error) {
-  ModuleEncoder encoder(tokens, begin, end, error);
+                        std::vector<uint8_t>* bytes, TextError* error,
+                        std::string_view module_name) {
+  ModuleEncoder encoder(tokens, begin, end, error, std::string(module_name));
   return encoder.Encode(bytes);
 }
 
@@ -1438,8 +1516,10 @@ bool ParseWat(std::string_view source, std::vector<uint8_t>* bytes, TextError* e
       return false;
     }
     begin = 2;
-    if (tokens[begin].kind == TokenKind::kId) ++begin;
+    std::string name;
+    if (tokens[begin].kind == TokenKind::kId) name = tokens[begin++].str;
     end = last;
+    return EncodeModuleFields(tokens, begin, end, bytes, error, name);
   }
   return EncodeModuleFields(tokens, begin, end, bytes, error);
 }

@@ -41,7 +41,11 @@ bool ParseWat(std::string_view source, std::vector<uint8_t>* bytes, TextError* e
 // Encodes the module fields in tokens[begin, end) (the tokens between
 // `(module $id?` and its closing paren, `end` excluded). Used by the WAST script
 // parser, which lexes a whole script once.
+// `module_name` (the `$id` of `(module $id ...)`, without `$`) goes into the
+// name section, which also gets the identifiers of functions, locals, types,
+// struct fields and tags.
 bool EncodeModuleFields(const std::vector<Token>& tokens, size_t begin, size_t end,
-                        std::vector<uint8_t>* bytes, TextError* error);
+                        std::vector<uint8_t>* bytes, TextError* error,
+                        std::string_view module_name = {});
 
 }  // namespace cascade::text
