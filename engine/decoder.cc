@@ -33,6 +33,11 @@ namespace {
 
 constexpr char kEndOfSection[] = "unexpected end of section or function";
 
+// Implementation limit on the declared locals of one function (spec 7.2 allows
+// limits; the spec's own bound is 2^32-1). Same as V8 and wasmparser: beyond
+// it, later stages would need frames of gigabytes for a few bytes of input.
+constexpr uint64_t kMaxLocals = 50000;
+
 // Position of each non-custom section in the required order (spec 5.5.2), by id.
 constexpr uint8_t kSectionRank[14] = {
     0,   // custom: anywhere
@@ -740,7 +745,7 @@ void ModuleDecoder::CodeSection() {
       m_->local_decls.push_back({n, t});
     }
     if (!r_.ok()) return;
-    if (total > 0xFFFFFFFFu) {
+    if (total > kMaxLocals) {
       Fail(locals_at, "too many locals");
       return;
     }

@@ -146,12 +146,21 @@ TEST_CASE("too many locals") {
                  {0x0A, 0x0C, 0x01, 0x0A, 0x02, 0xFF, 0xFF, 0xFF, 0xFF, 0x0F, 0x7F, 0x02, 0x7E,
                   0x0B}});
   ExpectError(m, "too many locals", 22);  // the local declarations
-  // Exactly 2^32 - 1 locals is within the limit.
+  // Exactly 2^32 - 1 locals is within the spec's bound but beyond the
+  // implementation limit of 50000 declared locals.
   Bytes m2 = Cat({Header(), {0x01, 0x04, 0x01, 0x60, 0x00, 0x00}, {0x03, 0x02, 0x01, 0x00},
                   {0x0A, 0x0A, 0x01, 0x08, 0x01, 0xFF, 0xFF, 0xFF, 0xFF, 0x0F, 0x7F, 0x0B}});
-  Result r = Decode(m2);
+  ExpectError(m2, "too many locals", 22);
+  ModuleBuilder b;
+  uint32_t t = b.AddFuncType({}, {});
+  b.AddFunction(t, {0x0B}, {{25000, kWasmI32}, {25000, kWasmI64}});
+  Result r = Decode(b.Build());
   CHECK(r.ok);
-  CHECK(r.module.funcs[0].num_locals == 0xFFFFFFFFu);
+  CHECK(r.module.funcs[0].num_locals == 50000);
+  ModuleBuilder b2;
+  uint32_t t2 = b2.AddFuncType({}, {});
+  b2.AddFunction(t2, {0x0B}, {{25000, kWasmI32}, {25001, kWasmI64}});
+  CHECK_FALSE(Decode(b2.Build()).ok);
 }
 
 TEST_CASE("names: UTF-8 and lengths") {
