@@ -435,9 +435,28 @@ TEST_CASE("name section") {
   ByteWriter sub2;
   sub2.u32(1).u32(0).u32(1).u32(0).name("x");
   names.u8(2).u32(static_cast<uint32_t>(sub2.size())).raw(sub2.bytes);
+  // type names, field names, tag names
+  ByteWriter sub4;
+  sub4.u32(1).u32(0).name("sig");
+  names.u8(4).u32(static_cast<uint32_t>(sub4.size())).raw(sub4.bytes);
+  ByteWriter sub10;
+  sub10.u32(1).u32(0).u32(2).u32(0).name("fx").u32(1).name("fy");
+  names.u8(10).u32(static_cast<uint32_t>(sub10.size())).raw(sub10.bytes);
+  ByteWriter sub11;
+  sub11.u32(1).u32(3).name("boom");
+  names.u8(11).u32(static_cast<uint32_t>(sub11.size())).raw(sub11.bytes);
+  // an unknown subsection is skipped
+  names.u8(42).u32(2).raw({0xFF, 0xFF});
   b.AddCustom("name", names.bytes);
   Result r = Decode(b.Build());
   REQUIRE(r.ok);
+  REQUIRE(r.module.names.types.size() == 1);
+  CHECK(r.module.names.types[0].name == "sig");
+  REQUIRE(r.module.names.fields.size() == 2);
+  CHECK(r.module.names.fields[1].inner == 1);
+  CHECK(r.module.names.fields[1].name == "fy");
+  REQUIRE(r.module.names.tags.size() == 1);
+  CHECK(r.module.names.tags[0].index == 3);
   CHECK(r.module.names.module_name == "mod");
   CHECK(r.module.function_name(0) == "first");
   CHECK(r.module.function_name(1) == "second");
