@@ -560,7 +560,7 @@ class FunctionDecoder {
     return reader_.ok();
   }
 
-  bool ReadMemArg(MemArg* m, uint32_t natural, bool atomic) {
+  [[gnu::always_inline]] bool ReadMemArg(MemArg* m, uint32_t natural, bool atomic) {
     uint32_t flags = ReadU32();
     CASCADE_CHECK(flags < 128, Fail("malformed memop flags"));
     m->align_log2 = flags & 63;
@@ -655,6 +655,40 @@ class FunctionDecoder {
     // instruction is kInvalid, so the hot loop has no extra test.
     const Opcode* map = const_expr_ ? decoder_detail::kConstExprOneByteOpcodes.data()
                                     : kOneByteOpcodes.data();
+#if defined(__GNUC__) && !defined(CASCADE_NO_COMPUTED_GOTO)
+    // Threaded dispatch (GNU computed goto): every instruction's code ends with
+    // its own copy of the fetch and indirect jump, so the branch predictor sees
+    // one jump site per instruction kind instead of a single shared one.
+    static constexpr const void* kTargets[] = {
+#define CASCADE_OPCODE(Name, prefix, code, text, Imm, sig, align) &&L_##Name,
+#include "engine/opcodes.def"
+#undef CASCADE_OPCODE
+    };
+    Opcode op;
+#define CASCADE_NEXT()                                        \
+  do {                                                        \
+    if (reader_.at_end()) [[unlikely]] goto done;             \
+    op_pc_ = reader_.pc();                                    \
+    op = map[*op_pc_];                                        \
+    reader_.advance(1);                                       \
+    if (op == Opcode::kInvalid) [[unlikely]] {                \
+      op = DecodePrefixOrFail(*op_pc_);                       \
+      if (op == Opcode::kInvalid) return false;               \
+    }                                                         \
+    goto* kTargets[static_cast<uint32_t>(op)];                \
+  } while (0)
+    CASCADE_NEXT();
+#define CASCADE_OPCODE(Name, prefix, code, text, Imm, sig, align)                       \
+  L_##Name:                                                                            \
+    if (!Dispatch<Opcode::k##Name, ImmKind::k##Imm, ParseOpSignature(#sig),             \
+                  (prefix) == kPrefixAtomic, align>()) [[unlikely]]                     \
+      return false;                                                                    \
+    CASCADE_NEXT();
+#include "engine/opcodes.def"
+#undef CASCADE_OPCODE
+#undef CASCADE_NEXT
+  done:
+#else
     while (!reader_.at_end()) {
       op_pc_ = reader_.pc();
       uint8_t byte = *op_pc_;
@@ -666,6 +700,7 @@ class FunctionDecoder {
       }
       if (!DecodeOp(op)) return false;
     }
+#endif
     if (!reader_.ok()) {
       if (reader_.error().message == "unexpected end") {
         Error e = reader_.error();
@@ -726,8 +761,12 @@ class FunctionDecoder {
   }
 
   [[gnu::always_inline]] bool DecodeOp(Opcode op);
-  [[gnu::always_inline]] bool DecodeSimple(Opcode op);
-  [[gnu::always_inline]] bool DecodeMemoryAccess(Opcode op);
+  [[gnu::always_inline]] bool DecodeComplex(Opcode op);
+  template <Opcode kOp, ImmKind kImm, OpSignature kSig, bool kAtomic, uint32_t kAlign>
+  [[gnu::always_inline]] bool Dispatch();
+  [[gnu::noinline]] bool DecodeTableDriven(Opcode op);
+  bool DecodeSimple(Opcode op);
+  bool DecodeMemoryAccess(Opcode op);
   [[gnu::noinline]] bool DecodeEnd();
   [[gnu::noinline]] bool DecodeBrTable();
   [[gnu::noinline]] bool DecodeTryTable();
@@ -805,7 +844,7 @@ class FunctionDecoder {
 
 // ===================================================================== body
 template <typename P, typename I>
-inline bool FunctionDecoder<P, I>::DecodeOp(Opcode op) {
+inline bool FunctionDecoder<P, I>::DecodeComplex(Opcode op) {
   switch (op) {
     // ------------------------------------------------------------ control
     case Opcode::kUnreachable:
@@ -1086,10 +1125,102 @@ inline bool FunctionDecoder<P, I>::DecodeOp(Opcode op) {
     default:
       break;
   }
-  // Everything else is typed by the opcode table: plain numeric/vector ops,
-  // memory accesses (memarg) and lane ops.
+  return DecodeTableDriven(op);
+}
+
+// Every opcode's case, generated from opcodes.def. Instructions with a fixed
+// signature are type-checked with compile-time operand types; the others go to
+// DecodeComplex, inlined with a constant opcode so its switch folds away.
+template <typename P, typename I>
+inline bool FunctionDecoder<P, I>::DecodeOp(Opcode op) {
+  switch (op) {
+#define CASCADE_OPCODE(Name, prefix, code, text, Imm, sig, align)        \
+  case Opcode::k##Name:                                                  \
+    return Dispatch<Opcode::k##Name, ImmKind::k##Imm, ParseOpSignature(#sig), \
+                    (prefix) == kPrefixAtomic, align>();
+#include "engine/opcodes.def"
+#undef CASCADE_OPCODE
+    default:
+      return Fail("illegal opcode");
+  }
+}
+
+template <typename P, typename I>
+template <Opcode kOp, ImmKind kImm, OpSignature kSig, bool kAtomic, uint32_t kAlign>
+[[gnu::always_inline]] inline bool FunctionDecoder<P, I>::Dispatch() {
+  constexpr bool kFixed = kSig.num_params + kSig.num_results > 0;
+  if constexpr (kImm == ImmKind::kNone && kFixed && kSig.num_results == 1 &&
+                kSig.num_params == 2) {
+    constexpr ValType p0(static_cast<ValType::Kind>(kSig.params[0]));
+    constexpr ValType p1(static_cast<ValType::Kind>(kSig.params[1]));
+    constexpr ValType r(static_cast<ValType::Kind>(kSig.results[0]));
+    if (top_ - base_ >= 2 && top_[-2] == p0 && top_[-1] == p1) [[likely]] {
+      --top_;
+      CASCADE_CALL(OnSimpleOp, kOp);
+      top_[-1] = r;
+      return true;
+    }
+    return DecodeTableDriven(kOp);
+  } else if constexpr (kImm == ImmKind::kNone && kFixed && kSig.num_results == 1 &&
+                       kSig.num_params == 1) {
+    constexpr ValType p0(static_cast<ValType::Kind>(kSig.params[0]));
+    constexpr ValType r(static_cast<ValType::Kind>(kSig.results[0]));
+    if (top_ > base_ && top_[-1] == p0) [[likely]] {
+      CASCADE_CALL(OnSimpleOp, kOp);
+      top_[-1] = r;
+      return true;
+    }
+    return DecodeTableDriven(kOp);
+  } else if constexpr (kImm == ImmKind::kMemarg && !kAtomic && kSig.num_params == 1) {
+    // Loads: [addr] -> [t].
+    MemArg m;
+    if (!ReadMemArg(&m, kAlign, false)) return false;
+    ValType addr = MemAddr(m.memidx);
+    constexpr ValType r(static_cast<ValType::Kind>(kSig.results[0]));
+    if (top_ > base_ && top_[-1] == addr) [[likely]] {
+      CASCADE_CALL(OnLoad, kOp, m, r);
+      top_[-1] = r;
+      return true;
+    }
+    Pop(addr);
+    if (!reader_.ok()) return false;
+    CASCADE_CALL(OnLoad, kOp, m, r);
+    Push(r);
+    return true;
+  } else if constexpr (kImm == ImmKind::kMemarg && !kAtomic && kSig.num_params == 2 &&
+                       kSig.num_results == 0) {
+    // Stores: [addr t] -> [].
+    MemArg m;
+    if (!ReadMemArg(&m, kAlign, false)) return false;
+    ValType addr = MemAddr(m.memidx);
+    constexpr ValType v(static_cast<ValType::Kind>(kSig.params[1]));
+    if (top_ - base_ >= 2 && top_[-2] == addr && top_[-1] == v) [[likely]] {
+      top_ -= 2;
+      CASCADE_CALL(OnStore, kOp, m);
+      return true;
+    }
+    Pop(v);
+    Pop(addr);
+    if (!reader_.ok()) return false;
+    CASCADE_CALL(OnStore, kOp, m);
+    return true;
+  } else if constexpr (kImm == ImmKind::kNone && kFixed) {
+    return DecodeTableDriven(kOp);
+  } else if constexpr (kImm == ImmKind::kMemarg || kImm == ImmKind::kMemargLane ||
+                       kImm == ImmKind::kLane) {
+    return DecodeTableDriven(kOp);
+  } else {
+    return DecodeComplex(kOp);
+  }
+}
+
+// Instructions typed by the opcode table alone: numeric/vector ops in their
+// general form (polymorphic stack, mismatches), memory accesses with memarg,
+// and lane ops.
+template <typename P, typename I>
+bool FunctionDecoder<P, I>::DecodeTableDriven(Opcode op) {
   const OpcodeInfo& info = GetOpcodeInfo(op);
-  if (info.imm == ImmKind::kNone) [[likely]] return DecodeSimple(op);
+  if (info.imm == ImmKind::kNone) return DecodeSimple(op);
   if (info.imm == ImmKind::kMemarg || info.imm == ImmKind::kMemargLane)
     return DecodeMemoryAccess(op);
   if (info.imm == ImmKind::kLane) {
@@ -1105,7 +1236,7 @@ inline bool FunctionDecoder<P, I>::DecodeOp(Opcode op) {
 }
 
 template <typename P, typename I>
-inline bool FunctionDecoder<P, I>::DecodeSimple(Opcode op) {
+bool FunctionDecoder<P, I>::DecodeSimple(Opcode op) {
   const OpSignature& s = GetOpcodeInfo(op).sig;
   // Fast path: [t1 t2] -> [r] and [t] -> [r] with exactly matching operands
   // (nearly every numeric and vector instruction).
@@ -1137,7 +1268,7 @@ inline bool FunctionDecoder<P, I>::DecodeSimple(Opcode op) {
 }
 
 template <typename P, typename I>
-inline bool FunctionDecoder<P, I>::DecodeMemoryAccess(Opcode op) {
+bool FunctionDecoder<P, I>::DecodeMemoryAccess(Opcode op) {
   const OpcodeInfo& info = GetOpcodeInfo(op);
   MemArg m;
   bool atomic = info.prefix == kPrefixAtomic;

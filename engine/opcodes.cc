@@ -22,19 +22,6 @@ constexpr uint8_t SigLetter(char c) {
   }
 }
 
-// Parses "results_params" (see opcodes.def); "x" means no fixed signature.
-constexpr OpSignature ParseSig(const char* s) {
-  OpSignature sig;
-  if (s[0] == 'x' && s[1] == 0) return sig;
-  int i = 0;
-  for (; s[i] != '_'; ++i) {
-    if (s[i] == 'v') continue;
-    sig.results[sig.num_results++] = SigLetter(s[i]);
-  }
-  for (++i; s[i] != 0; ++i) sig.params[sig.num_params++] = SigLetter(s[i]);
-  return sig;
-}
-
 constexpr bool SigValid(const char* s) {
   if (s[0] == 'x' && s[1] == 0) return true;
   int results = 0, params = 0, i = 0;
@@ -74,7 +61,7 @@ constexpr std::array<Opcode, N> BuildMap(uint8_t want_prefix) {
 
 const OpcodeInfo kOpcodeInfo[kOpcodeCount] = {
 #define CASCADE_OPCODE(Name, prefix, code, text, Imm, sig, align) \
-  {text, code, prefix, ImmKind::k##Imm, align, !IsSigX(#sig), ParseSig(#sig)},
+  {text, code, prefix, ImmKind::k##Imm, align, !IsSigX(#sig), ParseOpSignature(#sig)},
 #include "engine/opcodes.def"
 #undef CASCADE_OPCODE
 };

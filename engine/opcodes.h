@@ -85,6 +85,31 @@ struct OpSignature {
   uint8_t results[2] = {};
 };
 
+// Parses a `sig` column of opcodes.def ("i_ii", "v_al", "x", ...) at compile
+// time; "x" yields an empty signature.
+constexpr OpSignature ParseOpSignature(const char* s) {
+  OpSignature sig;
+  if (s[0] == 'x' && s[1] == 0) return sig;
+  auto letter = [](char c) -> uint8_t {
+    switch (c) {
+      case 'i': return ValType::kI32;
+      case 'l': return ValType::kI64;
+      case 'f': return ValType::kF32;
+      case 'd': return ValType::kF64;
+      case 's': return ValType::kV128;
+      case 'a': return kSigAddr;
+      default: return 0xFF;
+    }
+  };
+  int i = 0;
+  for (; s[i] != '_'; ++i) {
+    if (s[i] == 'v') continue;
+    sig.results[sig.num_results++] = letter(s[i]);
+  }
+  for (++i; s[i] != 0; ++i) sig.params[sig.num_params++] = letter(s[i]);
+  return sig;
+}
+
 struct OpcodeInfo {
   const char* name;     // text-format mnemonic
   uint16_t code;        // opcode byte or subopcode
