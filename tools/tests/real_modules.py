@@ -49,6 +49,12 @@ catch (e) { console.log(String(e.message).replace(/^WebAssembly.Module\(\): /, '
 """
 
 
+def supported_node_flags():
+    """NODE_FLAGS that this node's V8 knows (another node version may lack some)."""
+    r = subprocess.run(["node", "--v8-options"], capture_output=True, text=True)
+    return [f for f in NODE_FLAGS if f in r.stdout]
+
+
 def fetch(pkg_var, inner):
     script = (f'source "{ROOT}/tools/tests/npm_fetch.sh" && '
               f'npm_fetch_file "${pkg_var}" "{inner}"')
@@ -76,10 +82,17 @@ def mutate(data, rng):
     return kind, bytes(b[:i]) + ins + bytes(b[i:])
 
 
+# Sanitizer builds exit with 1 on a report by default, which would read as
+# "invalid": make a report a distinct exit status.
+CASCADE_ENV = dict(os.environ)
+for var in ("ASAN_OPTIONS", "UBSAN_OPTIONS"):
+    CASCADE_ENV[var] = ":".join(filter(None, [CASCADE_ENV.get(var, ""), "exitcode=86", "halt_on_error=1"]))
+
+
 def cascade_verdicts(cascade, files):
     """Runs one `cascade validate` over `files`; returns ({file: error or None}, crashes)."""
     r = subprocess.run([cascade, "validate", *files], capture_output=True, text=True,
-                       errors="replace")
+                       errors="replace", env=CASCADE_ENV)
     if r.returncode in (0, 1):
         errors = {}
         for line in r.stderr.splitlines():
@@ -90,7 +103,8 @@ def cascade_verdicts(cascade, files):
     # A crash: find the culprit(s) one file at a time.
     verdicts, crashes = {}, []
     for f in files:
-        r = subprocess.run([cascade, "validate", f], capture_output=True, text=True, errors="replace")
+        r = subprocess.run([cascade, "validate", f], capture_output=True, text=True, errors="replace",
+                           env=CASCADE_ENV)
         if r.returncode not in (0, 1):
             crashes.append((f, r.returncode, r.stderr[-300:]))
             verdicts[f] = "CRASH"
@@ -124,6 +138,9 @@ def main():
     if shutil.which("node") is None:
         print("real_modules: SKIP: node is not installed")
         return SKIP
+    NODE_FLAGS[:] = supported_node_flags()
+    print(f"real_modules: node {subprocess.run(['node', '--version'], capture_output=True, text=True).stdout.strip()} "
+          f"with {' '.join(NODE_FLAGS)}")
     originals = []
     for var, inner in MODULES:
         path, err = fetch(var, inner)
