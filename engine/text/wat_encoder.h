@@ -184,6 +184,10 @@ class ModuleEncoder {
     bool explicit_rec;  // written as (rec ...): encoded with 0x4E even if size 1
   };
   std::vector<RecGroup> recs_;
+  // Function types a type use without `(type x)` may pick, by signature key
+  // (see FindOrAddFuncType); filled on first use, then kept up to date.
+  std::unordered_map<std::string, uint32_t> func_type_index_;
+  bool func_type_index_built_ = false;
   uint32_t num_explicit_types_ = 0;
   uint32_t next_func_ = 0, next_table_ = 0, next_mem_ = 0, next_global_ = 0, next_tag_ = 0,
            next_elem_ = 0, next_data_ = 0;

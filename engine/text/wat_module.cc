@@ -574,23 +574,42 @@ bool ModuleEncoder::ParseTypeUse(TypeUse* use, bool allow_names, bool* had_any) 
   return true;
 }
 
+namespace {
+std::string SignatureKey(const std::vector<ValType>& params, const std::vector<ValType>& results) {
+  std::string key;
+  key.reserve((params.size() + results.size() + 1) * 4);
+  auto put = [&](uint32_t v) { key.append(reinterpret_cast<const char*>(&v), 4); };
+  put(static_cast<uint32_t>(params.size()));
+  for (ValType t : params) put(t.bits());
+  for (ValType t : results) put(t.bits());
+  return key;
+}
+}  // namespace
+
 uint32_t ModuleEncoder::FindOrAddFuncType(const std::vector<ValType>& params,
                                           const std::vector<ValType>& results) {
-  for (uint32_t i = 0; i < typedefs_.size(); ++i) {
-    const TypeDef& d = typedefs_[i];
-    // As the reference interpreter: a singleton rec group holding a final
-    // function type without supertypes (wasm-tools also accepts non-final ones).
-    if (d.kind == CompositeKind::kFunc && d.is_final && d.supers.empty() && d.rec_size == 1 &&
-        d.params == params && d.results == results) {
-      return i;
+  if (!func_type_index_built_) {
+    // As the reference interpreter: the smallest index of a singleton rec group
+    // holding a final function type without supertypes (wasm-tools also accepts
+    // non-final ones).
+    for (uint32_t i = 0; i < typedefs_.size(); ++i) {
+      const TypeDef& d = typedefs_[i];
+      if (d.kind == CompositeKind::kFunc && d.is_final && d.supers.empty() && d.rec_size == 1) {
+        func_type_index_.emplace(SignatureKey(d.params, d.results), i);
+      }
     }
+    func_type_index_built_ = true;
   }
+  std::string key = SignatureKey(params, results);
+  auto it = func_type_index_.find(key);
+  if (it != func_type_index_.end()) return it->second;
   TypeDef def;
   def.params = params;
   def.results = results;
   uint32_t idx = static_cast<uint32_t>(typedefs_.size());
   recs_.push_back({idx, 1, false});
   typedefs_.push_back(std::move(def));
+  func_type_index_.emplace(std::move(key), idx);
   return idx;
 }
 
