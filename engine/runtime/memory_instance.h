@@ -1,0 +1,72 @@
+// Linear memory instances (spec 4.2.8), with the address-space layout that lets
+// memory32 accesses skip bounds checks.
+//
+//   base                      base + size_bytes        base + reserved_bytes
+//   │ committed (read/write)  │ PROT_NONE ...          │
+//   └─────────────────────────┴────────────────────────┘
+//   guarded memory32: reserved_bytes >= 8 GiB + guard, so base + u32 addr + u32
+//   offset + access size always lands inside the reservation; touching the
+//   PROT_NONE part faults and trap_handler.h turns the fault into the trap
+//   "out of bounds memory access".
+//
+// Invariants:
+//  * size_bytes == pages * page size; pages <= max_pages.
+//  * `guarded` implies memory32, 64 KiB pages, and a successful 8 GiB
+//    reservation (registered with trap_handler). Otherwise every access must be
+//    checked explicitly: addr + offset + size <= size_bytes.
+//  * `base` never moves when guarded or shared. An unguarded memory may move on
+//    Grow; Grow then updates Instance::memory0_base/size of every instance in
+//    `users` (those whose memory 0 is this one).
+//  * base is never null (a 0-byte memory still has a valid, inaccessible base).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "engine/module.h"
+
+namespace cascade {
+
+struct Instance;
+
+struct MemoryInstance {
+  uint8_t* base = nullptr;
+  uint64_t size_bytes = 0;
+  Limits limits;               // the memory type; limits.min is the *initial* size
+  uint64_t max_pages = 0;      // effective maximum: declared max, store limit, address type
+  uint64_t reserved_bytes = 0; // bytes of address space reserved at `base` (0: plain allocation)
+  bool guarded = false;
+  std::vector<Instance*> users;  // instances with this as memory 0
+
+  MemoryInstance() = default;
+  MemoryInstance(const MemoryInstance&) = delete;
+  MemoryInstance& operator=(const MemoryInstance&) = delete;
+  ~MemoryInstance();
+
+  uint64_t page_size() const { return uint64_t{1} << limits.page_size_log2; }
+  uint64_t pages() const { return size_bytes >> limits.page_size_log2; }
+
+  // Allocates the memory for `type` with `type.min` pages, capping the maximum
+  // at `store_max_bytes`. Returns false with `*error` set when the address
+  // space or memory cannot be had (the instantiation then fails).
+  bool Init(const Limits& type, uint64_t store_max_bytes, std::string* error);
+
+  // memory.grow (spec 4.4.7): grows by `delta_pages`, zero-filled. Returns the
+  // old size in pages, or -1 when the result would exceed max_pages or memory
+  // is unavailable (the memory is then unchanged).
+  int64_t Grow(uint64_t delta_pages);
+
+  // Explicit bounds check for an access of `len` bytes at effective address
+  // `addr` (already including the static offset; callers handle overflow of the
+  // sum themselves or use the 3-argument form).
+  bool InBounds(uint64_t addr, uint64_t len) const {
+    return addr <= size_bytes && len <= size_bytes - addr;
+  }
+  bool InBounds(uint64_t addr, uint64_t offset, uint64_t len) const {
+    uint64_t ea = addr + offset;
+    return ea >= addr && InBounds(ea, len);
+  }
+};
+
+}  // namespace cascade

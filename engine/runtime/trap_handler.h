@@ -1,0 +1,59 @@
+// Turning hardware faults in wasm code into traps, shared by the interpreter and
+// the JIT.
+//
+// Mechanism: guarded memories register their address-space reservation here.
+// A SIGSEGV/SIGBUS handler checks (1) that this thread is inside wasm code (an
+// active WasmEntry) and (2) that the fault address lies in a registered
+// reservation; if so it siglongjmps to the innermost WasmEntry, which reports
+// "out of bounds memory access". Any other fault is passed on to the previous
+// handler (or the default action), so real crashes still crash.
+//
+// Usage (what Invoke does):
+//     trap_handler::WasmEntry entry;
+//     if (sigsetjmp(entry.env, 0) != 0) { /* fault: trap */ }
+//     else { entry.Enter(); ...run wasm...; }
+//     entry.Exit();           // always, on both paths
+//
+// Invariants:
+//  * Code between Enter() and the fault must not own objects with non-trivial
+//    destructors on the C stack (they are skipped by siglongjmp); interpreter
+//    handlers and JIT code satisfy this, host functions are called with the
+//    entry *suspended* (see Suspend/Resume) so faults in them are not caught.
+//  * The reservation registry is lock-free for readers (signal-safe): a fixed
+//    array of slots updated with atomics.
+#pragma once
+
+#include <csetjmp>
+#include <cstddef>
+#include <cstdint>
+
+namespace cascade::trap_handler {
+
+// Installs the SIGSEGV/SIGBUS handlers (idempotent, thread-safe). Returns false
+// if installation failed (then memories must not be guarded).
+bool Install();
+
+// Registers/unregisters a reservation [base, base + size). Register returns
+// false when the registry is full (the memory must then use explicit checks).
+bool RegisterReservation(const void* base, size_t size);
+void UnregisterReservation(const void* base);
+
+// Whether `addr` lies in a registered reservation (signal-safe).
+bool InReservation(const void* addr);
+
+struct WasmEntry {
+  sigjmp_buf env;
+  WasmEntry* prev = nullptr;
+  const void* fault_address = nullptr;  // set when the handler jumped here
+  bool active = false;
+
+  void Enter();    // becomes this thread's innermost entry
+  void Exit();     // pops it (call exactly once after Enter, on every path)
+};
+
+// Around host calls made from wasm: faults inside the host are not wasm traps.
+// Suspend returns the current innermost entry (may be null); Resume restores it.
+WasmEntry* Suspend();
+void Resume(WasmEntry* entry);
+
+}  // namespace cascade::trap_handler
