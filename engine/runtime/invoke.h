@@ -31,4 +31,12 @@ bool Invoke(Store& store, FuncInstance* func, std::span<const Value> args,
 // max(param_slots, result_slots) slots.
 bool InvokeSlots(Store& store, FuncInstance* func, uint64_t* slots, Trap* trap);
 
+// How an execution tier calls a host function (FuncInstance::is_host()): the
+// caller sets store.stack_top to its first free slot first (so a callback into
+// wasm runs above its frames). Suspends the trap handler's wasm entry for the
+// duration of the call (faults in host code are not wasm traps). `args` and
+// `results` may alias.
+bool CallHost(Store& store, FuncInstance* func, const uint64_t* args, uint64_t* results,
+              Trap* trap);
+
 }  // namespace cascade

@@ -35,7 +35,7 @@ struct MemoryInstance {
   uint64_t size_bytes = 0;
   Limits limits;               // the memory type; limits.min is the *initial* size
   uint64_t max_pages = 0;      // effective maximum: declared max, store limit, address type
-  uint64_t reserved_bytes = 0; // bytes of address space reserved at `base` (0: plain allocation)
+  uint64_t reserved_bytes = 0; // bytes of address space mapped at `base` (reserved + committed)
   bool guarded = false;
   std::vector<Instance*> users;  // instances with this as memory 0
 

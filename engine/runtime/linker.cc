@@ -1,0 +1,302 @@
+// Linker and Instantiate (see linker.h for the order of steps).
+//
+// Invariant: the Instance under construction always has, for each index space,
+// exactly the entries created so far (imports first), so constant expressions
+// evaluated mid-way see the spec's "auxiliary instance" (imported globals,
+// earlier globals, all functions).
+#include "engine/runtime/linker.h"
+
+#include <algorithm>
+#include <cstring>
+
+#include "engine/runtime/invoke.h"
+#include "engine/runtime/value.h"
+
+namespace cascade {
+
+void Linker::Define(std::string_view module, std::string_view name, Extern value) {
+  defs_[{std::string(module), std::string(name)}] = value;
+}
+
+void Linker::DefineInstance(std::string_view module_name, const Instance& instance) {
+  for (const Export& e : instance.module->exports) {
+    Define(module_name, e.name, instance.GetExport(e.name));
+  }
+}
+
+Extern Linker::Resolve(std::string_view module, std::string_view name) const {
+  auto it = defs_.find(std::pair<std::string, std::string>(module, name));
+  return it == defs_.end() ? Extern{} : it->second;
+}
+
+namespace {
+
+// A module-relative value type with its type indices replaced by canonical ids.
+ValType Canonical(const Module& m, ValType t) {
+  if (t.is_ref() && t.heap_type().is_index()) {
+    return ValType::Ref(HeapType::Index(m.types[t.heap_type().index()].canonical_id),
+                        t.is_nullable());
+  }
+  return t;
+}
+
+uint32_t SlotsOf(std::span<const ValType> types) {
+  uint32_t n = 0;
+  for (ValType t : types) n += SlotCount(t);
+  return n;
+}
+
+// Limits matching for imports (spec 3.x "Limits"): `actual_min` is the current
+// size of the imported object.
+bool LimitsMatch(uint64_t actual_min, bool actual_has_max, uint64_t actual_max,
+                 const Limits& expected) {
+  if (actual_min < expected.min) return false;
+  if (expected.has_max) {
+    if (!actual_has_max || actual_max > expected.max) return false;
+  }
+  return true;
+}
+
+class Instantiator {
+ public:
+  Instantiator(Store& store, const Linker& linker, std::shared_ptr<const Module> module,
+               InstantiateError* error)
+      : store_(store), linker_(linker), m_(*module), module_(std::move(module)), error_(error) {}
+
+  Instance* Run();
+
+ private:
+  bool LinkError(const char* msg) {
+    error_->link_error = true;
+    error_->trap.message = msg;
+    return false;
+  }
+  bool Fail(std::string msg) {
+    error_->link_error = false;
+    error_->trap.message = std::move(msg);
+    return false;
+  }
+  bool ResolveImports();
+  bool CheckImport(const Import& imp, const Extern& ext);
+  bool Eval(ByteRange expr, uint64_t out[2]) {
+    std::string msg;
+    if (!EvalConstExpr(m_, *inst_, expr, out, &msg)) return Fail(msg);
+    return true;
+  }
+  bool CreateDefinitions();
+  bool InitSegments();
+
+  Store& store_;
+  const Linker& linker_;
+  const Module& m_;
+  std::shared_ptr<const Module> module_;
+  InstantiateError* error_;
+  Instance* inst_ = nullptr;
+};
+
+bool Instantiator::CheckImport(const Import& imp, const Extern& ext) {
+  const TypeCanonicalizer& tc = TypeCanonicalizer::Global();
+  switch (imp.kind) {
+    case ExternKind::kFunc: {
+      uint32_t expected = m_.types[m_.funcs[imp.index].type_index].canonical_id;
+      return tc.IsSubtypeId(ext.func()->canonical_type_id, expected);
+    }
+    case ExternKind::kTable: {
+      const Table& want = m_.tables[imp.index];
+      const TableInstance* t = ext.table();
+      if (t->limits.is64 != want.limits.is64) return false;
+      if (t->elem_type != Canonical(m_, want.elem_type)) return false;
+      return LimitsMatch(t->size(), t->limits.has_max, t->limits.max, want.limits);
+    }
+    case ExternKind::kMemory: {
+      const Memory& want = m_.memories[imp.index];
+      const MemoryInstance* mem = ext.memory();
+      if (mem->limits.is64 != want.limits.is64 || mem->limits.shared != want.limits.shared ||
+          mem->limits.page_size_log2 != want.limits.page_size_log2) {
+        return false;
+      }
+      return LimitsMatch(mem->pages(), mem->limits.has_max, mem->limits.max, want.limits);
+    }
+    case ExternKind::kGlobal: {
+      const Global& want = m_.globals[imp.index];
+      const GlobalInstance* g = ext.global();
+      if (g->mut != want.mut) return false;
+      ValType expected = Canonical(m_, want.type);
+      if (want.mut) return g->type == expected;
+      return tc.IsValSubtype(g->type, expected);
+    }
+    case ExternKind::kTag: {
+      uint32_t expected = m_.types[m_.tags[imp.index].type_index].canonical_id;
+      return ext.tag()->canonical_type_id == expected;
+    }
+  }
+  return false;
+}
+
+bool Instantiator::ResolveImports() {
+  for (const Import& imp : m_.imports) {
+    Extern ext = linker_.Resolve(imp.module, imp.name);
+    if (ext.object == nullptr) return LinkError("unknown import");
+    if (ext.kind != imp.kind || !CheckImport(imp, ext)) {
+      return LinkError("incompatible import type");
+    }
+    switch (imp.kind) {
+      case ExternKind::kFunc: inst_->funcs.push_back(ext.func()); break;
+      case ExternKind::kTable: inst_->tables.push_back(ext.table()); break;
+      case ExternKind::kMemory: inst_->memories.push_back(ext.memory()); break;
+      case ExternKind::kGlobal: inst_->globals.push_back(ext.global()); break;
+      case ExternKind::kTag: inst_->tags.push_back(ext.tag()); break;
+    }
+  }
+  return true;
+}
+
+bool Instantiator::CreateDefinitions() {
+  const TypeCanonicalizer& tc = TypeCanonicalizer::Global();
+  // Functions first: constant expressions may take ref.func of any of them.
+  for (uint32_t i = m_.num_imported_funcs; i < m_.funcs.size(); ++i) {
+    FuncInstance* f = store_.NewFunc();
+    f->canonical_type_id = inst_->types[m_.funcs[i].type_index];
+    f->type = &tc.Get(f->canonical_type_id);
+    f->module = &m_;
+    f->instance = inst_;
+    f->funcidx = i;
+    f->param_slots = SlotsOf(f->type->params());
+    f->result_slots = SlotsOf(f->type->results());
+    inst_->funcs.push_back(f);
+  }
+  for (uint32_t i = m_.num_imported_globals; i < m_.globals.size(); ++i) {
+    const Global& g = m_.globals[i];
+    uint64_t v[2];
+    if (!Eval(g.init, v)) return false;
+    GlobalInstance* gi = store_.NewGlobal();
+    gi->type = Canonical(m_, g.type);
+    gi->mut = g.mut;
+    gi->value[0] = v[0];
+    gi->value[1] = gi->type.kind() == ValType::kV128 ? v[1] : 0;
+    inst_->globals.push_back(gi);
+  }
+  for (uint32_t i = m_.num_imported_tables; i < m_.tables.size(); ++i) {
+    const Table& t = m_.tables[i];
+    uint64_t init[2] = {0, 0};
+    if (t.has_init && !Eval(t.init, init)) return false;
+    TableInstance* ti = store_.NewTable();
+    ti->elem_type = Canonical(m_, t.elem_type);
+    ti->limits = t.limits;
+    uint64_t addr_max = t.limits.is64 ? ~uint64_t{0} : 0xFFFFFFFFull;
+    ti->max_elements = std::min(t.limits.has_max ? t.limits.max : addr_max,
+                                store_.limits().max_table_elements);
+    if (t.limits.min > ti->max_elements) return Fail("table size exceeds implementation limit");
+    ti->elements.assign(t.limits.min, init[0]);
+    inst_->tables.push_back(ti);
+  }
+  for (uint32_t i = m_.num_imported_memories; i < m_.memories.size(); ++i) {
+    MemoryInstance* mem = store_.NewMemory();
+    std::string msg;
+    if (!mem->Init(m_.memories[i].limits, store_.limits().max_memory_bytes, &msg)) {
+      return Fail(msg);
+    }
+    inst_->memories.push_back(mem);
+  }
+  for (uint32_t i = m_.num_imported_tags; i < m_.tags.size(); ++i) {
+    TagInstance* tag = store_.NewTag();
+    tag->canonical_type_id = inst_->types[m_.tags[i].type_index];
+    tag->type = &tc.Get(tag->canonical_type_id);
+    tag->param_slots = SlotsOf(tag->type->params());
+    inst_->tags.push_back(tag);
+  }
+  if (!inst_->memories.empty()) {
+    MemoryInstance* mem0 = inst_->memories[0];
+    inst_->memory0_base = mem0->base;
+    inst_->memory0_size = mem0->size_bytes;
+    mem0->users.push_back(inst_);
+  }
+  // Segment instances.
+  inst_->elems.resize(m_.elems.size());
+  for (size_t s = 0; s < m_.elems.size(); ++s) {
+    const ElemSegment& seg = m_.elems[s];
+    ElemInstance& ei = inst_->elems[s];
+    ei.type = Canonical(m_, seg.elem_type);
+    ei.items.resize(seg.item_count);
+    for (uint32_t k = 0; k < seg.item_count; ++k) {
+      if (seg.uses_exprs) {
+        uint64_t v[2];
+        if (!Eval(m_.elem_exprs[seg.items_offset + k], v)) return false;
+        ei.items[k] = v[0];
+      } else {
+        ei.items[k] = reinterpret_cast<uintptr_t>(
+            inst_->funcs[m_.elem_func_indices[seg.items_offset + k]]);
+      }
+    }
+  }
+  inst_->datas.resize(m_.datas.size());
+  for (size_t s = 0; s < m_.datas.size(); ++s) {
+    inst_->datas[s].bytes = m_.bytes.data() + m_.datas[s].payload.offset;
+    inst_->datas[s].size = m_.datas[s].payload.size;
+  }
+  return true;
+}
+
+bool Instantiator::InitSegments() {
+  for (size_t s = 0; s < m_.elems.size(); ++s) {
+    const ElemSegment& seg = m_.elems[s];
+    ElemInstance& ei = inst_->elems[s];
+    if (seg.mode == SegmentMode::kActive) {
+      uint64_t off[2];
+      if (!Eval(seg.offset, off)) return false;
+      TableInstance* t = inst_->tables[seg.table_index];
+      uint64_t offset = t->limits.is64 ? off[0] : static_cast<uint32_t>(off[0]);
+      uint64_t n = ei.items.size();
+      if (offset > t->size() || n > t->size() - offset) {
+        return Fail(kTrapTableOutOfBounds);
+      }
+      std::copy(ei.items.begin(), ei.items.end(), t->elements.begin() + offset);
+    }
+    if (seg.mode != SegmentMode::kPassive) {
+      ei.items.clear();
+      ei.items.shrink_to_fit();
+    }
+  }
+  for (size_t s = 0; s < m_.datas.size(); ++s) {
+    const DataSegment& seg = m_.datas[s];
+    if (seg.mode != SegmentMode::kActive) continue;
+    uint64_t off[2];
+    if (!Eval(seg.offset, off)) return false;
+    MemoryInstance* mem = inst_->memories[seg.memory_index];
+    uint64_t offset = mem->limits.is64 ? off[0] : static_cast<uint32_t>(off[0]);
+    DataInstance& di = inst_->datas[s];
+    if (!mem->InBounds(offset, di.size)) return Fail(kTrapMemoryOutOfBounds);
+    if (di.size > 0) std::memcpy(mem->base + offset, di.bytes, di.size);
+    di.size = 0;
+  }
+  return true;
+}
+
+Instance* Instantiator::Run() {
+  inst_ = store_.NewInstance();
+  inst_->module = &m_;
+  inst_->module_ref = module_;
+  inst_->types.reserve(m_.types.size());
+  for (const SubType& t : m_.types) inst_->types.push_back(t.canonical_id);
+  if (!ResolveImports() || !CreateDefinitions() || !InitSegments()) return nullptr;
+  if (m_.start_func != Module::kNoStart) {
+    FuncInstance* start = inst_->funcs[m_.start_func];
+    uint64_t slots[2] = {0, 0};
+    Trap trap;
+    if (!InvokeSlots(store_, start, slots, &trap)) {
+      error_->link_error = false;
+      error_->trap = std::move(trap);
+      return nullptr;
+    }
+  }
+  return inst_;
+}
+
+}  // namespace
+
+Instance* Instantiate(Store& store, const Linker& linker, std::shared_ptr<const Module> module,
+                      InstantiateError* error) {
+  return Instantiator(store, linker, std::move(module), error).Run();
+}
+
+}  // namespace cascade

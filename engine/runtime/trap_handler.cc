@@ -1,0 +1,125 @@
+// SIGSEGV/SIGBUS -> wasm trap (see trap_handler.h for the protocol).
+//
+// The handler is installed with SA_NODEFER, so jumping out of it with
+// siglongjmp(env) (sigsetjmp with savemask = 0, no syscall on entry) does not
+// leave SIGSEGV blocked. Faults that are not ours go to the previously installed
+// handler, or re-raise with the default action.
+#include "engine/runtime/trap_handler.h"
+
+#include <signal.h>
+
+#include <atomic>
+#include <mutex>
+
+namespace cascade::trap_handler {
+namespace {
+
+constexpr int kMaxReservations = 4096;
+
+struct Slot {
+  std::atomic<uintptr_t> base{0};
+  std::atomic<uintptr_t> size{0};
+};
+Slot g_slots[kMaxReservations];
+std::mutex g_slots_mutex;  // writers only
+
+thread_local WasmEntry* t_entry = nullptr;
+
+struct sigaction g_old_segv;
+struct sigaction g_old_bus;
+bool g_installed = false;
+bool g_install_ok = false;
+std::once_flag g_once;
+
+void Forward(int sig, siginfo_t* info, void* uctx) {
+  const struct sigaction& old = sig == SIGBUS ? g_old_bus : g_old_segv;
+  if ((old.sa_flags & SA_SIGINFO) && old.sa_sigaction != nullptr) {
+    old.sa_sigaction(sig, info, uctx);
+    return;
+  }
+  if (old.sa_handler == SIG_IGN) return;
+  if (old.sa_handler != SIG_DFL && old.sa_handler != nullptr) {
+    old.sa_handler(sig);
+    return;
+  }
+  // Default action: restore it and return; the faulting instruction re-runs
+  // and the process dies as it would have without us.
+  signal(sig, SIG_DFL);
+}
+
+void Handler(int sig, siginfo_t* info, void* uctx) {
+  WasmEntry* e = t_entry;
+  if (e != nullptr && e->active && InReservation(info->si_addr)) {
+    e->fault_address = info->si_addr;
+    siglongjmp(e->env, 1);
+  }
+  Forward(sig, info, uctx);
+}
+
+}  // namespace
+
+bool Install() {
+  std::call_once(g_once, [] {
+    struct sigaction sa = {};
+    sa.sa_sigaction = Handler;
+    sa.sa_flags = SA_SIGINFO | SA_NODEFER | SA_ONSTACK;
+    sigemptyset(&sa.sa_mask);
+    g_install_ok = sigaction(SIGSEGV, &sa, &g_old_segv) == 0 &&
+                   sigaction(SIGBUS, &sa, &g_old_bus) == 0;
+    g_installed = true;
+  });
+  return g_install_ok;
+}
+
+bool RegisterReservation(const void* base, size_t size) {
+  std::lock_guard<std::mutex> lock(g_slots_mutex);
+  for (Slot& s : g_slots) {
+    if (s.base.load(std::memory_order_relaxed) == 0) {
+      s.size.store(size, std::memory_order_relaxed);
+      s.base.store(reinterpret_cast<uintptr_t>(base), std::memory_order_release);
+      return true;
+    }
+  }
+  return false;
+}
+
+void UnregisterReservation(const void* base) {
+  std::lock_guard<std::mutex> lock(g_slots_mutex);
+  for (Slot& s : g_slots) {
+    if (s.base.load(std::memory_order_relaxed) == reinterpret_cast<uintptr_t>(base)) {
+      s.base.store(0, std::memory_order_release);
+      return;
+    }
+  }
+}
+
+bool InReservation(const void* addr) {
+  uintptr_t a = reinterpret_cast<uintptr_t>(addr);
+  for (const Slot& s : g_slots) {
+    uintptr_t b = s.base.load(std::memory_order_acquire);
+    if (b != 0 && a >= b && a - b < s.size.load(std::memory_order_relaxed)) return true;
+  }
+  return false;
+}
+
+void WasmEntry::Enter() {
+  prev = t_entry;
+  fault_address = nullptr;
+  active = true;
+  t_entry = this;
+}
+
+void WasmEntry::Exit() {
+  active = false;
+  t_entry = prev;
+}
+
+WasmEntry* Suspend() {
+  WasmEntry* e = t_entry;
+  t_entry = nullptr;
+  return e;
+}
+
+void Resume(WasmEntry* entry) { t_entry = entry; }
+
+}  // namespace cascade::trap_handler
