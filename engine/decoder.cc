@@ -217,7 +217,8 @@ Limits ModuleDecoder::ReadLimits(bool memory) {
   const uint32_t at = r_.offset();
   const uint8_t flags = r_.u8();
   if (!r_.ok()) return l;
-  const uint8_t allowed = memory ? 0x0F : 0x05;
+  const uint8_t allowed =
+      memory ? (m_->features.custom_page_sizes ? 0x0F : 0x07) : 0x05;
   if (flags & ~allowed) {
     Fail(at, "malformed limits flags");
     return l;
@@ -920,8 +921,10 @@ bool ModuleDecoder::Decode(Error* error) {
 
 }  // namespace
 
-bool DecodeModule(std::vector<uint8_t> bytes, Module* module, Error* error) {
+bool DecodeModule(std::vector<uint8_t> bytes, Module* module, Error* error,
+                  const Features& features) {
   *module = Module();
+  module->features = features;
   if (bytes.size() > 0xFFFFFFFFu) {
     *error = Error{0, "module too large"};
     return false;

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "engine/error.h"
+#include "engine/features.h"
 #include "engine/module.h"
 
 namespace cascade {
@@ -26,7 +27,10 @@ namespace cascade {
 // "too many locals", "function and code section have inconsistent lengths",
 // "data count and data section have inconsistent lengths", "malformed UTF-8
 // encoding", ...) and the byte offset.
-bool DecodeModule(std::vector<uint8_t> bytes, Module* module, Error* error);
+// `features` enables optional proposals (features.h); they are recorded in
+// Module::features for the validator.
+bool DecodeModule(std::vector<uint8_t> bytes, Module* module, Error* error,
+                  const Features& features = Features());
 
 // Decodes the payload of the custom section "name" (after its name, spec 7.4
 // appendix "Name Section") of `module` into `*names`: module, function, local,

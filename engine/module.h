@@ -20,6 +20,7 @@
 #include <string_view>
 #include <vector>
 
+#include "engine/features.h"
 #include "engine/value_type.h"
 
 namespace cascade {
@@ -190,6 +191,7 @@ struct SectionInfo {
 
 struct Module {
   std::vector<uint8_t> bytes;  // the binary; everything else points into it
+  Features features;           // optional proposals this module was decoded with
 
   std::vector<SubType> types;
   std::vector<ValType> valtype_pool;

@@ -67,6 +67,15 @@ bool ModuleBytes(const WastModule& m, std::vector<uint8_t>* bytes, std::string* 
   return false;
 }
 
+// Optional proposals for the script being run: a script under proposals/X
+// gets every optional proposal (features.h), core scripts get none, like a
+// default-configured engine. Set by RunWastSource for the current thread.
+thread_local Features tls_features;
+
+Features FeaturesForScript(const std::string& path) {
+  return path.find("proposals/") != std::string::npos ? Features::All() : Features();
+}
+
 // Decodes and validates; `*stage` says which step failed ("text", "decode",
 // "validate") and `*why` its message.
 bool Load(const WastModule& m, std::string* stage, std::string* why) {
@@ -77,7 +86,7 @@ bool Load(const WastModule& m, std::string* stage, std::string* why) {
   }
   Module module;
   Error error;
-  if (!DecodeModule(std::move(bytes), &module, &error)) {
+  if (!DecodeModule(std::move(bytes), &module, &error, tls_features)) {
     *stage = "decode";
     *why = error.message;
     return false;
@@ -173,6 +182,7 @@ void RunCommands(const std::vector<WastCommand>& cmds, FileResult* r) {
 FileResult RunWastSource(const std::string& path, const std::string& source) {
   FileResult r;
   r.path = path;
+  tls_features = FeaturesForScript(path);
   text::WastScript script;
   text::TextError err;
   if (!text::ParseWast(source, &script, &err)) {
