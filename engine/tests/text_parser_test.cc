@@ -129,6 +129,23 @@ TEST_CASE("wat: errors carry line:column and the spec's wording") {
   CHECK(WatError("(start 0) (start 0) (func)").message == "multiple start sections");
 }
 
+TEST_CASE("wat: plain blocks nest without native recursion; folded depth is limited") {
+  std::string plain = "(func";
+  for (int i = 0; i < 100000; ++i) plain += " block";
+  for (int i = 0; i < 100000; ++i) plain += " end";
+  plain += ")";
+  Bytes b = Wat(plain);
+  CHECK(b.size() > 200000);
+  std::string folded = "(func";
+  for (int i = 0; i < 2000; ++i) folded += " (block";
+  for (int i = 0; i < 2000; ++i) folded += ")";
+  folded += ")";
+  CHECK(WatError(folded).message == "nesting too deep");
+  CHECK(WatError("(func block nop)").message.find("unexpected token") == 0);
+  CHECK(WatError("(func nop end)").message.find("unexpected token") == 0);
+  CHECK(WatError("(func block else end)").message.find("unexpected token") == 0);
+}
+
 TEST_CASE("wat: data strings, memarg, v128 lanes and float bit patterns") {
   Bytes b = Wat(R"((memory 1) (data (i32.const 8) "a\00\ff" "\u{41}")
     (func (result f32) (drop (i32.load8_u offset=4 align=1 (i32.const 0))) (f32.const -nan:0x7)))");

@@ -152,9 +152,10 @@ class ModuleEncoder {
   };
   bool ParseConstExpr(BinaryWriter& w);  // instr* then `end`
   bool ParseInstrs(BinaryWriter& w);     // until `)` or a block terminator keyword
-  bool ParseFoldedInstr(BinaryWriter& w);
+  bool ParseFoldedInstr(BinaryWriter& w);  // depth-limited wrapper
+  bool ParseFoldedInstrBody(BinaryWriter& w);
   bool ParsePlainInstr(BinaryWriter& w);
-  bool ParseBlockInstr(BinaryWriter& w, Opcode op, bool folded);
+  bool ParseBlockInstr(BinaryWriter& w, Opcode op, bool folded);  // folded forms only
   bool ParseBlockType(BinaryWriter& w);
   bool ParseLabelDef(std::string* name);
   bool ParseEndLabel(const std::string& name);
@@ -203,6 +204,18 @@ class ModuleEncoder {
   bool needs_data_count_ = false;
 
   FuncContext fn_;  // the function (or constant expression) being encoded
+  // Plain blocks not yet closed by `end` (innermost last); see ParseInstrs.
+  struct OpenBlock {
+    Opcode op;
+    bool seen_else = false;
+    bool seen_catch = false;
+    bool seen_catch_all = false;
+  };
+  std::vector<OpenBlock> open_;
+  // Folded instructions recurse; deeper nesting is rejected rather than
+  // overflowing the native stack (plain blocks nest without limit).
+  static constexpr uint32_t kMaxFoldedDepth = 1000;
+  uint32_t folded_depth_ = 0;
 
   // Name section (custom section "name"): the module id and the local ids of
   // each defined function that has any, in funcidx order.

@@ -36,18 +36,64 @@ bool ModuleEncoder::ParseConstExpr(BinaryWriter& w) {
   return true;
 }
 
+// Plain structured instructions (block/loop/if/try/try_table ... end) are
+// handled here with an explicit stack of open blocks, so their nesting depth
+// costs no native stack; only folded instructions recurse (depth-limited).
 bool ModuleEncoder::ParseInstrs(BinaryWriter& w) {
+  const size_t base = open_.size();
   while (!failed_) {
-    if (IsRParen(pos_) || cur().kind == TokenKind::kEof || pos_ >= end_) return true;
+    if (IsRParen(pos_) || cur().kind == TokenKind::kEof || pos_ >= end_) break;
     if (IsLParen(pos_)) {
       if (!ParseFoldedInstr(w)) return false;
-    } else if (AtInstrTerminator()) {
-      return true;
-    } else if (!ParsePlainInstr(w)) {
-      return false;
+      continue;
+    }
+    if (!AtInstrTerminator()) {
+      if (!ParsePlainInstr(w)) return false;
+      continue;
+    }
+    if (open_.size() == base) return true;  // the enclosing construct's terminator
+    OpenBlock& top = open_.back();
+    const Token& t = cur();
+    const std::string& name = fn_.labels.back().name;
+    if (t.text == "else") {
+      if (top.op != Opcode::kIf || top.seen_else) return Unexpected(t);
+      ++pos_;
+      if (!ParseEndLabel(name)) return false;
+      top.seen_else = true;
+      w.u8(0x05);
+    } else if (t.text == "catch") {
+      if (top.op != Opcode::kTry || top.seen_catch_all) return Unexpected(t);
+      ++pos_;
+      top.seen_catch = true;
+      w.u8(0x07);
+      uint32_t tag;
+      if (!ResolveIndex(tags_, &tag)) return false;
+      w.u32(tag);
+    } else if (t.text == "catch_all") {
+      if (top.op != Opcode::kTry || top.seen_catch_all) return Unexpected(t);
+      ++pos_;
+      top.seen_catch_all = true;
+      w.u8(0x19);
+    } else if (t.text == "delegate") {
+      if (top.op != Opcode::kTry || top.seen_catch || top.seen_catch_all) return Unexpected(t);
+      ++pos_;
+      fn_.labels.pop_back();
+      open_.pop_back();
+      w.u8(0x18);
+      uint32_t label;
+      if (!ParseLabelIndex(&label)) return false;
+      w.u32(label);
+    } else {  // end
+      ++pos_;
+      if (!ParseEndLabel(name)) return false;
+      fn_.labels.pop_back();
+      open_.pop_back();
+      w.u8(0x0B);
     }
   }
-  return false;
+  if (failed_) return false;
+  if (open_.size() != base) return Unexpected(cur());  // a plain block without `end`
+  return true;
 }
 
 namespace {
@@ -66,11 +112,35 @@ bool ModuleEncoder::ParsePlainInstr(BinaryWriter& w) {
     return Unexpected(t);
   }
   ++pos_;
-  if (IsBlockOp(*op)) return ParseBlockInstr(w, *op, false);
+  if (IsBlockOp(*op)) {
+    // Opens a block that ParseInstrs closes at its `end` (or `delegate`).
+    std::string name;
+    ParseLabelDef(&name);
+    EmitOpcode(w, *op);
+    if (!ParseBlockType(w)) return false;
+    if (*op == Opcode::kTryTable) {
+      BinaryWriter catches;
+      uint32_t n = 0;
+      if (!ParseCatchClause(catches, &n)) return false;
+      w.u32(n);
+      w.append(catches);
+    }
+    fn_.labels.push_back(Label{std::move(name)});
+    open_.push_back(OpenBlock{*op});
+    return true;
+  }
   return ParseImmediates(w, *op);
 }
 
 bool ModuleEncoder::ParseFoldedInstr(BinaryWriter& w) {
+  if (folded_depth_ >= kMaxFoldedDepth) return Fail(cur(), "nesting too deep");
+  ++folded_depth_;
+  bool ok = ParseFoldedInstrBody(w);
+  --folded_depth_;
+  return ok;
+}
+
+bool ModuleEncoder::ParseFoldedInstrBody(BinaryWriter& w) {
   if (!ExpectLParen()) return false;
   const Token& t = cur();
   if (t.kind != TokenKind::kKeyword) return Unexpected(t);
@@ -225,46 +295,7 @@ bool ModuleEncoder::ParseBlockInstr(BinaryWriter& w, Opcode op, bool folded) {
     return ExpectRParen();
   }
 
-  // Plain form: ... instr* (else instr*)? end
-  w.append(head);
-  fn_.labels.push_back(Label{name});
-  if (!ParseInstrs(w)) return false;
-  if (op == Opcode::kIf && IsKw(pos_, "else")) {
-    ++pos_;
-    if (!ParseEndLabel(name)) return false;
-    w.u8(0x05);
-    if (!ParseInstrs(w)) return false;
-  }
-  if (op == Opcode::kTry) {
-    bool has_catch = false;
-    while (IsKw(pos_, "catch")) {
-      has_catch = true;
-      ++pos_;
-      w.u8(0x07);
-      uint32_t tag;
-      if (!ResolveIndex(tags_, &tag)) return false;
-      w.u32(tag);
-      if (!ParseInstrs(w)) return false;
-    }
-    if (IsKw(pos_, "catch_all")) {
-      has_catch = true;
-      ++pos_;
-      w.u8(0x19);
-      if (!ParseInstrs(w)) return false;
-    }
-    if (IsKw(pos_, "delegate")) {
-      if (has_catch) return Unexpected(cur());
-      ++pos_;
-      fn_.labels.pop_back();
-      w.u8(0x18);
-      uint32_t label;
-      return ParseLabelIndex(&label) && (w.u32(label), true);
-    }
-  }
-  if (!ExpectKeyword("end") || !ParseEndLabel(name)) return false;
-  fn_.labels.pop_back();
-  w.u8(0x0B);
-  return true;
+  return Fail(cur(), "internal error: plain block in ParseBlockInstr");
 }
 
 bool ModuleEncoder::ParseLabelIndex(uint32_t* out) {

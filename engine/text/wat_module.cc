@@ -848,10 +848,6 @@ bool ModuleEncoder::ParseInlineImport(std::string* module, std::string* name, bo
 }
 
 bool ModuleEncoder::ParseLimits(bool is64, Limits* limits) {
-  const Token& t = cur();
-  uint64_t max_value = is64 ? UINT64_MAX : UINT64_MAX;  // range is checked by validation
-  (void)max_value;
-  (void)t;
   // Limits are u64 in the binary format; their range is checked by validation.
   auto parse = [&](uint64_t* out) {
     const Token& t = cur();
