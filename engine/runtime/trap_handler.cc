@@ -27,9 +27,7 @@ thread_local WasmEntry* t_entry = nullptr;
 
 struct sigaction g_old_segv;
 struct sigaction g_old_bus;
-bool g_installed = false;
-bool g_install_ok = false;
-std::once_flag g_once;
+std::mutex g_install_mutex;
 
 void Forward(int sig, siginfo_t* info, void* uctx) {
   const struct sigaction& old = sig == SIGBUS ? g_old_bus : g_old_segv;
@@ -59,16 +57,29 @@ void Handler(int sig, siginfo_t* info, void* uctx) {
 }  // namespace
 
 bool Install() {
-  std::call_once(g_once, [] {
-    struct sigaction sa = {};
-    sa.sa_sigaction = Handler;
-    sa.sa_flags = SA_SIGINFO | SA_NODEFER | SA_ONSTACK;
-    sigemptyset(&sa.sa_mask);
-    g_install_ok = sigaction(SIGSEGV, &sa, &g_old_segv) == 0 &&
-                   sigaction(SIGBUS, &sa, &g_old_bus) == 0;
-    g_installed = true;
-  });
-  return g_install_ok;
+  // Re-checked on every call: test frameworks and embedders may have replaced
+  // our handler since (they get chained to, as the new "previous" handler).
+  std::lock_guard<std::mutex> lock(g_install_mutex);
+  struct sigaction cur = {};
+  if (sigaction(SIGSEGV, nullptr, &cur) == 0 && (cur.sa_flags & SA_SIGINFO) &&
+      cur.sa_sigaction == Handler) {
+    struct sigaction cur_bus = {};
+    if (sigaction(SIGBUS, nullptr, &cur_bus) == 0 && (cur_bus.sa_flags & SA_SIGINFO) &&
+        cur_bus.sa_sigaction == Handler) {
+      return true;
+    }
+  }
+  struct sigaction sa = {};
+  sa.sa_sigaction = Handler;
+  sa.sa_flags = SA_SIGINFO | SA_NODEFER | SA_ONSTACK;
+  sigemptyset(&sa.sa_mask);
+  struct sigaction old_segv = {}, old_bus = {};
+  if (sigaction(SIGSEGV, &sa, &old_segv) != 0 || sigaction(SIGBUS, &sa, &old_bus) != 0) {
+    return false;
+  }
+  if (!((old_segv.sa_flags & SA_SIGINFO) && old_segv.sa_sigaction == Handler)) g_old_segv = old_segv;
+  if (!((old_bus.sa_flags & SA_SIGINFO) && old_bus.sa_sigaction == Handler)) g_old_bus = old_bus;
+  return true;
 }
 
 bool RegisterReservation(const void* base, size_t size) {

@@ -29,8 +29,10 @@
 
 namespace cascade::trap_handler {
 
-// Installs the SIGSEGV/SIGBUS handlers (idempotent, thread-safe). Returns false
-// if installation failed (then memories must not be guarded).
+// Installs the SIGSEGV/SIGBUS handlers (idempotent, thread-safe; reinstalls if
+// someone replaced them, chaining to the replacement). Called whenever a guarded
+// memory is created. Returns false if installation failed (then memories must
+// not be guarded).
 bool Install();
 
 // Registers/unregisters a reservation [base, base + size). Register returns
