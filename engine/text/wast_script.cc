@@ -317,6 +317,13 @@ class WastParser {
   }
 
   bool ParseResult(WastResult* r) {
+    if (++depth_ > kMaxDepth) return Fail(cur(), "nesting too deep");
+    bool ok = ParseResultBody(r);
+    --depth_;
+    return ok;
+  }
+
+  bool ParseResultBody(WastResult* r) {
     if (!Expect(TokenKind::kLParen)) return false;
     if (cur().kind != TokenKind::kKeyword) return Unexpected();
     std::string_view op = cur().text;
@@ -364,6 +371,13 @@ class WastParser {
   }
 
   bool ParseCommand(WastCommand* cmd) {
+    if (++depth_ > kMaxDepth) return Fail(cur(), "nesting too deep");
+    bool ok = ParseCommandBody(cmd);
+    --depth_;
+    return ok;
+  }
+
+  bool ParseCommandBody(WastCommand* cmd) {
     if (!IsLParen(pos_)) return Unexpected();
     cmd->line = cur().line;
     const Token& head = toks_[pos_ + 1];
@@ -466,6 +480,9 @@ class WastParser {
   std::vector<size_t> match_;
   size_t pos_ = 0;
   size_t match_open_ = 0;
+  // `either` results and `thread` commands nest; bounded to protect the stack.
+  static constexpr int kMaxDepth = 100;
+  int depth_ = 0;
   TextError* err_;
 };
 
