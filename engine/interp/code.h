@@ -1,0 +1,50 @@
+// The translated form of one wasm function (what FuncInstance::code points to):
+// the slot-addressed instruction stream of dispatch.h plus the side tables the
+// interpreter needs to run it, report traps and catch exceptions.
+//
+// Frame layout (units: 64-bit slots, fp[0] is the first parameter):
+//
+//   fp ─▶ [ params | declared locals | operand-stack home slots ............ ]
+//          0        num_params         num_locals      frame_slots
+//   A callee's frame starts at the caller's slot holding its first argument, so
+//   arguments are never copied and results land where the caller expects them
+//   (callee fp[0..results)).
+//
+// Invariants: `code` ends with a Return or a jump; every branch offset points at
+// an instruction header inside `code`; `trap_sites` is sorted by code offset;
+// `catches` lists try_table ranges innermost first (a range that contains
+// another is listed after it).
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+namespace cascade::interp {
+
+// One catch clause of a try_table, with its code range resolved.
+struct CatchSite {
+  uint32_t begin = 0, end = 0;  // code offsets (units) of the try_table body
+  uint8_t kind = 0;             // CatchClause::Kind
+  uint32_t tagidx = 0;          // kCatch / kCatchRef
+  uint32_t dest_slot = 0;       // first slot the delivered values go to
+  uint32_t target = 0;          // code offset of the branch landing pad
+};
+
+struct InterpCode {
+  std::unique_ptr<uint32_t[]> code;
+  uint32_t code_units = 0;
+  uint32_t num_params = 0;    // param slots
+  uint32_t num_locals = 0;    // param + declared local slots
+  uint32_t num_results = 0;
+  uint32_t frame_slots = 0;   // locals + operand stack (callee frames start inside)
+  // (code offset, wasm byte offset in the module) of instructions that can trap
+  // or call, for trap messages and backtraces.
+  std::vector<std::pair<uint32_t, uint32_t>> trap_sites;
+  std::vector<CatchSite> catches;
+
+  // The wasm byte offset of the instruction at code offset `off`, or 0.
+  uint32_t WasmOffset(uint32_t off) const;
+};
+
+}  // namespace cascade::interp

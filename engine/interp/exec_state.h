@@ -1,0 +1,65 @@
+// The interpreter's per-thread execution state: the explicit value stack and
+// frame stack on which wasm calls run (no C recursion), and the cold registers
+// that handlers reach through `es` (dispatch.h register map).
+//
+//   value stack (slots)                          frame stack (Frame records)
+//   ┌─────────────┬──────────────┬──────┐        ┌────────┬────────┬─────┐
+//   │ caller frame│ callee frame │ free │        │ caller │ caller │ ... │
+//   └─────────────┴──────────────┴──────┘        └────────┴────────┴─────┘
+//   stack_base    fp             stack_limit     frame_base frame_top frame_limit
+//
+// Invariants:
+//  * A callee frame starts at the caller slot of its first argument; a call
+//    checks fp + frame_slots <= stack_limit and frame_top < frame_limit first,
+//    and traps "call stack exhausted" otherwise, so deep recursion never
+//    touches memory past the limits.
+//  * `instance`, `funcs`, `globals` always describe the function running now;
+//    calls and returns that cross instances update them together.
+//  * Nested Execute calls (wasm -> host -> wasm) run above `in_use`, which a
+//    host call raises to the caller's frame end before calling out.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "engine/runtime/func_instance.h"
+#include "engine/runtime/instance.h"
+
+namespace cascade::interp {
+
+struct InterpCode;
+
+// A saved caller state, pushed by a call and popped by a return.
+struct Frame {
+  const uint32_t* ret_ip;   // where the caller continues (after its call)
+  const uint32_t* call_ip;  // the caller's call instruction (backtraces, unwinding)
+  uint64_t* fp;             // the caller's frame
+  FuncInstance* func;       // the caller
+};
+
+struct ExecState {
+  // Running function.
+  Instance* instance = nullptr;
+  FuncInstance* func = nullptr;
+  FuncInstance* const* funcs = nullptr;      // instance->funcs.data()
+  GlobalInstance* const* globals = nullptr;  // instance->globals.data()
+
+  // Stacks (owned by the thread's InterpStack, interpreter.cc).
+  uint64_t* stack_base = nullptr;
+  uint64_t* stack_limit = nullptr;
+  uint64_t* in_use = nullptr;  // first slot free for a nested Execute
+  Frame* frame_base = nullptr;
+  Frame* frame_top = nullptr;
+  Frame* frame_limit = nullptr;
+  Frame* entry_frame = nullptr;  // frame_top when this Execute began
+
+  Store* store = nullptr;
+
+  // Set when a handler leaves through EXIT() abnormally.
+  bool trapped = false;
+  std::string trap_message;
+  const uint32_t* trap_ip = nullptr;  // the trapping instruction (null: unknown)
+  Exception* exception = nullptr;     // an uncaught exception leaving Execute
+};
+
+}  // namespace cascade::interp

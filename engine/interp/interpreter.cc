@@ -1,0 +1,492 @@
+// The interpreter loop: expands every handler (ops.def families and
+// handlers.inc bodies) under the dispatch strategy dispatch.h selected, and
+// implements Execute, the per-thread stacks, lazy translation, host calls,
+// exception unwinding and trap reporting (the cold paths, out of line).
+//
+// Invariants: the hot handlers touch only ip/fp/mem/es and the slots; every
+// slow path is a [[gnu::noinline, gnu::cold]] function here; the per-thread
+// stacks are reserved once (untouched pages cost nothing) and reused by nested
+// Execute calls above the live part.
+#include "engine/interp/interpreter.h"
+
+#include <sys/mman.h>
+
+#include <cmath>
+#include <cstring>
+#include <limits>
+#include <mutex>
+#include <string>
+#include <type_traits>
+
+#include "engine/interp/code.h"
+#include "engine/interp/dispatch.h"
+#include "engine/interp/exec_state.h"
+#include "engine/interp/translator.h"
+#include "engine/opcodes.h"
+#include "engine/runtime/instance.h"
+#include "engine/runtime/invoke.h"
+#include "engine/runtime/store.h"
+#include "engine/runtime/value.h"
+#include "engine/type_canon.h"
+
+namespace cascade::interp {
+namespace {
+
+// ----------------------------------------------------------- slot codecs
+inline uint32_t GetU32(uint64_t s) { return static_cast<uint32_t>(s); }
+inline int32_t GetS32(uint64_t s) { return static_cast<int32_t>(static_cast<uint32_t>(s)); }
+inline uint64_t GetU64(uint64_t s) { return s; }
+inline int64_t GetS64(uint64_t s) { return static_cast<int64_t>(s); }
+inline float GetF32(uint64_t s) {
+  uint32_t b = static_cast<uint32_t>(s);
+  float f;
+  std::memcpy(&f, &b, 4);
+  return f;
+}
+inline double GetF64(uint64_t s) {
+  double d;
+  std::memcpy(&d, &s, 8);
+  return d;
+}
+inline uint64_t PutU32(uint32_t v) { return v; }
+inline uint64_t PutS32(int32_t v) { return static_cast<uint32_t>(v); }
+inline uint64_t PutU64(uint64_t v) { return v; }
+inline uint64_t PutS64(int64_t v) { return static_cast<uint64_t>(v); }
+inline uint64_t PutF32(float f) {
+  uint32_t b;
+  std::memcpy(&b, &f, 4);
+  return b;
+}
+inline uint64_t PutF64(double d) {
+  uint64_t b;
+  std::memcpy(&b, &d, 8);
+  return b;
+}
+// 32-bit immediates of the Imm variants (sign-extended for 64-bit types).
+inline uint32_t ImmU32(uint32_t u) { return u; }
+inline int32_t ImmS32(uint32_t u) { return static_cast<int32_t>(u); }
+inline uint64_t ImmU64(uint32_t u) {
+  return static_cast<uint64_t>(static_cast<int64_t>(static_cast<int32_t>(u)));
+}
+inline int64_t ImmS64(uint32_t u) { return static_cast<int64_t>(static_cast<int32_t>(u)); }
+
+// ------------------------------------------------------ IEEE helpers (spec 4.3.3)
+template <typename F>
+inline F WasmMin(F a, F b) {
+  if (a != a || b != b) return a + b;  // NaN in, (arithmetic) NaN out
+  if (a == b) return std::signbit(a) ? a : b;  // -0 < +0
+  return a < b ? a : b;
+}
+template <typename F>
+inline F WasmMax(F a, F b) {
+  if (a != a || b != b) return a + b;
+  if (a == b) return std::signbit(a) ? b : a;
+  return a > b ? a : b;
+}
+// Whether trunc(a) fits integer type T (a is not NaN).
+template <typename T, typename F>
+inline bool TruncInRange(F a) {
+  if constexpr (std::is_signed_v<T>) {
+    // -2^(N-1) <= a < 2^(N-1), with the lower bound exclusive by one ulp of trunc.
+    constexpr F lo = -static_cast<F>(std::numeric_limits<T>::max()) - F(1);  // -2^(N-1)
+    constexpr F hi = -lo;
+    if constexpr (sizeof(T) == 4 && sizeof(F) == 8) return a > lo - F(1) && a < hi;
+    return a >= lo && a < hi;
+  } else {
+    constexpr F hi = static_cast<F>(std::numeric_limits<T>::max()) + F(1);  // 2^N
+    (void)hi;
+    if constexpr (sizeof(T) == 4) return a > F(-1) && a < F(4294967296.0);
+    return a > F(-1) && a < F(18446744073709551616.0);
+  }
+}
+template <typename T, typename F>
+inline T SatTrunc(F a) {
+  if (a != a) return 0;
+  if (TruncInRange<T>(a)) return static_cast<T>(a);
+  return a < 0 ? std::numeric_limits<T>::min() : std::numeric_limits<T>::max();
+}
+
+// ------------------------------------------------------------ slow paths
+void SwitchInstance(ExecState* es, Instance* inst) {
+  es->instance = inst;
+  es->funcs = inst->funcs.data();
+  es->globals = inst->globals.data();
+}
+
+[[gnu::noinline, gnu::cold]] void SetTrapMessage(ExecState* es, const uint32_t* ip,
+                                                 const char* msg) {
+  es->trapped = true;
+  es->trap_ip = ip;
+  es->trap_message = msg;
+}
+
+[[gnu::noinline, gnu::cold]] void SetNotImplemented(ExecState* es, uint32_t opcode) {
+  es->trapped = true;
+  es->trap_message = std::string("not implemented: ") +
+                     OpcodeName(static_cast<Opcode>(opcode));
+}
+
+bool IsSubtypeId(uint32_t sub, uint32_t super) {
+  return TypeCanonicalizer::Global().IsSubtypeId(sub, super);
+}
+
+std::mutex& TranslateMutex() {
+  static std::mutex m;
+  return m;
+}
+
+[[gnu::noinline]] const InterpCode* Translate(FuncInstance* f) {
+  std::lock_guard<std::mutex> lock(TranslateMutex());
+  void* code = __atomic_load_n(&f->code, __ATOMIC_ACQUIRE);
+  if (!code) {
+    // Code is per function instance, so it may rely on this instance's memory
+    // 0 being guarded (accesses then need no explicit bounds check).
+    const Instance* inst = f->instance;
+    bool guarded = !inst->memories.empty() && inst->memories[0]->guarded;
+    code = TranslateFunction(*f->module, f->funcidx, guarded).release();
+    __atomic_store_n(&f->code, code, __ATOMIC_RELEASE);
+  }
+  return static_cast<const InterpCode*>(code);
+}
+
+uint64_t AddrOf(const MemoryInstance* m, uint64_t s) {
+  return m->limits.is64 ? s : static_cast<uint32_t>(s);
+}
+uint64_t TableIndex(const TableInstance* t, uint64_t s) {
+  return t->limits.is64 ? s : static_cast<uint32_t>(s);
+}
+
+// The interpreter's per-store state: the frame stack (the value stack is the
+// Store's). Frames of nested Execute calls (wasm -> host -> wasm) continue above
+// `in_use`, which a host call raises to its caller's frame top.
+struct InterpState : Store::Extension {
+  Frame* frames = nullptr;
+  uint64_t capacity = 0;
+  Frame* in_use = nullptr;
+  ~InterpState() override {
+    if (frames) munmap(frames, capacity * sizeof(Frame));
+  }
+};
+
+InterpState* GetInterpState(Store& store) {
+  auto* st = static_cast<InterpState*>(store.interp_state.get());
+  if (st) [[likely]] return st;
+  auto owned = std::make_unique<InterpState>();
+  uint64_t n = store.limits().max_call_depth;
+  if (n < 16) n = 16;
+  void* f = mmap(nullptr, n * sizeof(Frame), PROT_READ | PROT_WRITE,
+                 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+  if (f == MAP_FAILED) return nullptr;
+  owned->frames = static_cast<Frame*>(f);
+  owned->capacity = n;
+  owned->in_use = owned->frames;
+  st = owned.get();
+  store.interp_state = std::move(owned);
+  return st;
+}
+
+[[gnu::noinline, gnu::cold]] Exception* NewException(ExecState* es, TagInstance* tag,
+                                                     const uint64_t* args) {
+  Exception* ex = es->store->NewException();
+  ex->tag = tag;
+  ex->payload.assign(args, args + tag->param_slots);
+  return ex;
+}
+
+// Calls host function `f` with its arguments at `args`; its results replace
+// them. On failure sets the trap (or es->exception) and returns false.
+[[gnu::noinline]] bool CallHost(ExecState* es, FuncInstance* f, uint64_t* args) {
+  Store& store = *es->store;
+  InterpState* st = static_cast<InterpState*>(store.interp_state.get());
+  uint64_t* saved_top = store.stack_top;
+  Frame* saved_frames = st->in_use;
+  uint32_t span = f->param_slots > f->result_slots ? f->param_slots : f->result_slots;
+  store.stack_top = args + span + 1;
+  st->in_use = es->frame_top;
+  Trap trap;
+  bool ok = cascade::CallHost(store, f, args, args, &trap);
+  store.stack_top = saved_top;
+  st->in_use = saved_frames;
+  if (!ok) {
+    if (trap.exception) {
+      es->exception = trap.exception;
+      return false;
+    }
+    es->trapped = true;
+    es->trap_message = trap.message;
+    return false;
+  }
+  return true;
+}
+
+// Finds a handler for `ex` starting at the instruction `*ip` of the running
+// function, popping frames as needed. On success sets *ip/*fp to the landing
+// pad (values delivered) and returns true; otherwise records the uncaught
+// exception and returns false.
+[[gnu::noinline]] bool Unwind(ExecState* es, Exception* ex, const uint32_t** ip,
+                              uint64_t** fp) {
+  es->exception = nullptr;
+  for (;;) {
+    const auto* code = static_cast<const InterpCode*>(es->func->code);
+    uint32_t off = static_cast<uint32_t>(*ip - code->code.get());
+    for (const CatchSite& s : code->catches) {
+      if (off < s.begin || off >= s.end) continue;
+      // Kinds (CatchClause): 0 catch, 1 catch_ref, 2 catch_all, 3 catch_all_ref.
+      bool with_payload = s.kind <= 1;
+      if (with_payload && es->instance->tags[s.tagidx] != ex->tag) continue;
+      uint64_t* dst = *fp + s.dest_slot;
+      if (with_payload) {
+        std::memcpy(dst, ex->payload.data(), ex->payload.size() * 8);
+        dst += ex->payload.size();
+      }
+      if (s.kind == 1 || s.kind == 3)
+        *dst = reinterpret_cast<uint64_t>(ex);
+      *ip = code->code.get() + s.target;
+      return true;
+    }
+    if (es->frame_top == es->entry_frame) break;
+    Frame* f = --es->frame_top;
+    *ip = f->call_ip;
+    *fp = f->fp;
+    if (f->func->instance != es->instance) SwitchInstance(es, f->func->instance);
+    es->func = f->func;
+  }
+  es->exception = ex;
+  es->trapped = true;
+  es->trap_message = kTrapUncaughtException;
+  return false;
+}
+
+// Atomic read-modify-write (single-threaded semantics). Returns a trap message
+// or null; writes the old value (zero-extended) to *out.
+[[gnu::noinline]] const char* AtomicRmwOp(MemoryInstance* m, uint64_t addr, uint64_t off,
+                                          uint64_t v, uint64_t replacement, Opcode op,
+                                          uint64_t* out) {
+  uint32_t size = 1u << GetOpcodeInfo(op).align_log2;
+  if (!m->InBounds(addr, off, size)) return kTrapMemoryOutOfBounds;
+  uint64_t ea = addr + off;
+  if (ea & (size - 1)) return kTrapUnalignedAtomic;
+  uint64_t old = 0;
+  std::memcpy(&old, m->base + ea, size);
+  uint64_t mask = size == 8 ? ~uint64_t{0} : (uint64_t{1} << (size * 8)) - 1;
+  uint64_t nv;
+  const char* name = GetOpcodeInfo(op).name;
+  std::string_view n(name);
+  if (n.find(".add") != n.npos) nv = old + v;
+  else if (n.find(".sub") != n.npos) nv = old - v;
+  else if (n.find(".and") != n.npos) nv = old & v;
+  else if (n.find(".or") != n.npos) nv = old | v;
+  else if (n.find(".xor") != n.npos) nv = old ^ v;
+  else if (n.find(".xchg") != n.npos) nv = v;
+  else nv = (old == (v & mask)) ? replacement : old;  // cmpxchg
+  nv &= mask;
+  std::memcpy(m->base + ea, &nv, size);
+  *out = old;
+  return nullptr;
+}
+
+// ------------------------------------------------------------ the handlers
+#define O(k) (ip[kHeaderUnits + (k)])
+#define S(k) (fp[O(k)])
+#define TRAP(msg)                       \
+  do {                                  \
+    SetTrapMessage(es, ip, (msg));      \
+    EXIT();                             \
+  } while (0)
+#define UNWIND(ex)                                                   \
+  do {                                                               \
+    const uint32_t* uip = ip;                                        \
+    uint64_t* ufp = fp;                                              \
+    if (!Unwind(es, (ex), &uip, &ufp)) EXIT();                       \
+    ip = uip;                                                        \
+    fp = ufp;                                                        \
+    mem = es->instance->memory0_base;                                \
+    NEXT();                                                          \
+  } while (0)
+
+#if defined(CASCADE_INTERP_TAILCALL)
+#define HANDLER(Name) \
+  [[gnu::noinline]] void H_##Name(const uint32_t* ip, uint64_t* fp, uint8_t* mem, ExecState* es)
+#define NEXT()                                                                   \
+  [[clang::musttail]] return reinterpret_cast<Handler>(LoadHandlerWord(ip))(ip, fp, mem, es)
+#define EXIT() return
+#endif
+
+#if defined(CASCADE_INTERP_TAILCALL)
+#define HANDLER_BODIES_AT_NAMESPACE 1
+#endif
+
+#ifdef HANDLER_BODIES_AT_NAMESPACE
+#include "engine/interp/handler_bodies.inc"
+#endif
+
+}  // namespace
+
+#if defined(CASCADE_INTERP_TAILCALL)
+namespace {
+void Run(const uint32_t* ip, uint64_t* fp, uint8_t* mem, ExecState* es) {
+  reinterpret_cast<Handler>(LoadHandlerWord(ip))(ip, fp, mem, es);
+}
+const uint64_t* MakeHandlerWords() {
+  static uint64_t words[kIOpCount] = {
+#define IOP(Name) reinterpret_cast<uint64_t>(&H_##Name),
+#define IUN(Name, g, p, e) reinterpret_cast<uint64_t>(&H_##Name),
+#define IBIN(Name, g, p, e) reinterpret_cast<uint64_t>(&H_##Name),
+#define IBINI(Name, g, p, e) reinterpret_cast<uint64_t>(&H_##Name), reinterpret_cast<uint64_t>(&H_##Name##Imm),
+#define ICMPBR(Name, g, e) reinterpret_cast<uint64_t>(&H_BrIf##Name), reinterpret_cast<uint64_t>(&H_BrIf##Name##Imm),
+#define ILOAD(Name, c, p) reinterpret_cast<uint64_t>(&H_##Name), reinterpret_cast<uint64_t>(&H_##Name##M),
+#define ISTORE(Name, c, g) reinterpret_cast<uint64_t>(&H_##Name), reinterpret_cast<uint64_t>(&H_##Name##M),
+#include "engine/interp/ops.def"
+  };
+  return words;
+}
+}  // namespace
+#else
+namespace {
+// One function holds every handler as a label (computed goto) or case (switch).
+// Called with ip == nullptr it only publishes its handler words.
+void Run(const uint32_t* ip, uint64_t* fp, uint8_t* mem, ExecState* es, uint64_t* words_out) {
+#if defined(CASCADE_INTERP_GOTO)
+  static const void* const kLabels[] = {
+#define IOP(Name) &&L_##Name,
+#define IUN(Name, g, p, e) &&L_##Name,
+#define IBIN(Name, g, p, e) &&L_##Name,
+#define IBINI(Name, g, p, e) &&L_##Name, &&L_##Name##Imm,
+#define ICMPBR(Name, g, e) &&L_BrIf##Name, &&L_BrIf##Name##Imm,
+#define ILOAD(Name, c, p) &&L_##Name, &&L_##Name##M,
+#define ISTORE(Name, c, g) &&L_##Name, &&L_##Name##M,
+#include "engine/interp/ops.def"
+  };
+  static_assert(sizeof(kLabels) / sizeof(kLabels[0]) == kIOpCount);
+  if (words_out) {
+    for (uint32_t i = 0; i < kIOpCount; ++i) words_out[i] = reinterpret_cast<uint64_t>(kLabels[i]);
+    return;
+  }
+#define HANDLER(Name) L_##Name:
+#define NEXT() goto* reinterpret_cast<const void*>(LoadHandlerWord(ip))
+#define EXIT() return
+  NEXT();
+#include "engine/interp/handler_bodies.inc"
+#else  // switch
+  if (words_out) {
+    for (uint32_t i = 0; i < kIOpCount; ++i) words_out[i] = i;
+    return;
+  }
+#define HANDLER(Name) case IOp::k##Name:
+#define NEXT() goto dispatch
+#define EXIT() return
+dispatch:
+  switch (static_cast<IOp>(LoadHandlerWord(ip))) {
+#include "engine/interp/handler_bodies.inc"
+    default:
+      return;
+  }
+#endif
+}
+void Run(const uint32_t* ip, uint64_t* fp, uint8_t* mem, ExecState* es) {
+  Run(ip, fp, mem, es, nullptr);
+}
+const uint64_t* MakeHandlerWords() {
+  static uint64_t words[kIOpCount];
+  Run(nullptr, nullptr, nullptr, nullptr, words);
+  return words;
+}
+}  // namespace
+#endif
+
+const uint64_t* HandlerWords() {
+  static const uint64_t* words = MakeHandlerWords();
+  return words;
+}
+
+const char* IOpName(IOp op) {
+  static const char* const kNames[] = {
+#define IOP(Name) #Name,
+#define IUN(Name, g, p, e) #Name,
+#define IBIN(Name, g, p, e) #Name,
+#define IBINI(Name, g, p, e) #Name, #Name "Imm",
+#define ICMPBR(Name, g, e) "BrIf" #Name, "BrIf" #Name "Imm",
+#define ILOAD(Name, c, p) #Name, #Name "M",
+#define ISTORE(Name, c, g) #Name, #Name "M",
+#include "engine/interp/ops.def"
+  };
+  uint32_t i = static_cast<uint32_t>(op);
+  return i < kIOpCount ? kNames[i] : "<invalid>";
+}
+
+// ------------------------------------------------------------------ Execute
+void FreeCode(void* code) { delete static_cast<InterpCode*>(code); }
+
+void EnsureTranslated(FuncInstance* f) {
+  if (!f->is_host() && !__atomic_load_n(&f->code, __ATOMIC_ACQUIRE)) Translate(f);
+}
+
+namespace {
+[[gnu::noinline, gnu::cold]] void FillTrap(ExecState& es, Trap* trap) {
+  trap->message = es.trap_message;
+  trap->exception = es.exception;
+  trap->backtrace.clear();
+  const uint32_t* ip = es.trap_ip;
+  FuncInstance* f = es.func;
+  Frame* top = es.frame_top;
+  for (;;) {
+    if (f && !f->is_host()) {
+      TrapFrame tf;
+      tf.instance = f->instance;
+      tf.funcidx = f->funcidx;
+      const auto* code = static_cast<const InterpCode*>(f->code);
+      if (code && ip && ip >= code->code.get() && ip < code->code.get() + code->code_units)
+        tf.code_offset = code->WasmOffset(static_cast<uint32_t>(ip - code->code.get()));
+      trap->backtrace.push_back(tf);
+    }
+    if (top == es.entry_frame) break;
+    --top;
+    ip = top->call_ip;
+    f = top->func;
+  }
+}
+}  // namespace
+
+bool Execute(Store& store, FuncInstance* func, uint64_t* args_and_results, Trap* trap) {
+  if (func->is_host()) return cascade::CallHost(store, func, args_and_results, args_and_results, trap);
+  InterpState* st = GetInterpState(store);
+  if (!st) {
+    trap->Set(kTrapStackExhausted);
+    return false;
+  }
+  const InterpCode* code = static_cast<const InterpCode*>(
+      __atomic_load_n(&func->code, __ATOMIC_ACQUIRE));
+  if (!code) code = Translate(func);
+
+  uint64_t* fp = store.stack_top ? store.stack_top : store.stack_base();
+  uint64_t* limit = store.stack_end();
+  if (fp + code->frame_slots > limit || st->in_use == st->frames + st->capacity) {
+    trap->Set(kTrapStackExhausted);
+    trap->backtrace.clear();
+    return false;
+  }
+  std::memcpy(fp, args_and_results, func->param_slots * 8);
+  for (uint32_t i = code->num_params; i < code->num_locals; ++i) fp[i] = 0;
+
+  ExecState es;
+  es.store = &store;
+  SwitchInstance(&es, func->instance);
+  es.func = func;
+  es.stack_base = store.stack_base();
+  es.stack_limit = limit;
+  es.frame_base = st->frames;
+  es.frame_top = st->in_use;
+  es.frame_limit = st->frames + st->capacity;
+  es.entry_frame = st->in_use;
+
+  Run(code->code.get(), fp, func->instance->memory0_base, &es);
+
+  if (es.trapped) [[unlikely]] {
+    FillTrap(es, trap);
+    return false;
+  }
+  std::memcpy(args_and_results, fp, func->result_slots * 8);
+  return true;
+}
+
+}  // namespace cascade::interp
