@@ -290,8 +290,6 @@ class FunctionDecoder {
   uint32_t stack_height() const { return Height(); }
   ValType stack_value(uint32_t depth) const { return top_[-1 - static_cast<int64_t>(depth)]; }
   std::span<const ValType> locals() const { return locals_; }
-  // Module byte offset of the instruction being decoded (valid inside hooks).
-  uint32_t op_offset() const { return static_cast<uint32_t>(op_pc_ - module_.bytes.data()); }
 
  private:
   // ---------------------------------------------------------------- helpers
@@ -657,10 +655,6 @@ class FunctionDecoder {
     // instruction is kInvalid, so the hot loop has no extra test.
     const Opcode* map = const_expr_ ? decoder_detail::kConstExprOneByteOpcodes.data()
                                     : kOneByteOpcodes.data();
-    // The hot state (pc, end) lives in locals so that it stays in registers;
-    // handlers that use the Reader get it synchronized (see Dispatch).
-    const uint8_t* pc = reader_.pc();
-    const uint8_t* const end = reader_.end();
 #if defined(__GNUC__) && !defined(CASCADE_NO_COMPUTED_GOTO)
     // Threaded dispatch (GNU computed goto): every instruction's code ends with
     // its own copy of the fetch and indirect jump, so the branch predictor sees
@@ -673,68 +667,56 @@ class FunctionDecoder {
     Opcode op;
 #define CASCADE_NEXT()                                        \
   do {                                                        \
-    if (pc >= end) [[unlikely]] goto done;                    \
-    op_pc_ = pc;                                              \
-    op = map[*pc++];                                          \
+    if (reader_.at_end()) [[unlikely]] goto done;             \
+    op_pc_ = reader_.pc();                                    \
+    op = map[*op_pc_];                                        \
+    reader_.advance(1);                                       \
     if (op == Opcode::kInvalid) [[unlikely]] {                \
-      pc = DecodePrefixOrFail(pc, &op);                       \
-      if (!pc) return FailExit();                             \
+      op = DecodePrefixOrFail(*op_pc_);                       \
+      if (op == Opcode::kInvalid) return false;               \
     }                                                         \
     goto* kTargets[static_cast<uint32_t>(op)];                \
   } while (0)
     CASCADE_NEXT();
 #define CASCADE_OPCODE(Name, prefix, code, text, Imm, sig, align)                       \
   L_##Name:                                                                            \
-    pc = Dispatch<Opcode::k##Name, ImmKind::k##Imm, ParseOpSignature(#sig),             \
-                  (prefix) == kPrefixAtomic, align>(pc, end);                           \
-    if (!pc) [[unlikely]] return FailExit();                                           \
+    if (!Dispatch<Opcode::k##Name, ImmKind::k##Imm, ParseOpSignature(#sig),             \
+                  (prefix) == kPrefixAtomic, align>()) [[unlikely]]                     \
+      return false;                                                                    \
     CASCADE_NEXT();
 #include "engine/opcodes.def"
 #undef CASCADE_OPCODE
 #undef CASCADE_NEXT
   done:
 #else
-    while (pc < end) {
-      op_pc_ = pc;
-      Opcode op = map[*pc++];
+    while (!reader_.at_end()) {
+      op_pc_ = reader_.pc();
+      uint8_t byte = *op_pc_;
+      Opcode op = map[byte];
+      reader_.advance(1);
       if (op == Opcode::kInvalid) [[unlikely]] {
-        pc = DecodePrefixOrFail(pc, &op);
-        if (!pc) return FailExit();
+        op = DecodePrefixOrFail(byte);
+        if (op == Opcode::kInvalid) return false;
       }
-      pc = DecodeOp(op, pc, end);
-      if (!pc) return FailExit();
+      if (!DecodeOp(op)) return false;
     }
 #endif
-    reader_.set_pc(pc);
-    if (!reader_.ok()) return FailExit();
+    if (!reader_.ok()) {
+      if (reader_.error().message == "unexpected end") {
+        Error e = reader_.error();
+        reader_ = Reader(module_.bytes.data(), nullptr, nullptr);
+        reader_.Fail(static_cast<uint32_t>(e.offset), "unexpected end of section or function");
+      }
+      return false;
+    }
     if (control_.empty()) return true;  // the final `end` ended the body
     op_pc_ = reader_.pc();
     return Fail(MissingEndMessage());
   }
 
-  // Leaves the loop after an error; an immediate cut short by the end of the
-  // body is reported in the spec interpreter's words.
-  [[gnu::noinline, gnu::cold]] bool FailExit() {
-    if (reader_.error().message == "unexpected end") {
-      Error e = reader_.error();
-      reader_ = Reader(module_.bytes.data(), nullptr, nullptr);
-      reader_.Fail(static_cast<uint32_t>(e.offset), "unexpected end of section or function");
-    }
-    return false;
-  }
-
   // Slow path of the dispatch: prefixed opcodes, illegal opcodes, and opcodes
   // that a constant expression does not allow. Returns kInvalid after failing.
-  // `pc` is just past the first byte; returns the pc after the opcode and sets
-  // *out, or returns nullptr after failing.
-  [[gnu::noinline]] const uint8_t* DecodePrefixOrFail(const uint8_t* pc, Opcode* out) {
-    reader_.set_pc(pc);
-    uint8_t byte = pc[-1];
-    Opcode op = DecodePrefixOrFailImpl(byte);
-    *out = op;
-    return op == Opcode::kInvalid ? nullptr : reader_.pc();
-  }
-  Opcode DecodePrefixOrFailImpl(uint8_t byte) {
+  [[gnu::noinline]] Opcode DecodePrefixOrFail(uint8_t byte) {
     Opcode op = kOneByteOpcodes[byte];
     if (byte >= kPrefixGC && byte <= kPrefixAtomic) {
       uint32_t sub = ReadU32();
@@ -778,18 +760,10 @@ class FunctionDecoder {
     return s;
   }
 
-  [[gnu::always_inline]] const uint8_t* DecodeOp(Opcode op, const uint8_t* pc,
-                                                 const uint8_t* end);
+  [[gnu::always_inline]] bool DecodeOp(Opcode op);
   [[gnu::always_inline]] bool DecodeComplex(Opcode op);
   template <Opcode kOp, ImmKind kImm, OpSignature kSig, bool kAtomic, uint32_t kAlign>
-  [[gnu::always_inline]] const uint8_t* Dispatch(const uint8_t* pc, const uint8_t* end);
-  // Runs a Reader-based handler at `pc`; returns the new pc or nullptr on error.
-  template <typename F>
-  [[gnu::always_inline]] const uint8_t* WithReader(const uint8_t* pc, F&& f) {
-    reader_.set_pc(pc);
-    if (!f() || !reader_.ok()) [[unlikely]] return nullptr;
-    return reader_.pc();
-  }
+  [[gnu::always_inline]] bool Dispatch();
   [[gnu::noinline]] bool DecodeTableDriven(Opcode op);
   bool DecodeSimple(Opcode op);
   bool DecodeMemoryAccess(Opcode op);
@@ -1158,25 +1132,22 @@ inline bool FunctionDecoder<P, I>::DecodeComplex(Opcode op) {
 // signature are type-checked with compile-time operand types; the others go to
 // DecodeComplex, inlined with a constant opcode so its switch folds away.
 template <typename P, typename I>
-inline const uint8_t* FunctionDecoder<P, I>::DecodeOp(Opcode op, const uint8_t* pc,
-                                                      const uint8_t* end) {
+inline bool FunctionDecoder<P, I>::DecodeOp(Opcode op) {
   switch (op) {
-#define CASCADE_OPCODE(Name, prefix, code, text, Imm, sig, align)             \
-  case Opcode::k##Name:                                                       \
+#define CASCADE_OPCODE(Name, prefix, code, text, Imm, sig, align)        \
+  case Opcode::k##Name:                                                  \
     return Dispatch<Opcode::k##Name, ImmKind::k##Imm, ParseOpSignature(#sig), \
-                    (prefix) == kPrefixAtomic, align>(pc, end);
+                    (prefix) == kPrefixAtomic, align>();
 #include "engine/opcodes.def"
 #undef CASCADE_OPCODE
     default:
-      Fail("illegal opcode");
-      return nullptr;
+      return Fail("illegal opcode");
   }
 }
 
 template <typename P, typename I>
 template <Opcode kOp, ImmKind kImm, OpSignature kSig, bool kAtomic, uint32_t kAlign>
-[[gnu::always_inline]] inline const uint8_t* FunctionDecoder<P, I>::Dispatch(
-    const uint8_t* pc, const uint8_t* end) {
+[[gnu::always_inline]] inline bool FunctionDecoder<P, I>::Dispatch() {
   constexpr bool kFixed = kSig.num_params + kSig.num_results > 0;
   if constexpr (kImm == ImmKind::kNone && kFixed && kSig.num_results == 1 &&
                 kSig.num_params == 2) {
@@ -1187,9 +1158,9 @@ template <Opcode kOp, ImmKind kImm, OpSignature kSig, bool kAtomic, uint32_t kAl
       --top_;
       CASCADE_CALL(OnSimpleOp, kOp);
       top_[-1] = r;
-      return pc;
+      return true;
     }
-    return WithReader(pc, [&] { return DecodeTableDriven(kOp); });
+    return DecodeTableDriven(kOp);
   } else if constexpr (kImm == ImmKind::kNone && kFixed && kSig.num_results == 1 &&
                        kSig.num_params == 1) {
     constexpr ValType p0(static_cast<ValType::Kind>(kSig.params[0]));
@@ -1197,93 +1168,49 @@ template <Opcode kOp, ImmKind kImm, OpSignature kSig, bool kAtomic, uint32_t kAl
     if (top_ > base_ && top_[-1] == p0) [[likely]] {
       CASCADE_CALL(OnSimpleOp, kOp);
       top_[-1] = r;
-      return pc;
+      return true;
     }
-    return WithReader(pc, [&] { return DecodeTableDriven(kOp); });
-  } else if constexpr (kImm == ImmKind::kMemarg && !kAtomic &&
-                       ((kSig.num_params == 1 && kSig.num_results == 1) ||
-                        (kSig.num_params == 2 && kSig.num_results == 0))) {
-    // Loads [addr] -> [t] and stores [addr t] -> [] with a one-byte flags field
-    // (memory 0) and a one-byte offset.
-    if (end - pc >= 2 && pc[0] <= kAlign && pc[1] < 0x80 && !module_.memories.empty())
-        [[likely]] {
-      MemArg m;
-      m.align_log2 = pc[0];
-      m.offset = pc[1];
-      ValType addr = MemAddr(0);
-      if constexpr (kSig.num_params == 1) {
-        constexpr ValType r(static_cast<ValType::Kind>(kSig.results[0]));
-        if (top_ > base_ && top_[-1] == addr) [[likely]] {
-          CASCADE_CALL(OnLoad, kOp, m, r);
-          top_[-1] = r;
-          return pc + 2;
-        }
-      } else {
-        constexpr ValType v(static_cast<ValType::Kind>(kSig.params[1]));
-        if (top_ - base_ >= 2 && top_[-2] == addr && top_[-1] == v) [[likely]] {
-          top_ -= 2;
-          CASCADE_CALL(OnStore, kOp, m);
-          return pc + 2;
-        }
-      }
+    return DecodeTableDriven(kOp);
+  } else if constexpr (kImm == ImmKind::kMemarg && !kAtomic && kSig.num_params == 1) {
+    // Loads: [addr] -> [t].
+    MemArg m;
+    if (!ReadMemArg(&m, kAlign, false)) return false;
+    ValType addr = MemAddr(m.memidx);
+    constexpr ValType r(static_cast<ValType::Kind>(kSig.results[0]));
+    if (top_ > base_ && top_[-1] == addr) [[likely]] {
+      CASCADE_CALL(OnLoad, kOp, m, r);
+      top_[-1] = r;
+      return true;
     }
-    return WithReader(pc, [&] { return DecodeMemoryAccess(kOp); });
-  } else if constexpr (kOp == Opcode::kLocalGet) {
-    if (pc < end && *pc < 0x80 && *pc < locals_.size()) [[likely]] {
-      uint32_t idx = *pc;
-      if constexpr (kValidate) {
-        if (track_init_ && !local_init_[idx]) [[unlikely]] {
-          Fail("uninitialized local");
-          return nullptr;
-        }
-      }
-      ValType t = locals_[idx];
-      CASCADE_CALL(OnLocalGet, idx, t);
-      Push(t);
-      return pc + 1;
+    Pop(addr);
+    if (!reader_.ok()) return false;
+    CASCADE_CALL(OnLoad, kOp, m, r);
+    Push(r);
+    return true;
+  } else if constexpr (kImm == ImmKind::kMemarg && !kAtomic && kSig.num_params == 2 &&
+                       kSig.num_results == 0) {
+    // Stores: [addr t] -> [].
+    MemArg m;
+    if (!ReadMemArg(&m, kAlign, false)) return false;
+    ValType addr = MemAddr(m.memidx);
+    constexpr ValType v(static_cast<ValType::Kind>(kSig.params[1]));
+    if (top_ - base_ >= 2 && top_[-2] == addr && top_[-1] == v) [[likely]] {
+      top_ -= 2;
+      CASCADE_CALL(OnStore, kOp, m);
+      return true;
     }
-    return WithReader(pc, [&] { return DecodeComplex(kOp); });
-  } else if constexpr (kOp == Opcode::kLocalSet || kOp == Opcode::kLocalTee) {
-    if (pc < end && *pc < 0x80 && *pc < locals_.size()) [[likely]] {
-      uint32_t idx = *pc;
-      ValType t = locals_[idx];
-      if (top_ > base_ && top_[-1] == t && !track_init_) [[likely]] {
-        if constexpr (kOp == Opcode::kLocalSet) {
-          --top_;
-          CASCADE_CALL(OnLocalSet, idx, t);
-        } else {
-          CASCADE_CALL(OnLocalTee, idx, t);
-        }
-        return pc + 1;
-      }
-    }
-    return WithReader(pc, [&] { return DecodeComplex(kOp); });
-  } else if constexpr (kOp == Opcode::kI32Const) {
-    if (end - pc >= 2) [[likely]] {
-      int32_t v;
-      const uint8_t* next;
-      if (pc[0] < 0x80) {
-        v = static_cast<int32_t>(static_cast<uint32_t>(pc[0]) << 25) >> 25;
-        next = pc + 1;
-      } else if (pc[1] < 0x80) {
-        v = static_cast<int32_t>(((pc[0] & 0x7Fu) | (static_cast<uint32_t>(pc[1]) << 7)) << 18) >>
-            18;
-        next = pc + 2;
-      } else {
-        return WithReader(pc, [&] { return DecodeComplex(kOp); });
-      }
-      CASCADE_CALL(OnI32Const, v);
-      Push(kWasmI32);
-      return next;
-    }
-    return WithReader(pc, [&] { return DecodeComplex(kOp); });
+    Pop(v);
+    Pop(addr);
+    if (!reader_.ok()) return false;
+    CASCADE_CALL(OnStore, kOp, m);
+    return true;
   } else if constexpr (kImm == ImmKind::kNone && kFixed) {
-    return WithReader(pc, [&] { return DecodeTableDriven(kOp); });
+    return DecodeTableDriven(kOp);
   } else if constexpr (kImm == ImmKind::kMemarg || kImm == ImmKind::kMemargLane ||
                        kImm == ImmKind::kLane) {
-    return WithReader(pc, [&] { return DecodeTableDriven(kOp); });
+    return DecodeTableDriven(kOp);
   } else {
-    return WithReader(pc, [&] { return DecodeComplex(kOp); });
+    return DecodeComplex(kOp);
   }
 }
 

@@ -76,11 +76,6 @@ class Reader {
   // Advances by `n` bytes without a bounds check; the caller guarantees
   // n <= remaining() (hot loops that already compared against end()).
   void advance(uint32_t n) { pc_ += n; }
-  // Moves the cursor to `p` in [pc, end] of a decoder that read ahead with its
-  // own pointer; ignored after an error (the cursor stays at the end).
-  void set_pc(const uint8_t* p) {
-    if (!failed_) pc_ = p;
-  }
 
   // A name (spec 5.2.4): u32 length + UTF-8 bytes, checked for valid UTF-8
   // ("malformed UTF-8 encoding"). The view points into the buffer.
