@@ -290,6 +290,9 @@ class FunctionDecoder {
   uint32_t stack_height() const { return Height(); }
   ValType stack_value(uint32_t depth) const { return top_[-1 - static_cast<int64_t>(depth)]; }
   std::span<const ValType> locals() const { return locals_; }
+  // Module byte offset of the instruction being decoded (valid inside hooks;
+  // the interpreter translator maps trap sites with it).
+  uint32_t op_offset() const { return static_cast<uint32_t>(op_pc_ - module_.bytes.data()); }
 
  private:
   // ---------------------------------------------------------------- helpers
