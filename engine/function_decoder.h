@@ -1728,7 +1728,11 @@ bool FunctionDecoder<P, I>::DecodeRefOp(Opcode op) {
       if (!CheckLabel(depth)) return false;
       ValType t = PopAny();
       CASCADE_CHECK(t.is_ref() || t.is_bottom(), Fail("type mismatch"));
-      if (!CheckTop(control_at(depth).label_types())) return false;
+      // The values under the reference take the label's types (pop and push,
+      // so that subtyping is applied; spec 3.3.x, gc issue 516).
+      auto label = control_at(depth).label_types();
+      if (!PopTypes(label)) return false;
+      PushTypes(label);
       CASCADE_CALL(OnBrOnNull, depth, t);
       Push(t.is_ref() ? t.as_nullable(false) : t);
       return true;
@@ -1743,7 +1747,10 @@ bool FunctionDecoder<P, I>::DecodeRefOp(Opcode op) {
       if constexpr (kValidate) {
         ValType nn = t.is_ref() ? t.as_nullable(false) : t;
         CASCADE_CHECK(IsSub(nn, label.back()), Fail("type mismatch"));
-        if (!CheckTop(label.first(label.size() - 1))) return false;
+      }
+      if (!label.empty()) {
+        if (!PopTypes(label.first(label.size() - 1))) return false;
+        PushTypes(label.first(label.size() - 1));
       }
       CASCADE_CALL(OnBrOnNonNull, depth, t);
       return true;
@@ -1794,7 +1801,13 @@ bool FunctionDecoder<P, I>::DecodeBrOnCast(Opcode op) {
     auto label = control_at(depth).label_types();
     CASCADE_CHECK(!label.empty() && label.back().is_ref(), Fail("type mismatch"));
     CASCADE_CHECK(IsSub(to_label, label.back()), Fail("type mismatch"));
-    if (!CheckTop(label.first(label.size() - 1))) return false;
+  }
+  {
+    auto label = control_at(depth).label_types();
+    if (!label.empty()) {
+      if (!PopTypes(label.first(label.size() - 1))) return false;
+      PushTypes(label.first(label.size() - 1));
+    }
   }
   CASCADE_CALL(OnBrOnCast, op, depth, rt1, rt2);
   Push(fallthrough);
