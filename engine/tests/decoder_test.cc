@@ -31,15 +31,16 @@ struct Result {
   Module module;
 };
 
-Result Decode(Bytes bytes) {
+Result Decode(Bytes bytes, const Features& features = Features()) {
   Result r;
-  r.ok = DecodeModule(std::move(bytes), &r.module, &r.error);
+  r.ok = DecodeModule(std::move(bytes), &r.module, &r.error, features);
   return r;
 }
 
 // Decodes and expects failure with `message` (exact) at `offset`.
-void ExpectError(Bytes bytes, const std::string& message, uint64_t offset) {
-  Result r = Decode(std::move(bytes));
+void ExpectError(Bytes bytes, const std::string& message, uint64_t offset,
+                 const Features& features = Features()) {
+  Result r = Decode(std::move(bytes), features);
   CHECK_FALSE(r.ok);
   CHECK(r.error.message == message);
   CHECK(r.error.offset == offset);
@@ -249,7 +250,11 @@ TEST_CASE("limits: memory64, table64, shared, custom page sizes") {
   b.AddMemory(1, 2, /*shared=*/true);
   b.AddMemory(3, std::nullopt, false, /*is64=*/true);
   b.AddMemory(0, 100, false, false, /*page_size_log2=*/0);
-  Result r = Decode(b.Build());
+  // Custom page sizes are an opt-in proposal: without it flag bit 3 is malformed.
+  Result core = Decode(b.Build());
+  CHECK_FALSE(core.ok);
+  CHECK(core.error.message == "malformed limits flags");
+  Result r = Decode(b.Build(), Features::All());
   REQUIRE(r.ok);
   const Module& m = r.module;
   CHECK(m.tables[0].limits.is64);
@@ -266,7 +271,7 @@ TEST_CASE("limits: memory64, table64, shared, custom page sizes") {
   ExpectError(Cat({Header(), {0x05, 0x02, 0x01, 0x10}}), "malformed limits flags", 11);
   // Page size 2^65.
   ExpectError(Cat({Header(), {0x05, 0x04, 0x01, 0x08, 0x00, 0x41}}), "invalid custom page size",
-              13);
+              13, Features::All());
   // Memory limits are u64 in the binary: an 11-byte LEB is too long.
   ExpectError(Cat({Header(), {0x05, 0x0D, 0x01, 0x00, 0x82, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80,
                               0x80, 0x80, 0x80, 0x00}}),

@@ -16,11 +16,12 @@ using cascade::test::ModuleBuilder;
 
 namespace {
 
-// Decodes and validates; returns "" when valid, else the error message.
+// Decodes (with every optional proposal, so custom page sizes decode) and
+// validates; returns "" when valid, else the error message.
 std::string Check(const ModuleBuilder& b) {
   Module m;
   Error e;
-  if (!DecodeModule(b.Build(), &m, &e)) return "malformed: " + e.message;
+  if (!DecodeModule(b.Build(), &m, &e, Features::All())) return "malformed: " + e.message;
   if (!ValidateModule(m, &e)) return e.message;
   return "";
 }
