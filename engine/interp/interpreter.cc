@@ -120,6 +120,14 @@ void SwitchInstance(ExecState* es, Instance* inst) {
   es->trap_message = msg;
 }
 
+// "uninitialized element N", as the spec interpreter words it.
+[[gnu::noinline, gnu::cold]] void SetUninitialized(ExecState* es, const uint32_t* ip,
+                                                   uint64_t index) {
+  es->trapped = true;
+  es->trap_ip = ip;
+  es->trap_message = std::string(kTrapUninitializedElement) + " " + std::to_string(index);
+}
+
 [[gnu::noinline, gnu::cold]] void SetNotImplemented(ExecState* es, uint32_t opcode) {
   es->trapped = true;
   es->trap_message = std::string("not implemented: ") +

@@ -23,7 +23,9 @@ TEST_CASE("interp: arithmetic and locals") {
       end end
       local.get 1)
     (func (export "div") (param i32 i32) (result i32) local.get 0 local.get 1 i32.div_s)
+    (func (export "ret_extra") (result i32) (i32.const 1) (return (i32.const 2)))
   ))");
+  CHECK(w.Run("ret_extra") == 2);
   CHECK(w.Run("add", {Value::I32(2), Value::I32(40)}) == 42);
   CHECK(w.Run("swap_sub", {Value::I32(10), Value::I32(3)}) == 7);
   CHECK(w.Run("fac", {Value::I64(20)}) == 2432902008176640000ull);
