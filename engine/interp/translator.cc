@@ -519,7 +519,7 @@ class InterpTranslator : public BaseInterface {
     if (!reachable_) return;
     uint32_t i = static_cast<uint32_t>(op);
     IOp iop = kSimpleMap.op[i];
-    if (iop == IOp::kCount) return NotImplemented(op);
+    if (iop == IOp::kCount) return OnMultiResultOp(op);
     const OpSignature& sig = GetOpcodeInfo(op).sig;
     if (sig.num_params == 2) {
       uint32_t h = Height() - 2;
@@ -547,6 +547,28 @@ class InterpTranslator : public BaseInterface {
       uint32_t at = EmitValue(iop, h, {a});
       if (Traps(iop)) TrapSite(at);
     }
+  }
+
+  // Wide arithmetic: two results in consecutive home slots.
+  void OnMultiResultOp(Opcode op) {
+    IOp iop;
+    uint32_t np;
+    switch (op) {
+      case Opcode::kI64Add128: iop = IOp::kI64Add128; np = 4; break;
+      case Opcode::kI64Sub128: iop = IOp::kI64Sub128; np = 4; break;
+      case Opcode::kI64MulWideS: iop = IOp::kI64MulWideS; np = 2; break;
+      case Opcode::kI64MulWideU: iop = IOp::kI64MulWideU; np = 2; break;
+      default: return NotImplemented(op);
+    }
+    uint32_t h = Height() - np;
+    uint32_t s[4];
+    for (uint32_t k = 0; k < np; ++k) s[k] = Use(h + k);
+    for (uint32_t k = 0; k < np; ++k) Pop();
+    Begin(iop);
+    U(Home(h));
+    for (uint32_t k = 0; k < np; ++k) U(s[k]);
+    Push(Entry{Entry::kHome, 0, 0});
+    Push(Entry{Entry::kHome, 0, 0});
   }
 
   // --------------------------------------------------------------- memory
