@@ -25,6 +25,9 @@ class WastParser {
       cmd.line = toks_[0].line;
       cmd.has_module = true;
       cmd.module.line = cmd.line;
+      const Token& last = toks_[toks_.size() - 2];
+      cmd.module.source.assign(toks_[0].text.data(),
+                               last.text.data() + last.text.size() - toks_[0].text.data());
       EncodeText(&cmd.module, 0, toks_.size() - 1);
       script->commands.push_back(std::move(cmd));
       return true;
