@@ -394,8 +394,16 @@ class WastParser {
       if (IsKw(pos_ + 2, "instance")) {
         cmd->kind = K::kModuleInstance;
         pos_ += 3;
-        TakeId(&cmd->instance_name);
-        TakeId(&cmd->module_ref);
+        // (module instance $I $M) | (module instance $M) | (module instance)
+        std::string first, second;
+        TakeId(&first);
+        TakeId(&second);
+        if (second.empty()) {
+          cmd->module_ref = std::move(first);
+        } else {
+          cmd->instance_name = std::move(first);
+          cmd->module_ref = std::move(second);
+        }
         return Expect(TokenKind::kRParen);
       }
       cmd->kind = K::kModule;

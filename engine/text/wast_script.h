@@ -107,8 +107,8 @@ struct WastCommand {
   uint32_t line = 0;
   bool has_module = false;
   WastModule module;
-  std::string instance_name;  // kModuleInstance: $I
-  std::string module_ref;     // kModuleInstance: $M ; kRegister: $M
+  std::string instance_name;  // kModuleInstance: $I (empty in `(module instance $M)`)
+  std::string module_ref;     // kModuleInstance: $M (empty: the latest) ; kRegister: $M
   std::string register_as;    // kRegister: "name"
   WastAction action;
   std::vector<WastResult> results;
