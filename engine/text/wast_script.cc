@@ -290,7 +290,7 @@ class WastParser {
           {"ref.func", WastResult::Kind::kRefFunc},     {"ref.struct", WastResult::Kind::kRefStruct},
           {"ref.array", WastResult::Kind::kRefArray},   {"ref.i31", WastResult::Kind::kRefI31},
           {"ref.eq", WastResult::Kind::kRefEq},         {"ref.any", WastResult::Kind::kRefAny},
-          {"ref.exn", WastResult::Kind::kRefExn},
+          {"ref.exn", WastResult::Kind::kRefExn},       {"ref", WastResult::Kind::kRefAny},
       };
       for (auto& [name, k] : kRefs) {
         if (op == name) {

@@ -59,7 +59,8 @@ struct WastResult {
     kRefNullAny,     // (ref.null) without heap type: any null reference
     kRefFunc,        // (ref.func) or (ref.func N): has_index says whether N is given
     kRefExtern,      // (ref.extern) without N: any extern reference (with N: kValue)
-    kRefStruct, kRefArray, kRefI31, kRefEq, kRefAny, kRefExn,  // non-null of that kind
+    kRefStruct, kRefArray, kRefI31, kRefEq, kRefExn,  // non-null of that kind
+    kRefAny,         // (ref.any) or (ref): any non-null reference
     kEither,         // (either r*): one of `alternatives`
   };
   Kind kind = Kind::kValue;
