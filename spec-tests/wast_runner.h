@@ -1,16 +1,17 @@
 // The spec-test harness: runs the commands of .wast scripts (text/wast_script.h)
 // against the engine and counts results per file.
 //
-// Implemented today: everything that needs only DecodeModule + ValidateModule:
-//   module                 passes when the module decodes and validates
+// Decode/validate commands are checked here:
 //   assert_invalid         passes when it decodes and validation fails with a
 //                          message containing the expected one
 //   assert_malformed       passes when text parsing (quote/text) or decoding
 //                          (binary) fails with a message containing the expected one
-// Every command that needs instantiation or execution (register, invoke, get,
-// assert_return, assert_trap, assert_exhaustion, assert_exception,
-// assert_unlinkable, assert_uninstantiable, module instance, thread, wait) is
-// counted as *skipped* with the reason "not implemented" -- never silently.
+// Commands that instantiate or execute (module, module instance, register,
+// invoke, get, assert_return, assert_trap, assert_exhaustion, assert_exception,
+// assert_unlinkable, assert_uninstantiable) run through the runtime in
+// wast_executor.h, one Store per script. `thread` and `wait` are counted as
+// *skipped* ("not implemented") -- never silently; inside a thread only modules are
+// decoded and validated.
 //
 // Invariants: each command yields exactly one outcome; a case is identified by
 // "path:line" (line of the command's opening paren), which is what the

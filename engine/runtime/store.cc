@@ -8,6 +8,13 @@
 
 #include <cstdlib>
 
+#if __has_include("engine/interp/interpreter.h")
+#include "engine/interp/interpreter.h"
+#define CASCADE_HAVE_INTERP 1
+#else
+#define CASCADE_HAVE_INTERP 0
+#endif
+
 namespace cascade {
 
 Store::Store(StoreLimits limits) : limits_(limits) {}
@@ -16,6 +23,11 @@ Store::~Store() {
   // Tier state may reference functions/instances; drop it first.
   interp_state.reset();
   jit_state.reset();
+#if CASCADE_HAVE_INTERP
+  for (auto& f : funcs_) {
+    if (f->code != nullptr) interp::FreeCode(f->code);
+  }
+#endif
   if (stack_base_ != nullptr) {
     munmap(stack_base_, limits_.max_stack_slots * sizeof(uint64_t));
   }

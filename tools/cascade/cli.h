@@ -27,6 +27,7 @@ inline constexpr int kExitUsage = 2;     // bad command line
 int ValidateCommand(const std::vector<std::string_view>& args);
 int InspectCommand(const std::vector<std::string_view>& args);
 int HelpCommand(const std::vector<std::string_view>& args);
+int WastCommand(const std::vector<std::string_view>& args);  // wast_command.cc
 
 // Prints the top-level usage (`cascade --help`) to `out`.
 void PrintUsage(std::FILE* out);

@@ -41,6 +41,18 @@ constexpr CommandHelp kHelp[] = {
      "Prints the section table, types (with rec groups and supertypes), imports,\n"
      "functions (with names from the name section), tables, memories, globals, tags,\n"
      "exports, the start function, element and data segments and custom sections.\n"},
+    {"wast", "Runs WebAssembly spec-test scripts (.wast)",
+     "wast [OPTIONS] <FILE>...",
+     "Arguments:\n"
+     "  <FILE>...  Spec-test scripts in the WAST format\n"
+     "\n"
+     "Options:\n"
+     "      --compiler=interp  Execution tier (only the interpreter today)\n"
+     "  -q, --quiet            Only print the per-file counts, not each failure\n"
+     "  -h, --help             Print help\n"
+     "\n"
+     "Prints `FILE: N passed, N failed, N skipped` per script and each failure as\n"
+     "`FILE:LINE: COMMAND: REASON` on stderr. Exits with 0 when nothing failed.\n"},
     {"help", "Prints this message or the help of the given subcommand", "help [COMMAND]", ""},
 };
 

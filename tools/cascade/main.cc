@@ -26,6 +26,7 @@ struct CommandEntry {
 constexpr CommandEntry kCommands[] = {
     {"validate", ValidateCommand},
     {"inspect", InspectCommand},
+    {"wast", WastCommand},
     {"help", HelpCommand},
 };
 
@@ -65,7 +66,7 @@ int main(int argc, char** argv) {
       return command.run(rest);
     }
   }
-  if (first == "run" || first == "compile" || first == "wast") {
+  if (first == "run" || first == "compile") {
     return UsageError("", "subcommand '" + std::string(first) +
                               "' is not implemented yet in this version of cascade");
   }
