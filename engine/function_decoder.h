@@ -653,7 +653,11 @@ class FunctionDecoder {
     return true;
   }
 
-  bool DecodeLoop() {
+#if defined(__clang__)
+  [[gnu::noinline]] bool DecodeLoop() {
+#else
+  [[gnu::noinline, gnu::noclone]] bool DecodeLoop() {
+#endif
     // Constant expressions use a one-byte map in which every non-constant
     // instruction is kInvalid, so the hot loop has no extra test.
     const Opcode* map = const_expr_ ? decoder_detail::kConstExprOneByteOpcodes.data()
@@ -667,6 +671,38 @@ class FunctionDecoder {
 #include "engine/opcodes.def"
 #undef CASCADE_OPCODE
     };
+#if !defined(__clang__)
+    // GCC: first-byte dispatch tables, byte -> label of its one-byte instruction
+    // or L_Slow (prefixes, illegal bytes and, in constant expressions, every
+    // non-constant instruction). Built once from kTargets; sound because
+    // DecodeLoop is noinline + noclone, so its labels exist exactly once.
+    struct ByteTargets {
+      const void* body[256];
+      const void* const_expr[256];
+    };
+    static const ByteTargets kByteTargets = [](const void* const* targets, const void* slow) {
+      ByteTargets t;
+      for (int b = 0; b < 256; ++b) {
+        Opcode op = kOneByteOpcodes[b];
+        t.body[b] = op == Opcode::kInvalid ? slow : targets[static_cast<uint32_t>(op)];
+        op = decoder_detail::kConstExprOneByteOpcodes[b];
+        t.const_expr[b] = op == Opcode::kInvalid ? slow : targets[static_cast<uint32_t>(op)];
+      }
+      return t;
+    }(kTargets, &&L_Slow);
+    const void* const* byte_targets = const_expr_ ? kByteTargets.const_expr : kByteTargets.body;
+    (void)map;
+    Opcode op;
+#define CASCADE_NEXT()                                        \
+  do {                                                        \
+    if (reader_.at_end()) [[unlikely]] goto done;             \
+    op_pc_ = reader_.pc();                                    \
+    reader_.advance(1);                                       \
+    goto* byte_targets[*op_pc_];                              \
+  } while (0)
+#else
+    // Clang: the byte -> Opcode map, then the per-opcode label table (only
+    // static constant label tables, which stay valid if the function is copied).
     Opcode op;
 #define CASCADE_NEXT()                                        \
   do {                                                        \
@@ -674,13 +710,15 @@ class FunctionDecoder {
     op_pc_ = reader_.pc();                                    \
     op = map[*op_pc_];                                        \
     reader_.advance(1);                                       \
-    if (op == Opcode::kInvalid) [[unlikely]] {                \
-      op = DecodePrefixOrFail(*op_pc_);                       \
-      if (op == Opcode::kInvalid) return false;               \
-    }                                                         \
+    if (op == Opcode::kInvalid) [[unlikely]] goto L_Slow;     \
     goto* kTargets[static_cast<uint32_t>(op)];                \
   } while (0)
+#endif
     CASCADE_NEXT();
+  L_Slow:
+    op = DecodePrefixOrFail(*op_pc_);
+    if (op == Opcode::kInvalid) return false;
+    goto* kTargets[static_cast<uint32_t>(op)];
 #define CASCADE_OPCODE(Name, prefix, code, text, Imm, sig, align)                       \
   L_##Name:                                                                            \
     if (!Dispatch<Opcode::k##Name, ImmKind::k##Imm, ParseOpSignature(#sig),             \
