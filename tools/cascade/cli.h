@@ -38,21 +38,36 @@ bool PrintCommandHelp(std::string_view name, std::FILE* out);
 // usage line of `command` (empty: the top level) and a hint; returns kExitUsage.
 int UsageError(std::string_view command, const std::string& message);
 
+enum class LoadResult {
+  kOk,
+  kUnreadable,     // the file could not be read
+  kMalformedText,  // a text-format module failed to parse (line/column set)
+  kRejected,       // the binary is malformed or invalid (error.offset set)
+};
+
+// Why a module failed to load.
+struct LoadError {
+  LoadResult result = LoadResult::kOk;
+  Error error;               // message; offset into the binary for kRejected
+  uint32_t line = 0;         // kMalformedText: 1-based position in the text
+  uint32_t column = 0;
+};
+
 // Reads `path` ("-" is stdin) into `*bytes`. A module in the text format (by
-// extension .wat/.wast, or text that does not start with the binary magic) is
-// reported as not supported yet: that is where the WAT parser of engine/text/
-// plugs in. On failure fills `*error` (offset 0) and returns false.
-bool ReadModuleBytes(std::string_view path, std::vector<uint8_t>* bytes, Error* error);
+// extension .wat, or content that does not start with the binary magic but
+// with `(` or `;`) is parsed and encoded into the binary format
+// (engine/text/wat_parser.h), so every subcommand accepts .wat as wasmtime does.
+// On failure fills `*error` and returns false.
+bool ReadModuleBytes(std::string_view path, std::vector<uint8_t>* bytes, LoadError* error);
 
-enum class LoadResult { kOk, kUnreadable, kRejected };
+// ReadModuleBytes + DecodeModule (+ ValidateModule when `validate`). Returns
+// error->result (kOk on success).
+LoadResult LoadModule(std::string_view path, bool validate, Module* module, LoadError* error);
 
-// ReadModuleBytes + DecodeModule (+ ValidateModule when `validate`). On failure
-// fills `*error`: kUnreadable when the file could not be read (or is text),
-// kRejected when the module is malformed or invalid (error.offset is meaningful).
-LoadResult LoadModule(std::string_view path, bool validate, Module* module, Error* error);
-
-// Prints the error of a failed LoadModule: with the offset for kRejected.
-void PrintLoadError(std::string_view path, LoadResult result, const Error& error);
+// Prints the error of a failed LoadModule on stderr: `PATH: error: MESSAGE
+// (at offset 0x..)` for kRejected, `PATH:LINE:COLUMN: error: MESSAGE` for
+// kMalformedText, `PATH: error: MESSAGE` for kUnreadable.
+void PrintLoadError(std::string_view path, const LoadError& error);
 
 // Prints "PATH: error: MESSAGE (at offset 0x..)" to stderr; the offset part is
 // left out when `with_offset` is false (e.g. the file could not be read).

@@ -21,7 +21,7 @@ constexpr CommandHelp kHelp[] = {
     {"validate", "Validates WebAssembly modules",
      "validate [OPTIONS] <FILE>...",
      "Arguments:\n"
-     "  <FILE>...  WebAssembly binary modules (.wasm) to decode and validate; '-' reads stdin\n"
+     "  <FILE>...  Modules (.wasm, or text .wat) to decode and validate; '-' reads stdin\n"
      "\n"
      "Options:\n"
      "  -v, --verbose  Print `FILE: valid` for each valid module\n"
@@ -32,7 +32,7 @@ constexpr CommandHelp kHelp[] = {
     {"inspect", "Prints the sections and contents of a WebAssembly module",
      "inspect [OPTIONS] <FILE>",
      "Arguments:\n"
-     "  <FILE>  A WebAssembly binary module (.wasm); '-' reads stdin\n"
+     "  <FILE>  A module (.wasm, or text .wat); '-' reads stdin\n"
      "\n"
      "Options:\n"
      "      --no-validate  Only decode the module, do not validate it\n"

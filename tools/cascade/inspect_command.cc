@@ -359,10 +359,9 @@ int InspectCommand(const std::vector<std::string_view>& args) {
                                      : "unexpected argument '" + std::string(files[1]) + "' found");
   }
   Module module;
-  Error error;
-  LoadResult result = LoadModule(files[0], validate, &module, &error);
-  if (result != LoadResult::kOk) {
-    PrintLoadError(files[0], result, error);
+  LoadError error;
+  if (LoadModule(files[0], validate, &module, &error) != LoadResult::kOk) {
+    PrintLoadError(files[0], error);
     return kExitRejected;
   }
   Inspector(module).Print(files[0]);

@@ -1,5 +1,6 @@
-// Loading a module for the CLI: reading the file (or stdin), recognizing the
-// text format, decoding and validating, and printing errors in one format.
+// Loading a module for the CLI: reading the file (or stdin), turning the text
+// format into a binary (engine/text), decoding and validating, and printing
+// errors in one format.
 //
 // Invariants: a file is read whole into one vector, which DecodeModule then
 // owns (Module::bytes); error offsets are byte offsets into that binary.
@@ -14,6 +15,7 @@
 #include <string>
 
 #include "engine/decoder.h"
+#include "engine/text/wat_parser.h"
 #include "engine/validator.h"
 #include "tools/cascade/cli.h"
 
@@ -56,7 +58,7 @@ bool LooksLikeText(const std::vector<uint8_t>& bytes) {
 
 }  // namespace
 
-bool ReadModuleBytes(std::string_view path, std::vector<uint8_t>* bytes, Error* error) {
+bool ReadModuleBytes(std::string_view path, std::vector<uint8_t>* bytes, LoadError* error) {
   bytes->clear();
   bool ok;
   if (path == "-") {
@@ -70,30 +72,47 @@ bool ReadModuleBytes(std::string_view path, std::vector<uint8_t>* bytes, Error* 
     errno = saved;
   }
   if (!ok) {
-    error->offset = 0;
-    error->message = std::string("failed to read file: ") + std::strerror(errno);
+    error->result = LoadResult::kUnreadable;
+    error->error = Error{0, std::string("failed to read file: ") + std::strerror(errno)};
     return false;
   }
-  if (EndsWith(path, ".wat") || EndsWith(path, ".wast") || LooksLikeText(*bytes)) {
-    // The WAT parser (engine/text/) will turn the text into a binary here, so
-    // that every subcommand accepts .wat as wasmtime does.
-    error->offset = 0;
-    error->message = "the text format (.wat) is not supported yet; pass a binary .wasm module";
+  if (EndsWith(path, ".wast")) {
+    error->result = LoadResult::kUnreadable;
+    error->error = Error{0, "a .wast script holds several modules; run it with `cascade wast`"};
     return false;
+  }
+  if (EndsWith(path, ".wat") || LooksLikeText(*bytes)) {
+    std::string source(bytes->begin(), bytes->end());
+    text::TextError text_error;
+    if (!text::ParseWat(source, bytes, &text_error)) {
+      error->result = LoadResult::kMalformedText;
+      error->error = Error{0, text_error.message};
+      error->line = text_error.line;
+      error->column = text_error.column;
+      return false;
+    }
   }
   return true;
 }
 
-LoadResult LoadModule(std::string_view path, bool validate, Module* module, Error* error) {
+LoadResult LoadModule(std::string_view path, bool validate, Module* module, LoadError* error) {
   std::vector<uint8_t> bytes;
-  if (!ReadModuleBytes(path, &bytes, error)) return LoadResult::kUnreadable;
-  if (!DecodeModule(std::move(bytes), module, error)) return LoadResult::kRejected;
-  if (validate && !ValidateModule(*module, error)) return LoadResult::kRejected;
-  return LoadResult::kOk;
+  error->result = LoadResult::kOk;
+  if (!ReadModuleBytes(path, &bytes, error)) return error->result;
+  if (!DecodeModule(std::move(bytes), module, &error->error) ||
+      (validate && !ValidateModule(*module, &error->error))) {
+    error->result = LoadResult::kRejected;
+  }
+  return error->result;
 }
 
-void PrintLoadError(std::string_view path, LoadResult result, const Error& error) {
-  PrintError(path, error, /*with_offset=*/result == LoadResult::kRejected);
+void PrintLoadError(std::string_view path, const LoadError& error) {
+  if (error.result == LoadResult::kMalformedText) {
+    std::fprintf(stderr, "%.*s:%u:%u: error: %s\n", static_cast<int>(path.size()), path.data(),
+                 error.line, error.column, error.error.message.c_str());
+    return;
+  }
+  PrintError(path, error.error, /*with_offset=*/error.result == LoadResult::kRejected);
 }
 
 void PrintError(std::string_view path, const Error& error, bool with_offset) {

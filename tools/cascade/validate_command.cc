@@ -33,10 +33,9 @@ int ValidateCommand(const std::vector<std::string_view>& args) {
   int status = kExitOk;
   for (std::string_view file : files) {
     Module module;
-    Error error;
-    LoadResult result = LoadModule(file, /*validate=*/true, &module, &error);
-    if (result != LoadResult::kOk) {
-      PrintLoadError(file, result, error);
+    LoadError error;
+    if (LoadModule(file, /*validate=*/true, &module, &error) != LoadResult::kOk) {
+      PrintLoadError(file, error);
       status = kExitRejected;
       continue;
     }

@@ -32,8 +32,11 @@ expect() {
 printf '\0asm\1\0\0\0' >"$tmp/empty.wasm"
 printf '\0asm\2\0\0\0' >"$tmp/badversion.wasm"
 printf '\0as' >"$tmp/short.wasm"
-printf '(module)\n' >"$tmp/m.wat"
-printf '(module)\n' >"$tmp/text.bin"
+printf '(module (func (export "f") (result i32) i32.const 1))\n' >"$tmp/m.wat"
+printf ';; a comment\n(module)\n' >"$tmp/text.bin"
+printf '(module\n  (func i32.frob))\n' >"$tmp/bad.wat"
+printf '(module (func (result i32)))\n' >"$tmp/invalid.wat"
+printf '(module)\n' >"$tmp/s.wast"
 
 expect help 0 'Usage: cascade' '' -- --help
 expect help-cmd 0 'validate' '' -- help
@@ -48,8 +51,12 @@ expect validate-no-file 2 '' 'required arguments' -- validate
 expect help-unknown 2 '' 'unrecognized subcommand' -- help frobnicate
 expect inspect-two-files 2 '' 'unexpected argument' -- inspect "$tmp/empty.wasm" "$tmp/empty.wasm"
 expect missing-file 1 '' "nope.wasm: error: failed to read file: No such file" -- validate "$tmp/nope.wasm"
-expect wat-input 1 '' 'm.wat: error: the text format' -- validate "$tmp/m.wat"
-expect text-content 1 '' 'text.bin: error: the text format' -- validate "$tmp/text.bin"
+expect wat-input 0 '' '' -- validate "$tmp/m.wat"
+expect text-content 0 '' '' -- validate "$tmp/text.bin"
+expect wat-syntax 1 '' 'bad.wat:2:[0-9]+: error: ' -- validate "$tmp/bad.wat"
+expect wat-invalid 1 '' 'invalid.wat: error: type mismatch.* \(at offset 0x[0-9a-f]+\)' -- validate "$tmp/invalid.wat"
+expect wast-input 1 '' 's.wast: error: .*cascade wast' -- validate "$tmp/s.wast"
+expect inspect-wat 0 '"f" -> func\[0\]' '' -- inspect "$tmp/m.wat"
 expect empty-module 0 '' '' -- validate "$tmp/empty.wasm"
 expect verbose 0 'empty.wasm: valid' '' -- validate -v "$tmp/empty.wasm"
 expect stdin 0 '' '' -- validate - <"$tmp/empty.wasm"
