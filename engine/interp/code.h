@@ -22,13 +22,19 @@
 
 namespace cascade::interp {
 
-// One catch clause of a try_table, with its code range resolved.
+inline constexpr uint8_t kDelegateSite = 4;        // CatchSite::kind of a legacy delegate
+inline constexpr uint32_t kNoTarget = 0xFFFFFFFF;
+
+// One catch clause of a try_table or legacy try, with its code range resolved.
 struct CatchSite {
-  uint32_t begin = 0, end = 0;  // code offsets (units) of the try_table body
-  uint8_t kind = 0;             // CatchClause::Kind
+  uint32_t begin = 0, end = 0;  // code offsets (units) of the try body
+  uint8_t kind = 0;             // CatchClause::Kind, or kDelegateSite
   uint32_t tagidx = 0;          // kCatch / kCatchRef
   uint32_t dest_slot = 0;       // first slot the delivered values go to
-  uint32_t target = 0;          // code offset of the branch landing pad
+  uint32_t exn_slot = kNoTarget;  // legacy catch: slot that keeps the exception (rethrow)
+  // Code offset of the landing pad; for a delegate, the offset from which the
+  // search for a handler continues (kNoTarget: the caller's handlers).
+  uint32_t target = 0;
 };
 
 struct InterpCode {

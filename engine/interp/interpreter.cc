@@ -237,8 +237,18 @@ InterpState* GetInterpState(Store& store) {
   for (;;) {
     const auto* code = static_cast<const InterpCode*>(es->func->code);
     uint32_t off = static_cast<uint32_t>(*ip - code->code.get());
+    bool to_caller = false;
+  search:
     for (const CatchSite& s : code->catches) {
       if (off < s.begin || off >= s.end) continue;
+      if (s.kind == kDelegateSite) {
+        if (s.target == kNoTarget) {
+          to_caller = true;
+          break;
+        }
+        off = s.target;  // continue as if thrown at the start of the target label
+        goto search;
+      }
       // Kinds (CatchClause): 0 catch, 1 catch_ref, 2 catch_all, 3 catch_all_ref.
       bool with_payload = s.kind <= 1;
       if (with_payload && es->instance->tags[s.tagidx] != ex->tag) continue;
@@ -249,9 +259,11 @@ InterpState* GetInterpState(Store& store) {
       }
       if (s.kind == 1 || s.kind == 3)
         *dst = reinterpret_cast<uint64_t>(ex);
+      if (s.exn_slot != kNoTarget) (*fp)[s.exn_slot] = reinterpret_cast<uint64_t>(ex);
       *ip = code->code.get() + s.target;
       return true;
     }
+    (void)to_caller;
     if (es->frame_top == es->entry_frame) break;
     Frame* f = --es->frame_top;
     *ip = f->call_ip;

@@ -33,6 +33,7 @@ namespace cascade::interp {
 namespace {
 
 constexpr uint32_t kNone = 0xFFFFFFFF;
+constexpr uint32_t kHiddenSlot = 0x80000000;  // marks a hidden-slot index until Finish
 
 struct Entry {
   enum Kind : uint8_t { kHome, kLocal, kConst };
@@ -57,7 +58,11 @@ struct Block {
   uint32_t loop_pc = kNone; // loops: code offset of the header
   uint32_t fixups = kNone;  // forward branches to the end
   Fixup else_fixup{0, kNone, kNone};  // if: the branch to the else arm
-  uint32_t try_begin = 0;   // try_table: first body unit
+  uint32_t start_pc = 0;    // code offset where the block's code begins
+  uint32_t try_begin = 0;   // try_table / try: first body unit
+  bool has_catch = false;   // try: a catch clause was seen
+  uint32_t body_end = 0;    // try: end of the try body (first catch)
+  uint32_t legacy_slot = 0; // try: index of its hidden caught-exception slot
   uint32_t catch_first = 0, catch_count = 0;  // try_table: pending catch sites
 };
 
@@ -180,6 +185,8 @@ class InterpTranslator : public BaseInterface {
     trap_sites_.clear();
     catches_.clear();
     pending_catches_.clear();
+    hidden_patches_.clear();
+    legacy_depth_ = max_legacy_ = 0;
     alias_count_ = 0;
     max_height_ = 0;
     reachable_ = true;
@@ -190,6 +197,12 @@ class InterpTranslator : public BaseInterface {
   }
 
   std::unique_ptr<InterpCode> Finish() {
+    // Hidden slots (caught exceptions of legacy try blocks) sit above the
+    // operand stack.
+    uint32_t hidden_base = num_locals_ + max_height_;
+    for (uint32_t p : hidden_patches_) code_[p] = hidden_base + (code_[p] & ~kHiddenSlot);
+    for (CatchSite& site : catches_)
+      if (site.exn_slot != kNoTarget) site.exn_slot = hidden_base + (site.exn_slot & ~kHiddenSlot);
     auto out = std::make_unique<InterpCode>();
     out->code_units = static_cast<uint32_t>(code_.size());
     out->code.reset(new uint32_t[code_.size()]);
@@ -197,7 +210,7 @@ class InterpTranslator : public BaseInterface {
     out->num_params = num_params_;
     out->num_locals = num_locals_;
     out->num_results = num_results_;
-    out->frame_slots = num_locals_ + max_height_ + 2;
+    out->frame_slots = num_locals_ + max_height_ + max_legacy_ + 2;
     out->trap_sites = trap_sites_;
     out->catches = catches_;
     return out;
@@ -268,6 +281,7 @@ class InterpTranslator : public BaseInterface {
       pending_catches_.resize(b.catch_first);
     }
     if (b.else_fixup.pos != kNone) PatchHere(b.else_fixup);
+    if (b.kind == ControlKind::kTry) --legacy_depth_;
     for (uint32_t f = b.fixups; f != kNone; f = fixups_[f].next) Patch(fixups_[f], Here());
     last_end_ = kNone;
     blocks_.pop_back();
@@ -307,15 +321,85 @@ class InterpTranslator : public BaseInterface {
     b.catch_first = first;
     b.catch_count = static_cast<uint32_t>(pending_catches_.size()) - first;
   }
-  // Legacy exception handling (try/catch/delegate) is not translated yet.
+  // Legacy exception handling: a try body's range gets one catch site per
+  // clause (the caught exception also goes to a hidden slot for rethrow) or
+  // one delegate site that re-aims the search at the target label's start.
   void OnTry(Decoder::Control& c) {
-    if (reachable_) NotImplemented(Opcode::kTry);
     OpenBlock(c, ControlKind::kTry);
+    Block& b = blocks_.back();
+    if (b.dead) return;
+    // A one-jump pad puts the body strictly after the start of every enclosing
+    // block, so a delegate's re-aimed search position is never inside it.
+    uint32_t pad = Begin(IOp::kBr);
+    U(kHeaderUnits + 1);
+    (void)pad;
+    b.try_begin = Here();
+    b.legacy_slot = legacy_depth_++;
+    if (legacy_depth_ > max_legacy_) max_legacy_ = legacy_depth_;
   }
-  void OnCatch(Decoder::Control&, uint32_t) { reachable_ = false; }
-  void OnCatchAll(Decoder::Control&) { reachable_ = false; }
-  void OnDelegate(Decoder::Control&, uint32_t) { blocks_.pop_back(); }  // always dead (OnTry)
-  void OnRethrow(uint32_t) { if (reachable_) NotImplemented(Opcode::kRethrow); }
+  void OnCatch(Decoder::Control&, uint32_t tagidx) {
+    uint32_t n = module_.types[module_.tags[tagidx].type_index].param_count;
+    LegacyCatch(CatchClause::kCatch, tagidx, n);
+  }
+  void OnCatchAll(Decoder::Control&) { LegacyCatch(CatchClause::kCatchAll, 0, 0); }
+  void LegacyCatch(uint8_t kind, uint32_t tagidx, uint32_t num_values) {
+    Block& b = blocks_.back();
+    if (b.dead) return;
+    if (reachable_) {
+      MaterializeTop(b.num_results);
+      uint32_t at = Begin(IOp::kBr);
+      AddFixup(b, at);
+      U(0);
+    }
+    if (!b.has_catch) {
+      b.has_catch = true;
+      b.body_end = Here();
+    }
+    CatchSite site;
+    site.kind = kind;
+    site.tagidx = tagidx;
+    site.begin = b.try_begin;
+    site.end = b.body_end;
+    site.dest_slot = Home(b.base);
+    site.exn_slot = kHiddenSlot | b.legacy_slot;
+    site.target = Here();
+    catches_.push_back(site);
+    last_end_ = kNone;
+    ResetStack(b.base, num_values);
+  }
+  void OnDelegate(Decoder::Control&, uint32_t depth) {
+    Block b = blocks_.back();
+    if (b.dead) {
+      blocks_.pop_back();
+      return;
+    }
+    if (reachable_) MaterializeTop(b.num_results);
+    CatchSite site;
+    site.kind = kDelegateSite;
+    site.begin = b.try_begin;
+    site.end = Here();
+    const Block& t = blocks_[blocks_.size() - 2 - depth];
+    // A legacy try in its body: its own clauses apply (search from its body);
+    // any other label: the handlers around that label's start.
+    site.target = t.kind == ControlKind::kFunction ? kNoTarget
+                  : t.kind == ControlKind::kTry && !t.has_catch ? t.try_begin
+                                                                : t.start_pc;
+    catches_.push_back(site);
+    for (uint32_t f = b.fixups; f != kNone; f = fixups_[f].next) Patch(fixups_[f], Here());
+    last_end_ = kNone;
+    --legacy_depth_;
+    blocks_.pop_back();
+    ResetStack(b.base, b.num_results);
+  }
+  void OnRethrow(uint32_t depth) {
+    if (!reachable_) return;
+    const Block& t = Target(depth);
+    uint32_t at = Begin(IOp::kThrowRef);
+    hidden_patches_.push_back(Here());
+    U(kHiddenSlot | t.legacy_slot);
+    TrapSite(at);
+    reachable_ = false;
+  }
 
   void OnBr(uint32_t depth) {
     if (!reachable_) return;
@@ -969,6 +1053,7 @@ class InterpTranslator : public BaseInterface {
     MaterializeAll();
     Block& b = blocks_.emplace_back();
     b.kind = kind;
+    b.start_pc = Here();
     b.base = Height() - np;
     b.num_params = np;
     b.num_results = nr;
@@ -1090,6 +1175,8 @@ class InterpTranslator : public BaseInterface {
   std::vector<CatchSite> catches_;
   std::vector<CatchSite> pending_catches_;
   std::vector<std::pair<uint32_t, uint32_t>> scratch_pads_;
+  std::vector<uint32_t> hidden_patches_;  // code units holding hidden-slot indices
+  uint32_t legacy_depth_ = 0, max_legacy_ = 0;
   uint32_t alias_count_ = 0;
   uint32_t max_height_ = 0;
   bool reachable_ = true;
