@@ -4,6 +4,7 @@
 // table64 twin, a memory (1, max 2) and a shared memory (1, max 2).
 #include <initializer_list>
 
+#include "engine/runtime/host_func.h"
 #include "engine/runtime/linker.h"
 #include "engine/runtime/value.h"
 
@@ -12,15 +13,7 @@ namespace {
 
 // Canonical id of the func type [params] -> [].
 uint32_t FuncTypeId(std::initializer_list<ValType> params) {
-  Module m;
-  m.valtype_pool.assign(params.begin(), params.end());
-  SubType t;
-  t.kind = CompositeKind::kFunc;
-  t.param_count = static_cast<uint32_t>(params.size());
-  m.types.push_back(t);
-  uint32_t bad = 0;
-  TypeCanonicalizer::Global().Canonicalize(m, &bad);
-  return m.types[0].canonical_id;
+  return CanonicalFuncTypeId(std::span<const ValType>(params.begin(), params.size()), {});
 }
 
 bool PrintNothing(HostContext&, const uint64_t*, uint64_t*, Trap*) { return true; }

@@ -7,6 +7,7 @@
 #include <memory>
 
 #include "engine/decoder.h"
+#include "engine/runtime/host_func.h"
 #include "engine/runtime/invoke.h"
 #include "engine/runtime/linker.h"
 #include "engine/runtime/value.h"
@@ -240,4 +241,40 @@ TEST_CASE("Invoke: host functions, argument checks, re-entry limit") {
   CHECK(store.host_depth == 0);
   CHECK(Invoke(store, add, args, &results, &trap));
   CHECK(results[0].i64() == 42);
+}
+
+TEST_CASE("typed host functions link against matching imports only") {
+  Store store;
+  Linker linker;
+  ValType params[] = {kWasmI32, kWasmF64};
+  ValType results[] = {kWasmI64};
+  FuncInstance* f = NewHostFunc(store, params, results,
+                                [](HostContext&, const uint64_t*, uint64_t* r, Trap*) {
+                                  r[0] = 7;
+                                  return true;
+                                });
+  CHECK(f->param_slots == 2);
+  CHECK(f->result_slots == 1);
+  CHECK(CanonicalFuncTypeId(params, results) == f->canonical_type_id);
+  linker.Define("env", "f", Extern::Func(f));
+  {
+    ModuleBuilder b;
+    b.ImportFunc("env", "f", b.AddFuncType({kWasmI32, kWasmF64}, {kWasmI64}));
+    InstantiateError err;
+    CHECK(Instantiate(store, linker, Load(b), &err) != nullptr);
+  }
+  {
+    ModuleBuilder b;
+    b.ImportFunc("env", "f", b.AddFuncType({kWasmI32, kWasmF64}, {kWasmI32}));
+    InstantiateError err;
+    CHECK(Instantiate(store, linker, Load(b), &err) == nullptr);
+    CHECK(err.trap.message == "incompatible import type");
+  }
+}
+
+TEST_CASE("Trap::ToString prints the backtrace") {
+  Trap trap;
+  trap.message = kTrapDivByZero;
+  trap.backtrace.push_back(TrapFrame{nullptr, 3, 0x1a});
+  CHECK(trap.ToString() == "integer divide by zero\n  at func 3 @0x1a");
 }
