@@ -1229,12 +1229,24 @@ class InterpTranslator : public BaseInterface {
 
 std::unique_ptr<InterpCode> TranslateFunction(const Module& module, uint32_t funcidx,
                                               bool mem0_guarded) {
-  InterpTranslator t(module);
-  InterpTranslator::Decoder d(module, t);
-  t.set_decoder(&d);
-  t.Start(funcidx, mem0_guarded);
-  d.DecodeFunction(funcidx);
-  return t.Finish();
+  // One translator and decoder per thread and module, so their buffers keep
+  // their capacity from one function to the next.
+  struct Cache {
+    const Module* module = nullptr;
+    std::unique_ptr<InterpTranslator> t;
+    std::unique_ptr<InterpTranslator::Decoder> d;
+  };
+  static thread_local Cache cache;
+  if (cache.module != &module || !cache.t) {
+    cache.d.reset();
+    cache.t = std::make_unique<InterpTranslator>(module);
+    cache.d = std::make_unique<InterpTranslator::Decoder>(module, *cache.t);
+    cache.t->set_decoder(cache.d.get());
+    cache.module = &module;
+  }
+  cache.t->Start(funcidx, mem0_guarded);
+  cache.d->DecodeFunction(funcidx);
+  return cache.t->Finish();
 }
 
 uint32_t InterpCode::WasmOffset(uint32_t off) const {

@@ -1,0 +1,96 @@
+// interp_bench: runs one export of a .wasm module on Cascade's interpreter and
+// prints the wall time; with --translate-all, measures the translation cost of
+// every function against decode + validate (issue 4, acceptance 3).
+//
+//   interp_bench FILE.wasm EXPORT [i32 args...]   -> "result=<i64> time_ms=<t>"
+//   interp_bench --translate-all FILE.wasm         -> decode+validate vs translate ms
+//
+// Invariant: imports are satisfied by the spectest host module only; the
+// benchmark programs (bench/programs/*.c) import nothing.
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <iterator>
+#include <memory>
+#include <vector>
+
+#include "engine/decoder.h"
+#include "engine/interp/translator.h"
+#include "engine/runtime/invoke.h"
+#include "engine/runtime/linker.h"
+#include "engine/runtime/store.h"
+#include "engine/validator.h"
+
+using namespace cascade;
+
+namespace {
+
+double NowMs() {
+  using namespace std::chrono;
+  return duration<double, std::milli>(steady_clock::now().time_since_epoch()).count();
+}
+
+bool ReadFile(const char* path, std::vector<uint8_t>* out) {
+  std::ifstream f(path, std::ios::binary);
+  if (!f) return false;
+  out->assign(std::istreambuf_iterator<char>(f), {});
+  return true;
+}
+
+int TranslateAll(const char* path) {
+  std::vector<uint8_t> bytes;
+  if (!ReadFile(path, &bytes)) return std::fprintf(stderr, "cannot read %s\n", path), 1;
+  auto m = std::make_shared<Module>();
+  Error err;
+  double t0 = NowMs();
+  if (!DecodeModule(bytes, m.get(), &err) || !ValidateModule(*m, &err))
+    return std::fprintf(stderr, "invalid: %s\n", err.message.c_str()), 1;
+  double t1 = NowMs();
+  size_t units = 0;
+  for (uint32_t i = m->num_imported_funcs; i < m->funcs.size(); ++i)
+    units += interp::TranslateFunction(*m, i, true)->code_units;
+  double t2 = NowMs();
+  std::printf("functions=%zu decode+validate_ms=%.1f translate_ms=%.1f ratio=%.3f code_bytes=%zu\n",
+              m->funcs.size() - m->num_imported_funcs, t1 - t0, t2 - t1,
+              (t2 - t1) / (t1 - t0), units * 4);
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc >= 3 && std::strcmp(argv[1], "--translate-all") == 0) return TranslateAll(argv[2]);
+  if (argc < 3) {
+    std::fprintf(stderr, "usage: interp_bench FILE.wasm EXPORT [i32 args...]\n"
+                         "       interp_bench --translate-all FILE.wasm\n");
+    return 2;
+  }
+  std::vector<uint8_t> bytes;
+  if (!ReadFile(argv[1], &bytes)) return std::fprintf(stderr, "cannot read %s\n", argv[1]), 1;
+  auto m = std::make_shared<Module>();
+  Error err;
+  if (!DecodeModule(std::move(bytes), m.get(), &err) || !ValidateModule(*m, &err))
+    return std::fprintf(stderr, "invalid: %s\n", err.message.c_str()), 1;
+  Store store;
+  Linker linker;
+  DefineSpectest(store, linker);
+  InstantiateError ierr;
+  Instance* inst = Instantiate(store, linker, m, &ierr);
+  if (!inst) return std::fprintf(stderr, "instantiate: %s\n", ierr.trap.message.c_str()), 1;
+  Extern e = inst->GetExport(argv[2]);
+  if (!e.object || e.kind != ExternKind::kFunc)
+    return std::fprintf(stderr, "no function export %s\n", argv[2]), 1;
+  std::vector<Value> args;
+  for (int i = 3; i < argc; ++i) args.push_back(Value::I32(static_cast<uint32_t>(std::atoll(argv[i]))));
+  std::vector<Value> results;
+  Trap trap;
+  double t0 = NowMs();
+  bool ok = Invoke(store, e.func(), args, &results, &trap);
+  double t1 = NowMs();
+  if (!ok) return std::fprintf(stderr, "trap: %s\n", trap.message.c_str()), 1;
+  std::printf("result=%lld time_ms=%.1f\n",
+              results.empty() ? 0LL : static_cast<long long>(results[0].lo), t1 - t0);
+  return 0;
+}
