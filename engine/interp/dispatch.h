@@ -10,7 +10,9 @@
 //                            handlers are labels of one function; NEXT() is
 //                            `goto *word`, one indirect jump per handler.
 //   CASCADE_INTERP_SWITCH    portable fallback: a `switch` in a loop.
-// Force one with -DCASCADE_INTERP_DISPATCH_SWITCH / _GOTO / _TAILCALL.
+// Force one with -DCASCADE_INTERP_DISPATCH_SWITCH / _GOTO / _TAILCALL;
+// -DCASCADE_INTERP_WIDE_HEADER makes computed goto use absolute label addresses
+// (2-unit headers) instead of 32-bit label offsets (for measurements).
 //
 // Handler signature and register map (System V x86-64 / AArch64 argument regs):
 //
@@ -19,9 +21,9 @@
 //                uint8_t* mem,         // rdx / x2  memory 0 base (memory32)
 //                ExecState* es)        // rcx / x3  everything colder (exec_state.h)
 //
-// Code layout: a stream of 32-bit units. Each instruction is a 2-unit header
-// holding the handler word (label address, function pointer or IOp index,
-// 8 bytes, read unaligned), then its operands (ops.def documents each op):
+// Code layout: a stream of 32-bit units. Each instruction is a header holding
+// the handler word (kHeaderUnits below: a label offset, a function pointer read
+// unaligned, or an IOp index), then its operands (ops.def documents each op):
 // slot indices into fp, 32-bit immediates, and branch offsets relative to the
 // header. A handler ends with `ip += <its length>; NEXT();` or a jump.
 //
@@ -70,8 +72,14 @@ enum class IOp : uint16_t {
 };
 inline constexpr uint32_t kIOpCount = static_cast<uint32_t>(IOp::kCount);
 
-// Units of the instruction header.
+// Units of the instruction header: one 32-bit unit under computed goto (the
+// label's offset from the first handler label) and switch (the IOp index), two
+// under tail calls (the handler's address).
+#if defined(CASCADE_INTERP_TAILCALL) || defined(CASCADE_INTERP_WIDE_HEADER)
 inline constexpr uint32_t kHeaderUnits = 2;
+#else
+inline constexpr uint32_t kHeaderUnits = 1;
+#endif
 
 using Handler = void (*)(const uint32_t* ip, uint64_t* fp, uint8_t* mem, ExecState* es);
 
@@ -81,11 +89,15 @@ const uint64_t* HandlerWords();
 // The name of an IOp, for disassembly and tests.
 const char* IOpName(IOp op);
 
-// Reads the 8-byte handler word of the instruction at ip.
+// Reads the handler word of the instruction at ip (kHeaderUnits units).
 inline uint64_t LoadHandlerWord(const uint32_t* ip) {
-  uint64_t w;
-  std::memcpy(&w, ip, 8);
-  return w;
+  if constexpr (kHeaderUnits == 2) {
+    uint64_t w;
+    std::memcpy(&w, ip, 8);
+    return w;
+  } else {
+    return *ip;
+  }
 }
 
 }  // namespace cascade::interp

@@ -365,7 +365,8 @@ const uint64_t* MakeHandlerWords() {
 namespace {
 // One function holds every handler as a label (computed goto) or case (switch).
 // Called with ip == nullptr it only publishes its handler words.
-void Run(const uint32_t* ip, uint64_t* fp, uint8_t* mem, ExecState* es, uint64_t* words_out) {
+[[gnu::noinline]] void Run(const uint32_t* ip, uint64_t* fp, uint8_t* mem, ExecState* es,
+                           uint64_t* words_out) {
 #if defined(CASCADE_INTERP_GOTO)
   static const void* const kLabels[] = {
 #define IOP(Name) &&L_##Name,
@@ -378,12 +379,24 @@ void Run(const uint32_t* ip, uint64_t* fp, uint8_t* mem, ExecState* es, uint64_t
 #include "engine/interp/ops.def"
   };
   static_assert(sizeof(kLabels) / sizeof(kLabels[0]) == kIOpCount);
+#if defined(CASCADE_INTERP_WIDE_HEADER)
   if (words_out) {
     for (uint32_t i = 0; i < kIOpCount; ++i) words_out[i] = reinterpret_cast<uint64_t>(kLabels[i]);
     return;
   }
-#define HANDLER(Name) L_##Name:
 #define NEXT() goto* reinterpret_cast<const void*>(LoadHandlerWord(ip))
+#else
+  // Handler words are offsets from the first label, so one 32-bit unit holds them.
+  if (words_out) {
+    for (uint32_t i = 0; i < kIOpCount; ++i)
+      words_out[i] = static_cast<uint32_t>(static_cast<int32_t>(
+          static_cast<const char*>(kLabels[i]) - static_cast<const char*>(kLabels[0])));
+    return;
+  }
+  static_assert(static_cast<uint32_t>(IOp::kUnreachable) == 0, "kLabels[0] is L_Unreachable");
+#define NEXT() goto* (static_cast<const char*>(&&L_Unreachable) + static_cast<int32_t>(*ip))
+#endif
+#define HANDLER(Name) L_##Name:
 #define EXIT() return
   NEXT();
 #include "engine/interp/handler_bodies.inc"

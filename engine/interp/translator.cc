@@ -895,7 +895,7 @@ class InterpTranslator : public BaseInterface {
     uint32_t at = Here();
     uint64_t w = words_[static_cast<uint32_t>(op)];
     code_.push_back(static_cast<uint32_t>(w));
-    code_.push_back(static_cast<uint32_t>(w >> 32));
+    if constexpr (kHeaderUnits == 2) code_.push_back(static_cast<uint32_t>(w >> 32));
     return at;
   }
   void U(uint32_t v) { code_.push_back(v); }
