@@ -8,7 +8,10 @@
 
 #include <cstdio>
 #include <cstring>
+#include <atomic>
+#include <chrono>
 #include <map>
+#include <thread>
 
 #include "engine/runtime/invoke.h"
 #include "engine/runtime/linker.h"
@@ -23,8 +26,25 @@ using text::WastResult;
 using text::WastValue;
 using K = WastCommand::Kind;
 
+namespace {
+constexpr int kThreadTimeoutSeconds = 5;
+}  // namespace
+
+// A running `thread` body.
+struct ScriptThread {
+  std::vector<WastCommand> body;  // a copy: a timed-out thread may outlive the script
+  std::unique_ptr<Executor> exec;
+  FileResult result;
+  std::thread thread;
+  std::atomic<bool> done{false};
+};
+
 struct Executor::State {
   LoadFn load;
+  BodyFn body;
+  FileResult* sink = nullptr;
+  std::map<std::string, std::unique_ptr<ScriptThread>, std::less<>> threads;
+  bool leak = false;  // a thread timed out and may still use this store
   Store store;
   Linker linker;
   Instance* current = nullptr;
@@ -159,18 +179,29 @@ bool Matches(const WastResult& r, const Value& v, const Instance* inst) {
 
 }  // namespace
 
-Executor::Executor(LoadFn load) : s_(std::make_unique<State>()) {
+Executor::Executor(LoadFn load, BodyFn body, FileResult* sink) : s_(std::make_unique<State>()) {
   s_->load = std::move(load);
+  s_->body = std::move(body);
+  s_->sink = sink;
   DefineSpectest(s_->store, s_->linker);
 }
 
-Executor::~Executor() = default;
+Executor::~Executor() {
+  if (s_->leak) {
+    (void)s_.release();  // a detached thread may still run on our objects
+    return;
+  }
+  for (auto& [name, t] : s_->threads) {
+    if (t->thread.joinable()) t->thread.join();
+  }
+}
 
 bool Executor::Handles(K kind) {
   switch (kind) {
     case K::kModule: case K::kModuleInstance: case K::kRegister: case K::kAction:
     case K::kAssertReturn: case K::kAssertTrap: case K::kAssertExhaustion:
     case K::kAssertException: case K::kAssertUnlinkable: case K::kAssertUninstantiable:
+    case K::kThread: case K::kWait:
       return true;
     default:
       return false;
@@ -354,6 +385,55 @@ void Executor::Run(const WastCommand& cmd, CaseResult* c) {
       if (err.trap.message.find(cmd.message) == std::string::npos) {
         return fail("got \"" + err.trap.message + "\", expected \"" + cmd.message + "\"");
       }
+      return pass();
+    }
+    case K::kThread: {
+      if (s.threads.count(cmd.thread) != 0) return fail("thread " + cmd.thread + " already exists");
+      auto t = std::make_unique<ScriptThread>();
+      t->result.path = c->command;
+      t->exec = std::make_unique<Executor>(s.load, s.body, &t->result);
+      for (const std::string& name : cmd.shared_modules) {
+        auto it = s.instances.find(name);
+        if (it == s.instances.end()) return fail("thread: no instance " + name);
+        t->exec->s_->instances[name] = it->second;
+        t->exec->s_->current = it->second;
+      }
+      ScriptThread* raw = t.get();
+      raw->body = cmd.commands;
+      BodyFn run = s.body;
+      raw->thread = std::thread([raw, run] {
+        run(raw->body, &raw->result, raw->exec.get());
+        raw->done.store(true, std::memory_order_release);
+      });
+      s.threads[cmd.thread] = std::move(t);
+      return pass();
+    }
+    case K::kWait: {
+      auto it = s.threads.find(cmd.thread);
+      if (it == s.threads.end()) return fail("wait: no thread " + cmd.thread);
+      ScriptThread* t = it->second.get();
+      auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(kThreadTimeoutSeconds);
+      while (!t->done.load(std::memory_order_acquire)) {
+        if (std::chrono::steady_clock::now() > deadline) {
+          // Leave the thread running, detached, with its state leaked.
+          t->thread.detach();
+          (void)it->second.release();
+          s.leak = true;
+          s.threads.erase(it);
+          return fail("thread " + cmd.thread + " did not finish in time");
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(1));
+      }
+      t->thread.join();
+      for (CaseResult& r : t->result.cases) {
+        switch (r.outcome) {
+          case Outcome::kPassed: ++s.sink->passed; break;
+          case Outcome::kFailed: ++s.sink->failed; break;
+          case Outcome::kSkipped: ++s.sink->skipped; break;
+        }
+        s.sink->cases.push_back(std::move(r));
+      }
+      s.threads.erase(it);
       return pass();
     }
     default:

@@ -8,10 +8,16 @@
 // creates lives until the script ends. Modules are decoded and validated by the
 // runner's loader (wast_runner.cc) so both halves use the same features.
 // Every command yields exactly one outcome (passed / failed with a reason).
+// `thread` starts its body on a new OS thread with its own Executor (own Store,
+// spectest, linker) that sees the listed shared instances of this one; `wait`
+// joins it (failing after kThreadTimeoutSeconds, leaving the thread detached)
+// and appends the body's results to the sink. Threads not waited for are joined
+// by the destructor.
 #pragma once
 
 #include <functional>
 #include <memory>
+#include <vector>
 #include <string>
 
 #include "engine/module.h"
@@ -27,7 +33,13 @@ class Executor {
   using LoadFn = std::function<bool(const text::WastModule& m, Module* out,
                                     std::string* stage, std::string* why)>;
 
-  explicit Executor(LoadFn load);
+  // Runs the commands of a thread body with `exec`, recording into `*r` (the
+  // runner's RunCommands).
+  using BodyFn = std::function<void(const std::vector<text::WastCommand>& cmds,
+                                    FileResult* r, Executor* exec)>;
+
+  // `sink` receives the results of thread bodies when their `wait` runs.
+  Executor(LoadFn load, BodyFn body, FileResult* sink);
   ~Executor();
 
   // Whether Run handles commands of this kind.

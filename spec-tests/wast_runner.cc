@@ -167,14 +167,6 @@ void RunCommands(const std::vector<WastCommand>& cmds, FileResult* r, Executor* 
           c.outcome = Outcome::kPassed;
         }
         break;
-      case K::kThread:
-        // Threads do not run yet: the body's modules are only decoded and
-        // validated, its other commands skipped (running them one after the
-        // other on this thread could spin forever waiting for another thread).
-        RunCommands(cmd.commands, r, nullptr);
-        c.outcome = Outcome::kSkipped;
-        c.detail = "not implemented (threads)";
-        break;
       default:
         if (exec != nullptr && Executor::Handles(cmd.kind)) {
           exec->Run(cmd, &c);
@@ -201,9 +193,16 @@ FileResult RunWastSource(const std::string& path, const std::string& source) {
     Record(&r, CaseResult{err.line, "script", Outcome::kFailed, "parse error: " + err.ToString()});
     return r;
   }
-  Executor exec([](const WastModule& m, Module* out, std::string* stage, std::string* why) {
-    return Load(m, stage, why, out);
-  });
+  Features features = tls_features;
+  Executor exec(
+      [features](const WastModule& m, Module* out, std::string* stage, std::string* why) {
+        tls_features = features;  // thread bodies load on their own threads
+        return Load(m, stage, why, out);
+      },
+      [](const std::vector<WastCommand>& cmds, FileResult* fr, Executor* e) {
+        RunCommands(cmds, fr, e);
+      },
+      &r);
   RunCommands(script.commands, &r, &exec);
   return r;
 }

@@ -9,9 +9,8 @@
 // Commands that instantiate or execute (module, module instance, register,
 // invoke, get, assert_return, assert_trap, assert_exhaustion, assert_exception,
 // assert_unlinkable, assert_uninstantiable) run through the runtime in
-// wast_executor.h, one Store per script. `thread` and `wait` are counted as
-// *skipped* ("not implemented") -- never silently; inside a thread only modules are
-// decoded and validated.
+// wast_executor.h, one Store per script. `thread` runs its body on an OS thread
+// and `wait` joins it (wast_executor.h).
 //
 // Invariants: each command yields exactly one outcome; a case is identified by
 // "path:line" (line of the command's opening paren), which is what the
