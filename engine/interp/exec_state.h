@@ -1,6 +1,7 @@
-// The interpreter's per-thread execution state: the explicit value stack and
-// frame stack on which wasm calls run (no C recursion), and the cold registers
-// that handlers reach through `es` (dispatch.h register map).
+// The interpreter's execution state of one Execute call: the explicit value
+// stack (the Store's) and frame stack (interpreter.cc's per-Store InterpState)
+// on which wasm calls run (no C recursion), and the cold registers that
+// handlers reach through `es` (dispatch.h register map).
 //
 //   value stack (slots)                          frame stack (Frame records)
 //   ┌─────────────┬──────────────┬──────┐        ┌────────┬────────┬─────┐
@@ -15,8 +16,9 @@
 //    touches memory past the limits.
 //  * `instance`, `funcs`, `globals` always describe the function running now;
 //    calls and returns that cross instances update them together.
-//  * Nested Execute calls (wasm -> host -> wasm) run above `in_use`, which a
-//    host call raises to the caller's frame end before calling out.
+//  * Nested Execute calls (wasm -> host -> wasm) run above Store::stack_top and
+//    InterpState::in_use, which a host call raises to the caller's frame end
+//    before calling out and restores afterwards.
 #pragma once
 
 #include <cstdint>
@@ -44,10 +46,9 @@ struct ExecState {
   FuncInstance* const* funcs = nullptr;      // instance->funcs.data()
   GlobalInstance* const* globals = nullptr;  // instance->globals.data()
 
-  // Stacks (owned by the thread's InterpStack, interpreter.cc).
+  // Stacks: value slots (the Store's) and frame records (InterpState).
   uint64_t* stack_base = nullptr;
   uint64_t* stack_limit = nullptr;
-  uint64_t* in_use = nullptr;  // first slot free for a nested Execute
   Frame* frame_base = nullptr;
   Frame* frame_top = nullptr;
   Frame* frame_limit = nullptr;

@@ -3,10 +3,13 @@
 // implements Execute, the per-thread stacks, lazy translation, host calls,
 // exception unwinding and trap reporting (the cold paths, out of line).
 //
-// Invariants: the hot handlers touch only ip/fp/mem/es and the slots; every
-// slow path is a [[gnu::noinline, gnu::cold]] function here; the per-thread
-// stacks are reserved once (untouched pages cost nothing) and reused by nested
-// Execute calls above the live part.
+// Invariants: the hot handlers touch only ip/fp/mem/es and the slots; slow
+// paths are out-of-line functions here; frames live on the Store's value stack
+// plus a per-Store frame-record stack (reserved once, untouched pages cost
+// nothing), reused by nested Execute calls above the live part; nothing with a
+// destructor that owns memory is live in Execute across the dispatch loop, so a
+// guard-page fault's siglongjmp (trap_handler.h, installed by Invoke) is safe
+// (such a trap has the message but no backtrace).
 #include "engine/interp/interpreter.h"
 
 #include <sys/mman.h>
