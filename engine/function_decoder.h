@@ -20,6 +20,12 @@
 //    dead code is entirely invisible, including its `end`.
 //  * The first error wins; it carries the byte offset of the offending
 //    instruction (relative to the module start) and the spec's wording.
+//  * Dispatch: every opcode gets its own case, generated from opcodes.def.
+//    Instructions with a fixed signature (numeric, vector, plain loads/stores)
+//    are type-checked against compile-time operand types; the rest run through
+//    DecodeComplex, inlined per opcode so its switch folds away. Under GCC/clang
+//    the loop is threaded (computed goto, one indirect jump per instruction
+//    kind); CASCADE_NO_COMPUTED_GOTO selects the plain switch loop.
 //  * Hooks run after the instruction's operands were popped and checked and
 //    before its results are pushed, except where noted.
 //
