@@ -26,6 +26,7 @@
 #include "engine/interp/exec_state.h"
 #include "engine/interp/translator.h"
 #include "engine/opcodes.h"
+#include "engine/runtime/atomic_wait.h"
 #include "engine/runtime/instance.h"
 #include "engine/runtime/invoke.h"
 #include "engine/runtime/store.h"
@@ -257,7 +258,7 @@ InterpState* GetInterpState(Store& store) {
       if (with_payload && es->instance->tags[s.tagidx] != ex->tag) continue;
       uint64_t* dst = *fp + s.dest_slot;
       if (with_payload) {
-        std::memcpy(dst, ex->payload.data(), ex->payload.size() * 8);
+        if (!ex->payload.empty()) std::memcpy(dst, ex->payload.data(), ex->payload.size() * 8);
         dst += ex->payload.size();
       }
       if (s.kind == 1 || s.kind == 3)
@@ -280,8 +281,34 @@ InterpState* GetInterpState(Store& store) {
   return false;
 }
 
-// Atomic read-modify-write (single-threaded semantics). Returns a trap message
-// or null; writes the old value (zero-extended) to *out.
+// Atomic read-modify-write on `size`-byte cell `p` (naturally aligned): a
+// compare-and-swap loop, so shared memories stay consistent across threads.
+template <typename T>
+uint64_t AtomicRmwCell(uint8_t* p, char kind, uint64_t v, uint64_t replacement) {
+  T* cell = reinterpret_cast<T*>(p);
+  T operand = static_cast<T>(v);
+  T old = __atomic_load_n(cell, __ATOMIC_SEQ_CST);
+  for (;;) {
+    T nv;
+    switch (kind) {
+      case '+': nv = static_cast<T>(old + operand); break;
+      case '-': nv = static_cast<T>(old - operand); break;
+      case '&': nv = old & operand; break;
+      case '|': nv = old | operand; break;
+      case '^': nv = old ^ operand; break;
+      case 'x': nv = operand; break;
+      default:  // cmpxchg
+        if (old != operand) return old;
+        nv = static_cast<T>(replacement);
+        break;
+    }
+    if (__atomic_compare_exchange_n(cell, &old, nv, false, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST))
+      return old;
+  }
+}
+
+// Atomic read-modify-write (threads proposal). Returns a trap message or null;
+// writes the old value (zero-extended) to *out.
 [[gnu::noinline]] const char* AtomicRmwOp(MemoryInstance* m, uint64_t addr, uint64_t off,
                                           uint64_t v, uint64_t replacement, Opcode op,
                                           uint64_t* out) {
@@ -289,22 +316,21 @@ InterpState* GetInterpState(Store& store) {
   if (!m->InBounds(addr, off, size)) return kTrapMemoryOutOfBounds;
   uint64_t ea = addr + off;
   if (ea & (size - 1)) return kTrapUnalignedAtomic;
-  uint64_t old = 0;
-  std::memcpy(&old, m->base + ea, size);
-  uint64_t mask = size == 8 ? ~uint64_t{0} : (uint64_t{1} << (size * 8)) - 1;
-  uint64_t nv;
-  const char* name = GetOpcodeInfo(op).name;
-  std::string_view n(name);
-  if (n.find(".add") != n.npos) nv = old + v;
-  else if (n.find(".sub") != n.npos) nv = old - v;
-  else if (n.find(".and") != n.npos) nv = old & v;
-  else if (n.find(".or") != n.npos) nv = old | v;
-  else if (n.find(".xor") != n.npos) nv = old ^ v;
-  else if (n.find(".xchg") != n.npos) nv = v;
-  else nv = (old == (v & mask)) ? replacement : old;  // cmpxchg
-  nv &= mask;
-  std::memcpy(m->base + ea, &nv, size);
-  *out = old;
+  std::string_view n(GetOpcodeInfo(op).name);
+  char kind = n.find(".add") != n.npos    ? '+'
+              : n.find(".sub") != n.npos  ? '-'
+              : n.find(".and") != n.npos  ? '&'
+              : n.find(".xor") != n.npos  ? '^'
+              : n.find(".or") != n.npos   ? '|'
+              : n.find(".xchg") != n.npos ? 'x'
+                                          : 'c';
+  uint8_t* p = m->base + ea;
+  switch (size) {
+    case 1: *out = AtomicRmwCell<uint8_t>(p, kind, v, replacement); break;
+    case 2: *out = AtomicRmwCell<uint16_t>(p, kind, v, replacement); break;
+    case 4: *out = AtomicRmwCell<uint32_t>(p, kind, v, replacement); break;
+    default: *out = AtomicRmwCell<uint64_t>(p, kind, v, replacement); break;
+  }
   return nullptr;
 }
 
@@ -501,7 +527,7 @@ bool Execute(Store& store, FuncInstance* func, uint64_t* args_and_results, Trap*
     trap->backtrace.clear();
     return false;
   }
-  std::memcpy(fp, args_and_results, func->param_slots * 8);
+  if (func->param_slots) std::memcpy(fp, args_and_results, func->param_slots * 8);
   for (uint32_t i = code->num_params; i < code->num_locals; ++i) fp[i] = 0;
 
   ExecState es;
@@ -521,7 +547,7 @@ bool Execute(Store& store, FuncInstance* func, uint64_t* args_and_results, Trap*
     FillTrap(es, trap);
     return false;
   }
-  std::memcpy(args_and_results, fp, func->result_slots * 8);
+  if (func->result_slots) std::memcpy(args_and_results, fp, func->result_slots * 8);
   return true;
 }
 
