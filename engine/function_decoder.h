@@ -407,7 +407,7 @@ class FunctionDecoder {
       size_t n = types.size();
       if (static_cast<size_t>(top_ - base_) >= n) [[likely]] {
         for (size_t i = 0; i < n; ++i) {
-          if (!IsSub(top_[i - n], types[i])) [[unlikely]]
+          if (!IsSub((top_ - n)[i], types[i])) [[unlikely]]
             return PopTypesFail(types);
         }
         top_ -= n;

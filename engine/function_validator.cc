@@ -36,9 +36,17 @@ std::string TypeName(ValType t) {
 }
 
 std::string TypeList(const ValType* types, size_t n) {
+  // Messages stay short whatever the stack holds: at most the last
+  // kMaxListed types (the top of a stack) are named.
+  constexpr size_t kMaxListed = 16;
   std::string s = "[";
-  for (size_t i = 0; i < n; ++i) {
-    if (i) s += ' ';
+  size_t first = 0;
+  if (n > kMaxListed) {
+    first = n - kMaxListed;
+    s += "... (" + std::to_string(first) + " more)";
+  }
+  for (size_t i = first; i < n; ++i) {
+    if (i != 0) s += ' ';
     s += TypeName(types[i]);
   }
   s += ']';

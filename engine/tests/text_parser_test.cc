@@ -57,7 +57,6 @@ TextError WatError(std::string_view src) {
 }
 
 // The bytes after the 8-byte preamble.
-Bytes Body(const Bytes& b) { return Bytes(b.begin() + 8, b.end()); }
 
 // Runs wabt's wat2wasm (MVP features) if it is installed; empty if not.
 Bytes Wat2Wasm(const std::string& src) {

@@ -93,7 +93,6 @@ PY
 # Known failures, "NAME: reason": reported as XFAIL (not counted), so that a
 # bug owned elsewhere is visible without blocking CI. Remove entries when fixed.
 known_failures=(
-  "stack_4m_values: the type-mismatch message lists every operand (16 MB); engine/function_decoder.h should cap it"
 )
 known_reason() {
   local k
