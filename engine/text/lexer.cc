@@ -138,7 +138,8 @@ class Lexer {
         Newline();
       } else if (c == ';' && pos_ + 1 < src_.size() && src_[pos_ + 1] == ';') {
         pos_ += 2;
-        while (pos_ < src_.size() && src_[pos_] != '\n') {
+        // A line comment ends at a newline: U+0A, U+0D or U+0D U+0A (spec 6.3.3).
+        while (pos_ < src_.size() && src_[pos_] != '\n' && src_[pos_] != '\r') {
           if (!SkipCommentChar()) return false;
         }
       } else if (c == '(' && pos_ + 1 < src_.size() && src_[pos_ + 1] == ';') {
