@@ -44,7 +44,7 @@ void BenchModule(benchmark::State& state, const std::vector<uint8_t>* bytes, boo
     state.ResumeTiming();
     cascade::Error error;
     bool ok = cascade::DecodeModule(std::move(copy), module.get(), &error);
-    if (ok && validate) ok = cascade::ValidateModule(*module, &error);
+    if (ok && validate) ok = cascade::ValidateModule(*module, &error, /*max_threads=*/1);
     if (!ok) {
       state.SkipWithError(("module rejected: " + error.message).c_str());
       break;

@@ -39,7 +39,8 @@ constexpr uint32_t kMaxThreads = 8;
 
 class ModuleValidator {
  public:
-  ModuleValidator(Module& m, Error* error) : m_(m), error_(error) {
+  ModuleValidator(Module& m, Error* error, unsigned max_threads)
+      : m_(m), error_(error), max_threads_(max_threads) {
     for (const SectionInfo& s : m.sections) {
       section_offset_[static_cast<uint8_t>(s.id)] = s.range.offset;
     }
@@ -89,6 +90,7 @@ class ModuleValidator {
 
   Module& m_;
   Error* error_;
+  unsigned max_threads_;  // 0: hardware concurrency
   uint32_t section_offset_[14] = {};
 };
 
@@ -363,7 +365,8 @@ bool ModuleValidator::Code() {
     }
     code_bytes += m_.funcs[i].body.size;
   }
-  const unsigned hw = std::thread::hardware_concurrency();
+  unsigned hw = std::thread::hardware_concurrency();
+  if (max_threads_ != 0 && max_threads_ < hw) hw = max_threads_;
   const uint32_t threads =
       code_bytes < kParallelCodeBytes || hw < 2 ? 1 : std::min<uint32_t>(hw, kMaxThreads);
   if (threads == 1) {
@@ -424,8 +427,8 @@ bool ModuleValidator::Validate() {
 
 }  // namespace
 
-bool ValidateModule(Module& module, Error* error) {
-  ModuleValidator v(module, error);
+bool ValidateModule(Module& module, Error* error, unsigned max_threads) {
+  ModuleValidator v(module, error, max_threads);
   return v.Validate();
 }
 

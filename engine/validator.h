@@ -16,7 +16,10 @@ namespace cascade {
 // constant expression and every function body. Returns true when valid;
 // otherwise `*error` has the spec's message ("type mismatch", "unknown function",
 // "duplicate export name", ...) and the byte offset of the offending construct.
-bool ValidateModule(Module& module, Error* error);
+// Function bodies of modules with more than 1 MiB of code are validated on up to
+// `max_threads` threads (0: as many as the machine has cores; 1: only the
+// calling thread); the reported error is always the lowest failing funcidx's.
+bool ValidateModule(Module& module, Error* error, unsigned max_threads = 0);
 
 // Type-checks the body of defined function `funcidx` (spec 3.4.x "Functions").
 // Requires the module's types to be canonicalized and its declarations valid
