@@ -1,8 +1,8 @@
 // Out-of-line parts of value_type.h: the binary codes and text names of the
 // abstract heap types (spec 5.3.3 "Heap Types", 6.4.3).
 //
-// Invariant: FromCode and name() agree with typecode:: and with the order of
-// HeapType::Abstract.
+// Invariant: FromCode, code(), FromName and name() agree with typecode:: and
+// with the order of HeapType::Abstract.
 #include "engine/value_type.h"
 
 namespace cascade {
@@ -23,6 +23,37 @@ bool HeapType::FromCode(uint8_t code, HeapType* out) {
     case typecode::kExn: *out = HeapType(kExn); return true;
     default: return false;
   }
+}
+
+uint8_t HeapType::code() const {
+  if (is_index()) return 0;
+  switch (abstract()) {
+    case kFunc: return typecode::kFunc;
+    case kNoFunc: return typecode::kNoFunc;
+    case kExtern: return typecode::kExtern;
+    case kNoExtern: return typecode::kNoExtern;
+    case kAny: return typecode::kAny;
+    case kEq: return typecode::kEq;
+    case kI31: return typecode::kI31;
+    case kStruct: return typecode::kStruct;
+    case kArray: return typecode::kArray;
+    case kNone: return typecode::kNone;
+    case kExn: return typecode::kExn;
+    case kNoExn: return typecode::kNoExn;
+    case kBottomHeap: return 0;
+  }
+  return 0;
+}
+
+bool HeapType::FromName(std::string_view text, HeapType* out) {
+  for (uint32_t a = kFunc; a < kBottomHeap; ++a) {
+    const HeapType h(static_cast<Abstract>(a));
+    if (text == h.name()) {
+      *out = h;
+      return true;
+    }
+  }
+  return false;
 }
 
 const char* HeapType::name() const {

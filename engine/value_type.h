@@ -14,6 +14,7 @@
 #pragma once
 
 #include <cstdint>
+#include <string_view>
 
 namespace cascade {
 
@@ -55,6 +56,12 @@ class HeapType {
   // Decodes an abstract heap type from its one-byte code; returns false if
   // `code` is not one.
   static bool FromCode(uint8_t code, HeapType* out);
+  // The one-byte binary code of an abstract heap type (typecode::kFunc, ...);
+  // 0 for a type index or the bottom heap type.
+  uint8_t code() const;
+  // Parses the text-format name of an abstract heap type ("func", "nofunc",
+  // ...); returns false if `text` is not one.
+  static bool FromName(std::string_view text, HeapType* out);
   // The text-format name ("func", "nofunc", ...) of an abstract heap type.
   const char* name() const;
 

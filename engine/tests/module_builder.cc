@@ -30,26 +30,8 @@ ByteWriter& ByteWriter::name(std::string_view s) {
   return *this;
 }
 
-uint8_t AbstractHeapTypeCode(HeapType::Abstract a) {
-  switch (a) {
-    case HeapType::kFunc: return typecode::kFunc;
-    case HeapType::kNoFunc: return typecode::kNoFunc;
-    case HeapType::kExtern: return typecode::kExtern;
-    case HeapType::kNoExtern: return typecode::kNoExtern;
-    case HeapType::kAny: return typecode::kAny;
-    case HeapType::kEq: return typecode::kEq;
-    case HeapType::kI31: return typecode::kI31;
-    case HeapType::kStruct: return typecode::kStruct;
-    case HeapType::kArray: return typecode::kArray;
-    case HeapType::kNone: return typecode::kNone;
-    case HeapType::kExn: return typecode::kExn;
-    case HeapType::kNoExn: return typecode::kNoExn;
-    default: return 0x00;
-  }
-}
-
 ByteWriter& ByteWriter::heaptype(HeapType h) {
-  if (h.is_abstract()) return u8(AbstractHeapTypeCode(h.abstract()));
+  if (h.is_abstract()) return u8(h.code());
   return s64(h.index());
 }
 

@@ -54,8 +54,6 @@ class ByteWriter {
   size_t size() const { return bytes.size(); }
 };
 
-// The one-byte code of an abstract heap type (0x70 func, 0x6F extern, ...).
-uint8_t AbstractHeapTypeCode(HeapType::Abstract a);
 
 class ModuleBuilder {
  public:

@@ -247,20 +247,9 @@ class WastParser {
         r->kind = WastResult::Kind::kRefNullAny;
         return true;
       }
-      static const std::pair<std::string_view, HeapType::Abstract> kHeaps[] = {
-          {"func", HeapType::kFunc},     {"nofunc", HeapType::kNoFunc},
-          {"extern", HeapType::kExtern}, {"noextern", HeapType::kNoExtern},
-          {"any", HeapType::kAny},       {"eq", HeapType::kEq},
-          {"i31", HeapType::kI31},       {"struct", HeapType::kStruct},
-          {"array", HeapType::kArray},   {"none", HeapType::kNone},
-          {"exn", HeapType::kExn},       {"noexn", HeapType::kNoExn},
-      };
-      for (auto& [name, a] : kHeaps) {
-        if (cur().text == name) {
-          v->heap = a;
-          ++pos_;
-          return true;
-        }
+      if (HeapType::FromName(cur().text, &v->heap)) {
+        ++pos_;
+        return true;
       }
       if (cur().kind == TokenKind::kNumber) {
         uint64_t idx;

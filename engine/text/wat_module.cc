@@ -33,42 +33,6 @@ bool IsKnownKeyword(std::string_view kw) {
   return LookupOpcodeByName(kw).has_value();
 }
 
-uint8_t AbstractHeapCode(HeapType::Abstract a) {
-  switch (a) {
-    case HeapType::kFunc: return typecode::kFunc;
-    case HeapType::kNoFunc: return typecode::kNoFunc;
-    case HeapType::kExtern: return typecode::kExtern;
-    case HeapType::kNoExtern: return typecode::kNoExtern;
-    case HeapType::kAny: return typecode::kAny;
-    case HeapType::kEq: return typecode::kEq;
-    case HeapType::kI31: return typecode::kI31;
-    case HeapType::kStruct: return typecode::kStruct;
-    case HeapType::kArray: return typecode::kArray;
-    case HeapType::kNone: return typecode::kNone;
-    case HeapType::kExn: return typecode::kExn;
-    case HeapType::kNoExn: return typecode::kNoExn;
-    default: return typecode::kNone;
-  }
-}
-
-bool AbstractHeapByName(std::string_view s, HeapType* out) {
-  static const std::pair<std::string_view, HeapType::Abstract> kNames[] = {
-      {"func", HeapType::kFunc},     {"nofunc", HeapType::kNoFunc},
-      {"extern", HeapType::kExtern}, {"noextern", HeapType::kNoExtern},
-      {"any", HeapType::kAny},       {"eq", HeapType::kEq},
-      {"i31", HeapType::kI31},       {"struct", HeapType::kStruct},
-      {"array", HeapType::kArray},   {"none", HeapType::kNone},
-      {"exn", HeapType::kExn},       {"noexn", HeapType::kNoExn},
-  };
-  for (auto& [name, a] : kNames) {
-    if (s == name) {
-      *out = a;
-      return true;
-    }
-  }
-  return false;
-}
-
 bool RefShorthand(std::string_view s, ValType* out) {
   static const std::pair<std::string_view, HeapType::Abstract> kNames[] = {
       {"funcref", HeapType::kFunc},         {"externref", HeapType::kExtern},
@@ -491,7 +455,7 @@ bool ModuleEncoder::ParseHeapType(HeapType* out) {
   if (failed_) return false;
   const Token& t = cur();
   if (t.kind == TokenKind::kKeyword) {
-    if (!AbstractHeapByName(t.text, out)) return Unexpected(t);
+    if (!HeapType::FromName(t.text, out)) return Unexpected(t);
     ++pos_;
     return true;
   }
@@ -615,7 +579,7 @@ uint32_t ModuleEncoder::FindOrAddFuncType(const std::vector<ValType>& params,
 
 void ModuleEncoder::EncodeHeapType(BinaryWriter& w, HeapType h) {
   if (h.is_abstract()) {
-    w.u8(AbstractHeapCode(h.abstract()));
+    w.u8(h.code());
   } else {
     w.s64(h.index());
   }
@@ -632,7 +596,7 @@ void ModuleEncoder::EncodeValType(BinaryWriter& w, ValType t) {
     case ValType::kI16: w.u8(typecode::kI16); return;
     case ValType::kRef:
       if (t.is_nullable() && t.heap_type().is_abstract()) {
-        w.u8(AbstractHeapCode(t.heap_type().abstract()));
+        w.u8(t.heap_type().code());
         return;
       }
       w.u8(t.is_nullable() ? typecode::kRefNull : typecode::kRef);

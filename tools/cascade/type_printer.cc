@@ -10,25 +10,6 @@
 namespace cascade::cli {
 namespace {
 
-const char* AbstractName(HeapType::Abstract a) {
-  switch (a) {
-    case HeapType::kFunc: return "func";
-    case HeapType::kNoFunc: return "nofunc";
-    case HeapType::kExtern: return "extern";
-    case HeapType::kNoExtern: return "noextern";
-    case HeapType::kAny: return "any";
-    case HeapType::kEq: return "eq";
-    case HeapType::kI31: return "i31";
-    case HeapType::kStruct: return "struct";
-    case HeapType::kArray: return "array";
-    case HeapType::kNone: return "none";
-    case HeapType::kExn: return "exn";
-    case HeapType::kNoExn: return "noexn";
-    case HeapType::kBottomHeap: return "bot";
-  }
-  return "?";
-}
-
 // Shorthands for nullable references to abstract heap types (spec 6.4.3).
 const char* NullableShorthand(HeapType::Abstract a) {
   switch (a) {
@@ -75,7 +56,7 @@ std::string FieldText(const FieldType& f) {
 }  // namespace
 
 std::string HeapTypeText(HeapType heap) {
-  if (heap.is_abstract()) return AbstractName(heap.abstract());
+  if (heap.is_abstract()) return heap.name();
   return std::to_string(heap.index());
 }
 
