@@ -22,6 +22,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 
 #include "engine/runtime/func_instance.h"
@@ -61,6 +62,7 @@ struct ExecState {
   std::string trap_message;
   const uint32_t* trap_ip = nullptr;  // the trapping instruction (null: unknown)
   Exception* exception = nullptr;     // an uncaught exception leaving Execute
+  std::optional<int> exit_status;     // a host function ended the program (Trap::exit_status)
 };
 
 }  // namespace cascade::interp

@@ -216,7 +216,7 @@ InterpState* GetInterpState(Store& store) {
   store.stack_top = args + span + 1;
   st->in_use = es->frame_top;
   Trap trap;
-  bool ok = cascade::CallHost(store, f, args, args, &trap);
+  bool ok = cascade::CallHost(store, f, args, args, &trap, es->instance);
   store.stack_top = saved_top;
   st->in_use = saved_frames;
   if (!ok) {
@@ -226,6 +226,7 @@ InterpState* GetInterpState(Store& store) {
     }
     es->trapped = true;
     es->trap_message = trap.message;
+    es->exit_status = trap.exit_status;
     return false;
   }
   return true;
@@ -487,6 +488,7 @@ namespace {
 [[gnu::noinline, gnu::cold]] void FillTrap(ExecState& es, Trap* trap) {
   trap->message = es.trap_message;
   trap->exception = es.exception;
+  trap->exit_status = es.exit_status;
   trap->backtrace.clear();
   const uint32_t* ip = es.trap_ip;
   FuncInstance* f = es.func;

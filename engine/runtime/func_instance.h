@@ -29,6 +29,9 @@ struct HostContext {
   Store& store;
   FuncInstance* func;  // the host function being called
   void* data;          // FuncInstance::host_data
+  // The wasm instance whose code made the call (WASI reads its exported
+  // "memory"); nullptr when the host called the function directly.
+  Instance* caller = nullptr;
 };
 
 // A host function. `args` holds param_slots slots, `results` has room for

@@ -43,7 +43,7 @@ namespace {
 }  // namespace
 
 bool CallHost(Store& store, FuncInstance* func, const uint64_t* args, uint64_t* results,
-              Trap* trap) {
+              Trap* trap, Instance* caller) {
   uint64_t arg_copy[16];
   std::vector<uint64_t> big;
   const uint64_t* a = args;
@@ -57,7 +57,7 @@ bool CallHost(Store& store, FuncInstance* func, const uint64_t* args, uint64_t* 
     }
   }
   trap_handler::WasmEntry* saved = trap_handler::Suspend();
-  HostContext ctx{store, func, func->host_data};
+  HostContext ctx{store, func, func->host_data, caller};
   bool ok = func->host(ctx, a, results, trap);
   trap_handler::Resume(saved);
   return ok;

@@ -35,8 +35,8 @@ bool InvokeSlots(Store& store, FuncInstance* func, uint64_t* slots, Trap* trap);
 // caller sets store.stack_top to its first free slot first (so a callback into
 // wasm runs above its frames). Suspends the trap handler's wasm entry for the
 // duration of the call (faults in host code are not wasm traps). `args` and
-// `results` may alias.
+// `results` may alias. `caller` is the calling wasm instance (HostContext::caller).
 bool CallHost(Store& store, FuncInstance* func, const uint64_t* args, uint64_t* results,
-              Trap* trap);
+              Trap* trap, Instance* caller = nullptr);
 
 }  // namespace cascade

@@ -9,6 +9,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -28,6 +29,10 @@ struct Trap {
   std::string message;
   std::vector<TrapFrame> backtrace;
   Exception* exception = nullptr;  // set when a wasm exception escaped to the host
+  // Set when a host function asked to end the program (WASI proc_exit(code)):
+  // not a fault of the guest; the embedder should exit with this status.
+  // `message` is then "exit with status N".
+  std::optional<int> exit_status;
 
   void Set(const char* msg) { message = msg; }
   // "message\n  at func 3 ($name) @0x1a\n..." for the CLI; uses the name section.
