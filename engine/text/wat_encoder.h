@@ -122,6 +122,11 @@ class ModuleEncoder {
   bool EncodeField();
   bool ParseInlineExports(ExternKind kind, uint32_t index);
   bool ParseInlineImport(std::string* module, std::string* name, bool* present);
+  // The start of a func/table/memory/global/tag field: `(kw $id? (export ..)*
+  // (import "m" "n")?`. Assigns the next index, encodes the inline exports, and
+  // for an inline import writes its module, name and kind to the import section
+  // (the caller then writes the import description).
+  bool BeginDefinition(ExternKind kind, uint32_t* next_index, bool* imported);
   bool ParseLimits(bool is64, Limits* limits);
   bool ParseTableType(BinaryWriter& w, bool* is64_out);
   bool ParseMemoryType(BinaryWriter& w);

@@ -811,6 +811,22 @@ bool ModuleEncoder::ParseInlineImport(std::string* module, std::string* name, bo
   return true;
 }
 
+bool ModuleEncoder::BeginDefinition(ExternKind kind, uint32_t* next_index, bool* imported) {
+  pos_ += 2;
+  TakeId(nullptr);
+  uint32_t index = (*next_index)++;
+  if (!ParseInlineExports(kind, index)) return false;
+  std::string module, name;
+  if (!ParseInlineImport(&module, &name, imported)) return false;
+  if (*imported) {
+    imports_.name(module);
+    imports_.name(name);
+    imports_.u8(static_cast<uint8_t>(kind));
+    ++n_imports_;
+  }
+  return true;
+}
+
 bool ModuleEncoder::ParseLimits(bool is64, Limits* limits) {
   // Limits are u64 in the binary format; their range is checked by validation.
   auto parse = [&](uint64_t* out) {
@@ -948,21 +964,13 @@ bool ModuleEncoder::EncodeImportField() {
 }
 
 bool ModuleEncoder::EncodeFunc() {
-  pos_ += 2;
-  TakeId(nullptr);
-  uint32_t index = next_func_++;
-  if (!ParseInlineExports(ExternKind::kFunc, index)) return false;
-  std::string module, name;
+  uint32_t index = next_func_;
   bool imported;
-  if (!ParseInlineImport(&module, &name, &imported)) return false;
+  if (!BeginDefinition(ExternKind::kFunc, &next_func_, &imported)) return false;
   TypeUse use;
   if (!ParseTypeUse(&use, true)) return false;
   if (imported) {
-    imports_.name(module);
-    imports_.name(name);
-    imports_.u8(0);
     imports_.u32(use.typeidx);
-    ++n_imports_;
     return ExpectRParen();
   }
   functions_.u32(use.typeidx);
@@ -1029,21 +1037,10 @@ bool ModuleEncoder::EncodeFunc() {
 }
 
 bool ModuleEncoder::EncodeTable() {
-  pos_ += 2;
-  TakeId(nullptr);
-  uint32_t index = next_table_++;
-  if (!ParseInlineExports(ExternKind::kTable, index)) return false;
-  std::string module, name;
+  uint32_t index = next_table_;
   bool imported;
-  if (!ParseInlineImport(&module, &name, &imported)) return false;
-  if (imported) {
-    imports_.name(module);
-    imports_.name(name);
-    imports_.u8(1);
-    if (!ParseTableType(imports_, nullptr)) return false;
-    ++n_imports_;
-    return ExpectRParen();
-  }
+  if (!BeginDefinition(ExternKind::kTable, &next_table_, &imported)) return false;
+  if (imported) return ParseTableType(imports_, nullptr) && ExpectRParen();
   ++n_tables_;
   bool is64 = false;
   size_t save = pos_;
@@ -1127,21 +1124,10 @@ bool ModuleEncoder::EncodeTable() {
 }
 
 bool ModuleEncoder::EncodeMemory() {
-  pos_ += 2;
-  TakeId(nullptr);
-  uint32_t index = next_mem_++;
-  if (!ParseInlineExports(ExternKind::kMemory, index)) return false;
-  std::string module, name;
+  uint32_t index = next_mem_;
   bool imported;
-  if (!ParseInlineImport(&module, &name, &imported)) return false;
-  if (imported) {
-    imports_.name(module);
-    imports_.name(name);
-    imports_.u8(2);
-    if (!ParseMemoryType(imports_)) return false;
-    ++n_imports_;
-    return ExpectRParen();
-  }
+  if (!BeginDefinition(ExternKind::kMemory, &next_mem_, &imported)) return false;
+  if (imported) return ParseMemoryType(imports_) && ExpectRParen();
   ++n_memories_;
   size_t save = pos_;
   bool is64 = false;
@@ -1197,21 +1183,9 @@ bool ModuleEncoder::EncodeMemory() {
 }
 
 bool ModuleEncoder::EncodeGlobal() {
-  pos_ += 2;
-  TakeId(nullptr);
-  uint32_t index = next_global_++;
-  if (!ParseInlineExports(ExternKind::kGlobal, index)) return false;
-  std::string module, name;
   bool imported;
-  if (!ParseInlineImport(&module, &name, &imported)) return false;
-  if (imported) {
-    imports_.name(module);
-    imports_.name(name);
-    imports_.u8(3);
-    if (!ParseGlobalType(imports_)) return false;
-    ++n_imports_;
-    return ExpectRParen();
-  }
+  if (!BeginDefinition(ExternKind::kGlobal, &next_global_, &imported)) return false;
+  if (imported) return ParseGlobalType(imports_) && ExpectRParen();
   if (!ParseGlobalType(globals_w_)) return false;
   fn_ = FuncContext();
   if (!ParseConstExpr(globals_w_)) return false;
@@ -1220,22 +1194,13 @@ bool ModuleEncoder::EncodeGlobal() {
 }
 
 bool ModuleEncoder::EncodeTag() {
-  pos_ += 2;
-  TakeId(nullptr);
-  uint32_t index = next_tag_++;
-  if (!ParseInlineExports(ExternKind::kTag, index)) return false;
-  std::string module, name;
   bool imported;
-  if (!ParseInlineImport(&module, &name, &imported)) return false;
+  if (!BeginDefinition(ExternKind::kTag, &next_tag_, &imported)) return false;
   TypeUse use;
   if (!ParseTypeUse(&use, true)) return false;
   if (imported) {
-    imports_.name(module);
-    imports_.name(name);
-    imports_.u8(4);
     imports_.u8(0);
     imports_.u32(use.typeidx);
-    ++n_imports_;
   } else {
     tags_w_.u8(0);
     tags_w_.u32(use.typeidx);
