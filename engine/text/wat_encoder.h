@@ -107,6 +107,11 @@ class ModuleEncoder {
   bool ParseHeapType(HeapType* out);
   bool IsValTypeStart(size_t i) const;
   bool ResolveIndex(IndexSpace& space, uint32_t* out);
+  // memory.init / table.init: `target? segment` -> segment index, then target
+  // index (0 when omitted).
+  bool EncodeInitImmediates(IndexSpace& targets, IndexSpace& segments, BinaryWriter& w);
+  // memory.copy / table.copy: `(dst src)?` -> dst, src (both 0 when omitted).
+  bool EncodeCopyImmediates(IndexSpace& space, BinaryWriter& w);
   bool ResolveType(uint32_t* out) { return ResolveIndex(types_, out); }
   // (type x)? (param ...)* (result ...)*; allow_names: params may carry ids.
   bool ParseTypeUse(TypeUse* use, bool allow_names, bool* had_any = nullptr);

@@ -103,6 +103,26 @@ bool IsBlockOp(Opcode op) {
 }
 }  // namespace
 
+bool ModuleEncoder::EncodeInitImmediates(IndexSpace& targets, IndexSpace& segments,
+                                         BinaryWriter& w) {
+  uint32_t target = 0, segment = 0;
+  if (IsIndexToken(pos_ + 1) && !ResolveIndex(targets, &target)) return false;
+  if (!ResolveIndex(segments, &segment)) return false;
+  w.u32(segment);
+  w.u32(target);
+  return true;
+}
+
+bool ModuleEncoder::EncodeCopyImmediates(IndexSpace& space, BinaryWriter& w) {
+  uint32_t dst = 0, src = 0;
+  if (IsIndexToken(pos_) && (!ResolveIndex(space, &dst) || !ResolveIndex(space, &src))) {
+    return false;
+  }
+  w.u32(dst);
+  w.u32(src);
+  return true;
+}
+
 bool ModuleEncoder::ParsePlainInstr(BinaryWriter& w) {
   const Token& t = cur();
   if (t.kind != TokenKind::kKeyword) return Unexpected(t);
@@ -666,35 +686,13 @@ bool ModuleEncoder::ParseImmediates(BinaryWriter& w, Opcode op) {
       return true;
     case ImmKind::kMemoryInit:
       needs_data_count_ = true;
-      if (IsIndexToken(pos_ + 1)) {
-        if (!ResolveIndex(mems_, &b)) return false;
-      }
-      if (!ResolveIndex(datas_, &a)) return false;
-      w.u32(a);
-      w.u32(b);
-      return true;
+      return EncodeInitImmediates(mems_, datas_, w);
     case ImmKind::kTableInit:
-      if (IsIndexToken(pos_ + 1)) {
-        if (!ResolveIndex(tables_, &b)) return false;
-      }
-      if (!ResolveIndex(elems_, &a)) return false;
-      w.u32(a);
-      w.u32(b);
-      return true;
+      return EncodeInitImmediates(tables_, elems_, w);
     case ImmKind::kMemoryCopy:
-      if (IsIndexToken(pos_)) {
-        if (!ResolveIndex(mems_, &a) || !ResolveIndex(mems_, &b)) return false;
-      }
-      w.u32(a);
-      w.u32(b);
-      return true;
+      return EncodeCopyImmediates(mems_, w);
     case ImmKind::kTableCopy:
-      if (IsIndexToken(pos_)) {
-        if (!ResolveIndex(tables_, &a) || !ResolveIndex(tables_, &b)) return false;
-      }
-      w.u32(a);
-      w.u32(b);
-      return true;
+      return EncodeCopyImmediates(tables_, w);
     case ImmKind::kZeroByte:
       w.u8(0x00);
       return true;
