@@ -1,27 +1,18 @@
 // ModuleBuilder: writes binary modules for unit tests (see module_builder.h).
 #include "engine/tests/module_builder.h"
 
+#include "engine/text/binary_writer.h"
+
 namespace cascade::test {
 
 ByteWriter& ByteWriter::u64(uint64_t v) {
-  do {
-    uint8_t b = v & 0x7F;
-    v >>= 7;
-    if (v != 0) b |= 0x80;
-    bytes.push_back(b);
-  } while (v != 0);
+  text::AppendUleb128(bytes, v);
   return *this;
 }
 
 ByteWriter& ByteWriter::s64(int64_t v) {
-  for (;;) {
-    uint8_t b = v & 0x7F;
-    v >>= 7;  // arithmetic shift
-    const bool done = (v == 0 && !(b & 0x40)) || (v == -1 && (b & 0x40));
-    if (!done) b |= 0x80;
-    bytes.push_back(b);
-    if (done) return *this;
-  }
+  text::AppendSleb128(bytes, v);
+  return *this;
 }
 
 ByteWriter& ByteWriter::name(std::string_view s) {

@@ -13,6 +13,28 @@
 
 namespace cascade::text {
 
+// Appends `v` as minimal-length unsigned LEB128 (spec 5.2.2 "Integers").
+inline void AppendUleb128(std::vector<uint8_t>& out, uint64_t v) {
+  do {
+    uint8_t b = v & 0x7F;
+    v >>= 7;
+    if (v != 0) b |= 0x80;
+    out.push_back(b);
+  } while (v != 0);
+}
+
+// Appends `v` as minimal-length signed LEB128 (spec 5.2.2 "Integers").
+inline void AppendSleb128(std::vector<uint8_t>& out, int64_t v) {
+  for (;;) {
+    uint8_t b = v & 0x7F;
+    v >>= 7;  // arithmetic shift
+    const bool done = (v == 0 && !(b & 0x40)) || (v == -1 && (b & 0x40));
+    if (!done) b |= 0x80;
+    out.push_back(b);
+    if (done) return;
+  }
+}
+
 class BinaryWriter {
  public:
   std::vector<uint8_t>& bytes() { return bytes_; }
@@ -22,24 +44,8 @@ class BinaryWriter {
 
   void u8(uint8_t b) { bytes_.push_back(b); }
   void u32(uint32_t v) { u64(v); }
-  void u64(uint64_t v) {
-    do {
-      uint8_t b = v & 0x7F;
-      v >>= 7;
-      if (v != 0) b |= 0x80;
-      bytes_.push_back(b);
-    } while (v != 0);
-  }
-  void s64(int64_t v) {
-    while (true) {
-      uint8_t b = v & 0x7F;
-      v >>= 7;  // arithmetic shift
-      bool done = (v == 0 && !(b & 0x40)) || (v == -1 && (b & 0x40));
-      if (!done) b |= 0x80;
-      bytes_.push_back(b);
-      if (done) return;
-    }
-  }
+  void u64(uint64_t v) { AppendUleb128(bytes_, v); }
+  void s64(int64_t v) { AppendSleb128(bytes_, v); }
   void s32(int32_t v) { s64(v); }
   void f32_bits(uint32_t bits) { raw(&bits, 4); }
   void f64_bits(uint64_t bits) { raw(&bits, 8); }
