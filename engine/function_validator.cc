@@ -10,29 +10,14 @@
 #include <string>
 
 #include "engine/function_decoder.h"
+#include "engine/type_text.h"
 #include "engine/validator.h"
 
 namespace cascade {
 namespace decoder_detail {
 
 std::string TypeName(ValType t) {
-  switch (t.kind()) {
-    case ValType::kVoid: return "";
-    case ValType::kI32: return "i32";
-    case ValType::kI64: return "i64";
-    case ValType::kF32: return "f32";
-    case ValType::kF64: return "f64";
-    case ValType::kV128: return "v128";
-    case ValType::kI8: return "i8";
-    case ValType::kI16: return "i16";
-    case ValType::kBottom: return "<bot>";
-    case ValType::kRef: break;
-  }
-  HeapType h = t.heap_type();
-  std::string heap = h.is_index() ? std::to_string(h.index()) : std::string(h.name());
-  if (h.is_abstract() && t.is_nullable() && h != HeapType(HeapType::kBottomHeap))
-    return heap + "ref";
-  return std::string(t.is_nullable() ? "(ref null " : "(ref ") + heap + ")";
+  return t.kind() == ValType::kVoid ? std::string() : ValTypeText(t);
 }
 
 std::string TypeList(const ValType* types, size_t n) {

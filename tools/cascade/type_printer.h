@@ -9,14 +9,13 @@
 #include <string>
 
 #include "engine/module.h"
+#include "engine/type_text.h"
 #include "engine/value_type.h"
 
 namespace cascade::cli {
 
-// "func", "nofunc", ... for an abstract heap type, or the type index.
-std::string HeapTypeText(HeapType heap);
-// "i32", "v128", "i8", "funcref", "(ref 3)", "(ref null any)", ...
-std::string ValTypeText(ValType type);
+using cascade::HeapTypeText;  // engine/type_text.h
+using cascade::ValTypeText;
 // "(func (param i32 i32) (result i32))", "(struct (field (mut i32)) (field i8))",
 // "(array (mut i16))", wrapped as "(sub final? SUPER? ...)" when the subtype is
 // not final or declares a supertype.
