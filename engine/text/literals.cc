@@ -168,4 +168,15 @@ LiteralStatus ParseF64(std::string_view text, uint64_t* out) {
   return ParseFloat<double, uint64_t>(text, out);
 }
 
+bool ParseV128Shape(std::string_view text, V128Shape* out) {
+  if (text == "i8x16") *out = {16, 8, false};
+  else if (text == "i16x8") *out = {8, 16, false};
+  else if (text == "i32x4") *out = {4, 32, false};
+  else if (text == "i64x2") *out = {2, 64, false};
+  else if (text == "f32x4") *out = {4, 32, true};
+  else if (text == "f64x2") *out = {2, 64, true};
+  else return false;
+  return true;
+}
+
 }  // namespace cascade::text

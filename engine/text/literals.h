@@ -31,4 +31,13 @@ LiteralStatus ParseInteger(std::string_view text, int bits, uint64_t* out);
 LiteralStatus ParseF32(std::string_view text, uint32_t* out);
 LiteralStatus ParseF64(std::string_view text, uint64_t* out);
 
+// The lane shape of a `v128.const` (spec 6.5.10): `i8x16`, `i16x8`, `i32x4`,
+// `i64x2`, `f32x4`, `f64x2`. Returns false for anything else.
+struct V128Shape {
+  int lanes = 0;
+  int bits = 0;
+  bool is_float = false;
+};
+bool ParseV128Shape(std::string_view text, V128Shape* out);
+
 }  // namespace cascade::text

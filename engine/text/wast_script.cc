@@ -188,15 +188,10 @@ class WastParser {
     if (op == "v128.const") {
       v->kind = WastValue::Kind::kV128;
       const Token& shape = cur();
-      int lanes, bits;
-      bool is_float = false;
-      if (shape.text == "i8x16") { lanes = 16; bits = 8; }
-      else if (shape.text == "i16x8") { lanes = 8; bits = 16; }
-      else if (shape.text == "i32x4") { lanes = 4; bits = 32; }
-      else if (shape.text == "i64x2") { lanes = 2; bits = 64; }
-      else if (shape.text == "f32x4") { lanes = 4; bits = 32; is_float = true; }
-      else if (shape.text == "f64x2") { lanes = 2; bits = 64; is_float = true; }
-      else return Unexpected();
+      V128Shape v128;
+      if (!ParseV128Shape(shape.text, &v128)) return Unexpected();
+      const int lanes = v128.lanes, bits = v128.bits;
+      const bool is_float = v128.is_float;
       ++pos_;
       uint8_t bytes[16] = {};
       bool any_nan_pattern = false;
@@ -490,13 +485,7 @@ class WastParser {
 
 bool ParseWast(std::string_view source, WastScript* script, TextError* error) {
   std::vector<Token> tokens;
-  LexError lex_error;
-  if (!Lex(source, &tokens, &lex_error)) {
-    error->line = lex_error.line;
-    error->column = lex_error.column;
-    error->message = lex_error.message;
-    return false;
-  }
+  if (!LexText(source, &tokens, error)) return false;
   script->commands.clear();
   WastParser parser(std::move(tokens), error);
   return parser.Run(script);

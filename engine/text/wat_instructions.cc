@@ -407,15 +407,10 @@ bool ModuleEncoder::ParseMemarg(BinaryWriter& w, const OpcodeInfo& info, bool al
 bool ModuleEncoder::ParseV128Const(BinaryWriter& w) {
   const Token& shape = cur();
   if (shape.kind != TokenKind::kKeyword) return Unexpected(shape);
-  int lanes, bits;
-  bool is_float = false;
-  if (shape.text == "i8x16") { lanes = 16; bits = 8; }
-  else if (shape.text == "i16x8") { lanes = 8; bits = 16; }
-  else if (shape.text == "i32x4") { lanes = 4; bits = 32; }
-  else if (shape.text == "i64x2") { lanes = 2; bits = 64; }
-  else if (shape.text == "f32x4") { lanes = 4; bits = 32; is_float = true; }
-  else if (shape.text == "f64x2") { lanes = 2; bits = 64; is_float = true; }
-  else return Unexpected(shape);
+  V128Shape v128;
+  if (!ParseV128Shape(shape.text, &v128)) return Unexpected(shape);
+  const int lanes = v128.lanes, bits = v128.bits;
+  const bool is_float = v128.is_float;
   ++pos_;
   // Count the literals first: a short list is reported before bad values.
   for (int i = 0; i < lanes; ++i) {

@@ -1408,15 +1408,18 @@ bool EncodeModuleFields(const std::vector<Token>& tokens, size_t begin, size_t e
   return encoder.Encode(bytes);
 }
 
+bool LexText(std::string_view source, std::vector<Token>* tokens, TextError* error) {
+  LexError lex_error;
+  if (Lex(source, tokens, &lex_error)) return true;
+  error->line = lex_error.line;
+  error->column = lex_error.column;
+  error->message = lex_error.message;
+  return false;
+}
+
 bool ParseWat(std::string_view source, std::vector<uint8_t>* bytes, TextError* error) {
   std::vector<Token> tokens;
-  LexError lex_error;
-  if (!Lex(source, &tokens, &lex_error)) {
-    error->line = lex_error.line;
-    error->column = lex_error.column;
-    error->message = lex_error.message;
-    return false;
-  }
+  if (!LexText(source, &tokens, error)) return false;
   // Check parens balance so that the encoder's ranges are well-formed.
   std::vector<size_t> stack;
   for (size_t i = 0; i < tokens.size(); ++i) {

@@ -32,6 +32,9 @@ struct TextError {
   std::string ToString() const;
 };
 
+// Lex() with its error reported as a TextError (line, column, message).
+bool LexText(std::string_view source, std::vector<Token>* tokens, TextError* error);
+
 // Parses a text module: either `(module $id? field*)` or a bare sequence of
 // module fields (the abbreviation allowed for .wat files and `module quote`),
 // and encodes it into `*bytes`. Returns false with `*error` on a lexical or
