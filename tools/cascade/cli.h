@@ -28,6 +28,9 @@ int ValidateCommand(const std::vector<std::string_view>& args);
 int InspectCommand(const std::vector<std::string_view>& args);
 int HelpCommand(const std::vector<std::string_view>& args);
 int WastCommand(const std::vector<std::string_view>& args);  // wast_command.cc
+// `cascade run` (run_command.cc) also exits with the guest's proc_exit status,
+// or 134 (128 + SIGABRT, as wasmtime) when the guest traps.
+int RunCommand(const std::vector<std::string_view>& args);
 
 // Prints the top-level usage (`cascade --help`) to `out`.
 void PrintUsage(std::FILE* out);

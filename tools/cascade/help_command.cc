@@ -18,6 +18,40 @@ struct CommandHelp {
 };
 
 constexpr CommandHelp kHelp[] = {
+    {"run", "Runs a WebAssembly module",
+     "run [OPTIONS] <WASM> [ARGS]...",
+     "Arguments:\n"
+     "  <WASM>     The module to run (.wasm, or text .wat); '-' reads stdin\n"
+     "  [ARGS]...  Arguments for the guest (argv[1..]), or for --invoke's function\n"
+     "\n"
+     "Options:\n"
+     "      --dir <HOST_DIR[::GUEST_DIR]>  Grant access to a host directory, seen by the\n"
+     "                                     guest as GUEST_DIR (default: HOST_DIR)\n"
+     "      --env <NAME[=VAL]>             Pass an environment variable to the guest;\n"
+     "                                     without =VAL, inherit NAME from the host\n"
+     "      --invoke <FUNCTION>            Call this export instead of `_start`; ARGS are\n"
+     "                                     parsed by its parameter types, results printed\n"
+     "                                     one per line\n"
+     "      --preload <NAME=MODULE_PATH>   Instantiate another module first and make its\n"
+     "                                     exports importable under module name NAME\n"
+     "      --argv0 <ARGV0>                The guest's argv[0] (default: <WASM>'s file name)\n"
+     "      --max-memory <BYTES>           Limit each linear memory (e.g. 65536, 64MiB)\n"
+     "      --max-stack <BYTES>            Limit the wasm value stack\n"
+     "      --fuel <N>                     Trap after executing about N instructions\n"
+     "      --timeout <DURATION>           Trap after this wall time (10s, 500ms, 2m)\n"
+     "      --compiler <COMPILER>          Execution tier: interp (default) or jit\n"
+     "  -W <KEY=VAL[,KEY=VAL]>             wasmtime spellings: fuel=N, timeout=D,\n"
+     "                                     max-memory-size=B, max-wasm-stack=B\n"
+     "  -C compiler=<COMPILER>             Same as --compiler\n"
+     "  -h, --help                         Print help\n"
+     "\n"
+     "Options must come before <WASM>; everything after it goes to the guest. `--`\n"
+     "ends the options. Without --invoke, runs the export \"\" or `_start` (after\n"
+     "`_initialize` if exported); a module with neither runs nothing.\n"
+     "\n"
+     "Exit status: the guest's proc_exit code (0 when `_start` returns); 134 when the\n"
+     "guest traps (the message and wasm backtrace go to stderr); 1 when a module\n"
+     "fails to load, validate or link; 2 on a usage error.\n"},
     {"validate", "Validates WebAssembly modules",
      "validate [OPTIONS] <FILE>...",
      "Arguments:\n"

@@ -3,7 +3,8 @@
 // inspect_command.cc, help_command.cc).
 //
 // Invariants: nothing is printed to stdout on a usage error; every exit status
-// is one of kExitOk, kExitRejected, kExitUsage.
+// is one of kExitOk, kExitRejected, kExitUsage, except `cascade run`'s, which
+// passes on the guest's exit status (run_command.cc).
 #include <cstdio>
 #include <cstring>
 #include <string_view>
@@ -24,6 +25,7 @@ struct CommandEntry {
 };
 
 constexpr CommandEntry kCommands[] = {
+    {"run", RunCommand},
     {"validate", ValidateCommand},
     {"inspect", InspectCommand},
     {"wast", WastCommand},
@@ -55,8 +57,10 @@ int main(int argc, char** argv) {
   for (const CommandEntry& command : kCommands) {
     if (command.name == first) {
       std::vector<std::string_view> rest(args.begin() + 1, args.end());
-      // `cascade CMD --help` prints the subcommand's help.
+      // `cascade CMD --help` prints the subcommand's help. `run` finds it
+      // itself: the words after its <WASM> belong to the guest.
       for (std::string_view a : rest) {
+        if (command.name == "run") break;
         if (a == "--") break;
         if (a == "--help" || a == "-h") {
           PrintCommandHelp(command.name, stdout);
@@ -66,7 +70,7 @@ int main(int argc, char** argv) {
       return command.run(rest);
     }
   }
-  if (first == "run" || first == "compile") {
+  if (first == "compile") {
     return UsageError("", "subcommand '" + std::string(first) +
                               "' is not implemented yet in this version of cascade");
   }

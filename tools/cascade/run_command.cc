@@ -1,0 +1,379 @@
+// `cascade run [OPTIONS] <WASM> [ARGS]...`: runs a WebAssembly program the way
+// `wasmtime run` does.
+//
+//   parse options ─▶ Store (limits, fuel) ─▶ Linker with WASI preview1
+//     ─▶ --preload modules (instantiated, exports registered under NAME)
+//     ─▶ main module: load (.wasm/.wat), validate, check imports, instantiate
+//     ─▶ `_initialize` if exported ─▶ --invoke FUNC, else "" or `_start`
+//
+// Exit status (wasmtime's on Unix):
+//   the guest's proc_exit code (0..125)      returning from the entry point: 0
+//   a trap: 134 (128 + SIGABRT), the error chain and wasm backtrace on stderr
+//   a module that fails to load, validate or link, a bad --dir, proc_exit
+//   outside [0, 126): 1, with the error chain;   a usage error: 2.
+//
+// Invariants: nothing is translated or compiled before it is called (the
+// interpreter translates lazily), so start-up costs decoding, validation and
+// instantiation only; every object the guest can reach lives in one Store that
+// outlives every call; the --timeout thread is joined before the Store dies.
+#include <cerrno>
+#include <chrono>
+#include <condition_variable>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "engine/runtime/invoke.h"
+#include "engine/runtime/linker.h"
+#include "engine/runtime/store.h"
+#include "engine/type_text.h"
+#include "tools/cascade/cli.h"
+#include "tools/cascade/error_chain.h"
+#include "tools/cascade/run_options.h"
+#include "tools/cascade/value_text.h"
+
+#if CASCADE_WASI
+#include "wasi/wasi.h"
+#endif
+
+// Fuel and epoch interruption come with the interpreter's Store::SetFuel /
+// Store::SetEpochDeadline / cascade::IncrementEpoch (engine/runtime/store.h).
+#ifndef CASCADE_RUN_HAS_FUEL
+#define CASCADE_RUN_HAS_FUEL 0
+#endif
+
+namespace cascade::cli {
+namespace {
+
+constexpr int kExitTrap = 128 + 6;  // 128 + SIGABRT, as wasmtime on Unix
+
+// The base name of `path`, wasmtime's default argv[0] (no host path leaks).
+[[maybe_unused]] std::string BaseName(const std::string& path) {
+  size_t slash = path.find_last_of('/');
+  return slash == std::string::npos ? path : path.substr(slash + 1);
+}
+
+std::string Quoted(const std::string& s) { return "`" + s + "`"; }
+
+// Whether an instantiation failure is a trap (a segment out of bounds, the
+// start function trapping or exiting) rather than a resource limit.
+bool IsTrap(const Trap& trap) {
+  static const char* const kTrapMessages[] = {
+      kTrapUnreachable, kTrapDivByZero, kTrapIntOverflow, kTrapInvalidConversion,
+      kTrapMemoryOutOfBounds, kTrapTableOutOfBounds, kTrapUndefinedElement,
+      kTrapUninitializedElement, kTrapIndirectCallTypeMismatch, kTrapNullFunctionReference,
+      kTrapNullReference, kTrapNullExceptionReference, kTrapCastFailure, kTrapStackExhausted,
+      kTrapUnalignedAtomic, kTrapExpectedSharedMemory, kTrapArrayOutOfBounds,
+      kTrapNullArrayReference, kTrapNullStructReference, kTrapNullI31Reference,
+      kTrapUncaughtException,
+  };
+  if (trap.exit_status.has_value() || !trap.backtrace.empty()) return true;
+  for (const char* m : kTrapMessages) {
+    if (trap.message == m) return true;
+  }
+  return false;
+}
+
+// Stops a runaway guest after a wall-clock duration by bumping the epoch
+// (the interpreter checks it at calls and loop back-edges).
+class TimeoutThread {
+ public:
+  explicit TimeoutThread(std::chrono::nanoseconds timeout)
+      : thread_([this, timeout] {
+          std::unique_lock<std::mutex> lock(mutex_);
+          if (!cv_.wait_for(lock, timeout, [this] { return done_; })) {
+#if CASCADE_RUN_HAS_FUEL
+            IncrementEpoch();
+#endif
+          }
+        }) {}
+  ~TimeoutThread() {
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      done_ = true;
+    }
+    cv_.notify_one();
+    thread_.join();
+  }
+
+ private:
+  std::mutex mutex_;
+  std::condition_variable cv_;
+  bool done_ = false;
+  std::thread thread_;  // last: starts after the members it uses exist
+};
+
+class Runner {
+ public:
+  explicit Runner(RunOptions options) : o_(std::move(options)) {}
+  int Run();
+
+ private:
+  std::string Head() const { return "failed to run main module " + Quoted(o_.module_path); }
+  StoreLimits Limits() const;
+  bool SetUpStore(ErrorChain* chain);
+  bool DefineWasi(ErrorChain* chain);
+  std::shared_ptr<Module> Load(const std::string& path, ErrorChain* chain);
+  bool CheckImports(const Module& module, ErrorChain* chain);
+  // Finishes a failed call or instantiation: the exit status for `trap`, with
+  // `chain` (already holding the context) printed unless the guest exited.
+  int Failure(const Trap& trap, ErrorChain chain);
+  int InvokeEntry(Instance* instance);
+
+  RunOptions o_;
+  std::unique_ptr<Store> store_;
+  Linker linker_;
+#if CASCADE_WASI
+  std::unique_ptr<wasi::WasiContext> wasi_;
+#endif
+};
+
+StoreLimits Runner::Limits() const {
+  StoreLimits limits;
+  if (o_.max_memory_bytes) limits.max_memory_bytes = *o_.max_memory_bytes;
+  if (o_.max_stack_bytes) limits.max_stack_slots = *o_.max_stack_bytes / sizeof(uint64_t);
+  return limits;
+}
+
+bool Runner::SetUpStore(ErrorChain* chain) {
+  if (o_.compiler == Compiler::kJit) {
+    chain->push_back("the baseline JIT (--compiler=jit) is not available in this build yet");
+    chain->push_back("use --compiler=interp (the default)");
+    return false;
+  }
+  store_ = std::make_unique<Store>(Limits());
+#if CASCADE_RUN_HAS_FUEL
+  if (o_.fuel) store_->SetFuel(*o_.fuel);
+  if (o_.timeout) store_->SetEpochDeadline(1);
+#else
+  if (o_.fuel || o_.timeout) {
+    chain->push_back(std::string(o_.fuel ? "--fuel" : "--timeout") +
+                     " is not supported by this build (the interpreter has no fuel or epoch "
+                     "checks yet)");
+    return false;
+  }
+#endif
+  return true;
+}
+
+bool Runner::DefineWasi(ErrorChain* chain) {
+#if CASCADE_WASI
+  wasi::WasiConfig config;
+  config.args.push_back(o_.argv0 ? *o_.argv0 : BaseName(o_.module_path));
+  for (const std::string& a : o_.module_args) config.args.push_back(a);
+  for (const auto& [name, value] : o_.envs) {
+    if (value) {
+      config.env.push_back(name + "=" + *value);
+    } else if (const char* host = std::getenv(name.c_str())) {
+      config.env.push_back(name + "=" + host);
+    }  // not set on the host: left out, as wasmtime does
+  }
+  for (const auto& [host, guest] : o_.dirs) config.preopens.push_back({host, guest});
+  std::string error;
+  wasi_ = wasi::WasiContext::Create(config, &error);
+  if (wasi_ == nullptr) {
+    chain->push_back(error);
+    return false;
+  }
+  wasi::DefinePreview1(*store_, linker_, *wasi_);
+#else
+  if (!o_.dirs.empty() || !o_.envs.empty()) {
+    chain->push_back("--dir and --env need WASI, which this build does not include");
+    return false;
+  }
+#endif
+  return true;
+}
+
+std::shared_ptr<Module> Runner::Load(const std::string& path, ErrorChain* chain) {
+  auto module = std::make_shared<Module>();
+  LoadError error;
+  switch (LoadModule(path, /*validate=*/true, module.get(), &error)) {
+    case LoadResult::kOk:
+      return module;
+    case LoadResult::kUnreadable:
+      chain->push_back("failed to read " + Quoted(path));
+      chain->push_back(error.error.message);
+      break;
+    case LoadResult::kMalformedText:
+      chain->push_back("failed to parse " + Quoted(path));
+      chain->push_back(path + ":" + std::to_string(error.line) + ":" +
+                       std::to_string(error.column) + ": " + error.error.message);
+      break;
+    case LoadResult::kRejected: {
+      char offset[32];
+      std::snprintf(offset, sizeof offset, " (at offset 0x%llx)",
+                    static_cast<unsigned long long>(error.error.offset));
+      chain->push_back("failed to compile " + Quoted(path));
+      chain->push_back(error.error.message + offset);
+      break;
+    }
+  }
+  return nullptr;
+}
+
+// wasmtime's words for a missing import, naming it (Instantiate only says
+// "unknown import").
+bool Runner::CheckImports(const Module& module, ErrorChain* chain) {
+  static const char* const kKindNames[] = {"func", "table", "memory", "global", "tag"};
+  for (const Import& imp : module.imports) {
+    Extern ext = linker_.Resolve(imp.module, imp.name);
+    std::string what = "`" + std::string(imp.module) + "::" + std::string(imp.name) + "`";
+    if (ext.object == nullptr) {
+      chain->push_back("unknown import: " + what + " has not been defined");
+      return false;
+    }
+    if (ext.kind != imp.kind) {
+      chain->push_back("incompatible import type for " + what + ": expected " +
+                       kKindNames[static_cast<int>(imp.kind)] + ", found " +
+                       kKindNames[static_cast<int>(ext.kind)]);
+      return false;
+    }
+  }
+  return true;
+}
+
+int Runner::Failure(const Trap& trap, ErrorChain chain) {
+  if (trap.exit_status) {
+    int status = *trap.exit_status;
+    if (status >= 0 && status < 126) return status;
+    AppendTrapCauses(trap, &chain);
+    chain.back() = "exit with invalid exit status outside of [0..126)";
+    PrintErrorChain(chain);
+    return kExitRejected;
+  }
+  AppendTrapCauses(trap, &chain);
+  PrintErrorChain(chain);
+  return kExitTrap;
+}
+
+int Runner::InvokeEntry(Instance* instance) {
+  // A reactor's initializer runs first (WASI's `_initialize`).
+  Extern init = instance->GetExport("_initialize");
+  if (init.object != nullptr && init.kind == ExternKind::kFunc && !o_.invoke) {
+    std::vector<Value> none;
+    Trap trap;
+    if (!Invoke(*store_, init.func(), {}, &none, &trap)) {
+      return Failure(trap, {Head(), "failed to invoke `_initialize`"});
+    }
+  }
+  FuncInstance* func = nullptr;
+  std::string context;
+  if (o_.invoke) {
+    Extern e = instance->GetExport(*o_.invoke);
+    if (e.object == nullptr || e.kind != ExternKind::kFunc) {
+      PrintErrorChain({Head(), "no func export named " + Quoted(*o_.invoke) + " found"});
+      return kExitRejected;
+    }
+    func = e.func();
+    context = "failed to invoke " + Quoted(*o_.invoke);
+  } else {
+    for (const char* name : {"", "_start"}) {
+      Extern e = instance->GetExport(name);
+      if (e.object != nullptr && e.kind == ExternKind::kFunc) {
+        func = e.func();
+        break;
+      }
+    }
+    if (func == nullptr) return kExitOk;  // nothing to run, as wasmtime
+    context = "failed to invoke command default";
+  }
+  std::span<const ValType> params = func->type->params();
+  std::vector<Value> args;
+  for (size_t i = 0; i < params.size(); ++i) {
+    if (i >= o_.module_args.size()) {
+      PrintErrorChain({Head(), o_.invoke ? "not enough arguments for " + Quoted(*o_.invoke)
+                                         : std::string("not enough arguments for command default")});
+      return kExitRejected;
+    }
+    Value v;
+    std::string error;
+    if (!ParseValueText(params[i], o_.module_args[i], &v, &error)) {
+      PrintErrorChain({Head(), "invalid argument " + std::to_string(i) + " '" +
+                                   o_.module_args[i] + "' for a parameter of type " +
+                                   ValTypeText(params[i]),
+                       error});
+      return kExitRejected;
+    }
+    args.push_back(v);
+  }
+  std::vector<Value> results;
+  Trap trap;
+  if (!Invoke(*store_, func, args, &results, &trap)) return Failure(trap, {Head(), context});
+  std::string out;
+  for (const Value& r : results) {
+    out += FormatValueText(r);
+    out += '\n';
+  }
+  std::fwrite(out.data(), 1, out.size(), stdout);
+  return kExitOk;
+}
+
+int Runner::Run() {
+  ErrorChain setup;
+  if (!SetUpStore(&setup) || !DefineWasi(&setup)) {
+    PrintErrorChain(setup);
+    return kExitRejected;
+  }
+  std::unique_ptr<TimeoutThread> timer;
+  if (o_.timeout) timer = std::make_unique<TimeoutThread>(*o_.timeout);
+
+  for (const auto& [name, path] : o_.preloads) {
+    ErrorChain chain{"failed to process preload " + Quoted(name) + " at " + Quoted(path)};
+    std::shared_ptr<Module> module = Load(path, &chain);
+    if (module == nullptr || !CheckImports(*module, &chain)) {
+      PrintErrorChain(chain);
+      return kExitRejected;
+    }
+    InstantiateError error;
+    Instance* instance = Instantiate(*store_, linker_, module, &error);
+    if (instance == nullptr) {
+      if (!error.link_error && IsTrap(error.trap)) return Failure(error.trap, chain);
+      chain.push_back(error.trap.message);
+      PrintErrorChain(chain);
+      return kExitRejected;
+    }
+    linker_.DefineInstance(name, *instance);
+  }
+
+  ErrorChain chain{Head()};
+  std::shared_ptr<Module> module = Load(o_.module_path, &chain);
+  if (module == nullptr) {
+    PrintErrorChain(chain);
+    return kExitRejected;
+  }
+  chain.push_back("failed to instantiate " + Quoted(o_.module_path));
+  if (!CheckImports(*module, &chain)) {
+    PrintErrorChain(chain);
+    return kExitRejected;
+  }
+  InstantiateError error;
+  Instance* instance = Instantiate(*store_, linker_, module, &error);
+  if (instance == nullptr) {
+    if (!error.link_error && IsTrap(error.trap)) return Failure(error.trap, chain);
+    chain.push_back(error.trap.message);
+    PrintErrorChain(chain);
+    return kExitRejected;
+  }
+  return InvokeEntry(instance);
+}
+
+}  // namespace
+
+int RunCommand(const std::vector<std::string_view>& args) {
+  RunOptions options;
+  std::string error;
+  if (!ParseRunOptions(args, &options, &error)) return UsageError("run", error);
+  if (options.help) {
+    PrintCommandHelp("run", stdout);
+    return kExitOk;
+  }
+  return Runner(std::move(options)).Run();
+}
+
+}  // namespace cascade::cli
