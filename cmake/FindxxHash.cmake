@@ -1,7 +1,8 @@
 # Find module for xxHash (Debian's libxxhash-dev ships only a pkg-config file).
 # Defines the imported target xxHash::xxhash.
 find_path(xxHash_INCLUDE_DIR xxhash.h)
-find_library(xxHash_LIBRARY NAMES xxhash)
+# The static archive first: the cascade CLI links statically (tools/CMakeLists.txt).
+find_library(xxHash_LIBRARY NAMES libxxhash.a xxhash)
 include(FindPackageHandleStandardArgs)
 find_package_handle_standard_args(xxHash REQUIRED_VARS xxHash_LIBRARY xxHash_INCLUDE_DIR)
 if(xxHash_FOUND AND NOT TARGET xxHash::xxhash)

