@@ -365,7 +365,9 @@ bool ModuleValidator::Code() {
     }
     code_bytes += m_.funcs[i].body.size;
   }
-  unsigned hw = std::thread::hardware_concurrency();
+  // hardware_concurrency() reads sysfs: only ask when threads could help (it
+  // is on every `cascade run`'s start-up path otherwise).
+  unsigned hw = code_bytes < kParallelCodeBytes ? 1 : std::thread::hardware_concurrency();
   if (max_threads_ != 0 && max_threads_ < hw) hw = max_threads_;
   const uint32_t threads =
       code_bytes < kParallelCodeBytes || hw < 2 ? 1 : std::min<uint32_t>(hw, kMaxThreads);
