@@ -44,6 +44,9 @@ struct InterpCode {
   uint32_t num_locals = 0;    // param + declared local slots
   uint32_t num_results = 0;
   uint32_t frame_slots = 0;   // locals + operand stack (callee frames start inside)
+  // Fuel charged on entry: the instructions outside loops (each loop header's
+  // Interrupt op charges its own body per iteration). Always >= 1.
+  uint32_t entry_cost = 1;
   // (code offset, wasm byte offset in the module) of instructions that can trap
   // or call, for trap messages and backtraces.
   std::vector<std::pair<uint32_t, uint32_t>> trap_sites;

@@ -27,6 +27,7 @@
 
 #include "engine/runtime/func_instance.h"
 #include "engine/runtime/instance.h"
+#include "engine/runtime/store.h"
 
 namespace cascade::interp {
 
@@ -56,6 +57,7 @@ struct ExecState {
   Frame* entry_frame = nullptr;  // frame_top when this Execute began
 
   Store* store = nullptr;
+  InterruptState* interrupt = nullptr;  // &store->interrupt (fuel, epoch deadline)
 
   // Set when a handler leaves through EXIT() abnormally.
   bool trapped = false;

@@ -138,6 +138,27 @@ void SwitchInstance(ExecState* es, Instance* inst) {
                      OpcodeName(static_cast<Opcode>(opcode));
 }
 
+// Fuel ran out or the epoch deadline passed (INTERRUPT_CHECK). With metering
+// off, a fuel counter that wrapped below zero is refilled. Returns false after
+// setting the trap when execution must stop.
+[[gnu::noinline, gnu::cold]] bool InterruptSlow(ExecState* es, const uint32_t* ip) {
+  InterruptState* in = es->interrupt;
+  if (in->fuel < 0) {
+    if (!in->fuel_enabled) {
+      in->fuel = InterruptState::kUnmetered;
+    } else {
+      in->fuel = 0;
+      SetTrapMessage(es, ip, kTrapOutOfFuel);
+      return false;
+    }
+  }
+  if (CurrentEpoch() >= in->epoch_deadline) {
+    SetTrapMessage(es, ip, kTrapInterrupt);
+    return false;
+  }
+  return true;
+}
+
 bool IsSubtypeId(uint32_t sub, uint32_t super) {
   return TypeCanonicalizer::Global().IsSubtypeId(sub, super);
 }
@@ -343,6 +364,17 @@ uint64_t AtomicRmwCell(uint8_t* p, char kind, uint64_t v, uint64_t replacement) 
     SetTrapMessage(es, ip, (msg));      \
     EXIT();                             \
   } while (0)
+// Charges `cost` fuel units and checks the epoch deadline (function entry, loop
+// header); with both off the branch is never taken.
+#define INTERRUPT_CHECK(cost)                                                \
+  do {                                                                       \
+    InterruptState* in_ = es->interrupt;                                     \
+    int64_t fuel_ = in_->fuel - static_cast<int64_t>(cost);                  \
+    in_->fuel = fuel_;                                                       \
+    if (fuel_ < 0 || CurrentEpoch() >= in_->epoch_deadline) [[unlikely]] {   \
+      if (!InterruptSlow(es, ip)) EXIT();                                    \
+    }                                                                        \
+  } while (0)
 #define UNWIND(ex)                                                   \
   do {                                                               \
     const uint32_t* uip = ip;                                        \
@@ -542,6 +574,16 @@ bool Execute(Store& store, FuncInstance* func, uint64_t* args_and_results, Trap*
   es.frame_top = st->in_use;
   es.frame_limit = st->frames + st->capacity;
   es.entry_frame = st->in_use;
+  es.interrupt = &store.interrupt;
+
+  InterruptState& in = store.interrupt;
+  in.fuel -= code->entry_cost;
+  if (in.fuel < 0 || CurrentEpoch() >= in.epoch_deadline) [[unlikely]] {
+    if (!InterruptSlow(&es, code->code.get())) {
+      FillTrap(es, trap);
+      return false;
+    }
+  }
 
   Run(code->code.get(), fp, func->instance->memory0_base, &es);
 

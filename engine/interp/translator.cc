@@ -56,6 +56,8 @@ struct Block {
   uint32_t num_params = 0;
   uint32_t num_results = 0;
   uint32_t loop_pc = kNone; // loops: code offset of the header
+  uint32_t cost_pos = kNone;  // loops: the Interrupt op's cost operand
+  uint32_t outer_cost = 0;  // loops: the enclosing region's cost so far
   uint32_t fixups = kNone;  // forward branches to the end
   Fixup else_fixup{0, kNone, kNone};  // if: the branch to the else arm
   uint32_t start_pc = 0;    // code offset where the block's code begins
@@ -191,6 +193,7 @@ class InterpTranslator : public BaseInterface {
     max_height_ = 0;
     reachable_ = true;
     last_end_ = kNone;
+    cost_ = 0;
     mem0_fast_ = mem0_guarded && !module_.memories.empty() &&
                  !module_.memories[0].limits.is64 &&
                  module_.memories[0].limits.page_size_log2 == 16;
@@ -211,6 +214,7 @@ class InterpTranslator : public BaseInterface {
     out->num_locals = num_locals_;
     out->num_results = num_results_;
     out->frame_slots = num_locals_ + max_height_ + max_legacy_ + 2;
+    out->entry_cost = cost_ > 0 ? cost_ : 1;
     out->trap_sites = trap_sites_;
     out->catches = catches_;
     return out;
@@ -231,10 +235,19 @@ class InterpTranslator : public BaseInterface {
   }
 
   void OnBlock(Decoder::Control& c) { OpenBlock(c, ControlKind::kBlock); }
+  // A loop header starts a fuel region: its Interrupt op charges the loop
+  // body's instruction count (patched at the loop's end) on entry and on
+  // every back-edge, and checks the epoch deadline.
   void OnLoop(Decoder::Control& c) {
     OpenBlock(c, ControlKind::kLoop);
     if (reachable_) {
-      blocks_.back().loop_pc = static_cast<uint32_t>(code_.size());
+      Block& b = blocks_.back();
+      b.loop_pc = Here();
+      b.outer_cost = cost_;
+      cost_ = 0;
+      TrapSite(Begin(IOp::kInterrupt));
+      b.cost_pos = Here();
+      U(1);
       last_end_ = kNone;
     }
   }
@@ -281,6 +294,10 @@ class InterpTranslator : public BaseInterface {
       pending_catches_.resize(b.catch_first);
     }
     if (b.else_fixup.pos != kNone) PatchHere(b.else_fixup);
+    if (b.cost_pos != kNone) {
+      code_[b.cost_pos] = cost_;
+      cost_ = b.outer_cost;
+    }
     if (b.kind == ControlKind::kTry) --legacy_depth_;
     for (uint32_t f = b.fixups; f != kNone; f = fixups_[f].next) Patch(fixups_[f], Here());
     last_end_ = kNone;
@@ -565,6 +582,7 @@ class InterpTranslator : public BaseInterface {
   // -------------------------------------------------------------- variables
   void OnLocalGet(uint32_t idx, ValType) {
     if (!reachable_) return;
+    ++cost_;
     Push(Entry{Entry::kLocal, idx, 0});
     ++alias_count_;
   }
@@ -574,6 +592,7 @@ class InterpTranslator : public BaseInterface {
   }
   void OnLocalTee(uint32_t idx, ValType) {
     if (!reachable_) return;
+    ++cost_;
     SetLocal(idx);
     Push(Entry{Entry::kLocal, idx, 0});
     ++alias_count_;
@@ -893,6 +912,7 @@ class InterpTranslator : public BaseInterface {
   uint32_t Here() const { return static_cast<uint32_t>(code_.size()); }
   uint32_t Begin(IOp op) {
     uint32_t at = Here();
+    ++cost_;
     uint64_t w = words_[static_cast<uint32_t>(op)];
     code_.push_back(static_cast<uint32_t>(w));
     if constexpr (kHeaderUnits == 2) code_.push_back(static_cast<uint32_t>(w >> 32));
@@ -985,6 +1005,7 @@ class InterpTranslator : public BaseInterface {
   }
   void PushConst(uint64_t v) {
     if (!reachable_) return;
+    ++cost_;
     Push(Entry{Entry::kConst, 0, v});
   }
   void Pop() {
@@ -1180,6 +1201,10 @@ class InterpTranslator : public BaseInterface {
   uint32_t alias_count_ = 0;
   uint32_t max_height_ = 0;
   bool reachable_ = true;
+  // Fuel cost (about one unit per wasm instruction: emitted ops plus folded
+  // local.get/tee and constants) of the region being emitted: the function
+  // body outside loops, or the innermost open loop's body.
+  uint32_t cost_ = 0;
 
   // The last value-producing instruction (for dst retargeting and fusion).
   uint32_t last_start_ = 0, last_end_ = kNone, last_dst_ = 0;

@@ -1,12 +1,15 @@
 // Store: ownership of runtime objects and the lazily reserved value stack.
 //
 // Invariant: the value stack is one anonymous mapping of max_stack_slots slots
-// (MAP_NORESERVE, so untouched pages cost nothing), freed with the Store.
+// (MAP_NORESERVE, so untouched pages cost nothing), freed with the Store or,
+// zeroed, kept in a small pool for the next Store. Leases are a doubly linked
+// list (newest first) so DropInstance unlinks in O(1).
 #include "engine/runtime/store.h"
 
 #include <sys/mman.h>
 
 #include <cstdlib>
+#include <mutex>
 
 #if __has_include("engine/interp/interpreter.h")
 #include "engine/interp/interpreter.h"
@@ -17,9 +20,48 @@
 
 namespace cascade {
 
+namespace {
+
+// Recycled value stacks of kPooledStackSlots slots (see store.h).
+constexpr uint64_t kPooledStackSlots = uint64_t{1} << 20;
+constexpr size_t kMaxPooledStacks = 16;
+
+struct StackPool {
+  std::mutex mu;
+  uint64_t* free[kMaxPooledStacks];
+  size_t count = 0;
+};
+StackPool& Stacks() {
+  static StackPool* pool = new StackPool();  // never destroyed: Stores may outlive statics
+  return *pool;
+}
+
+uint64_t* TakePooledStack() {
+  StackPool& p = Stacks();
+  std::lock_guard<std::mutex> lock(p.mu);
+  return p.count == 0 ? nullptr : p.free[--p.count];
+}
+
+// Returns true when the pool took `stack` (already zeroed).
+bool ReturnPooledStack(uint64_t* stack) {
+  StackPool& p = Stacks();
+  std::lock_guard<std::mutex> lock(p.mu);
+  if (p.count == kMaxPooledStacks) return false;
+  p.free[p.count++] = stack;
+  return true;
+}
+
+}  // namespace
+
 Store::Store(StoreLimits limits) : limits_(limits) {}
 
 Store::~Store() {
+  // Pooled instances first (their slots are reset and returned to their pools).
+  while (leases_ != nullptr) {
+    StoreLease* l = leases_;
+    leases_ = l->next_lease;
+    l->Release();
+  }
   // Tier state may reference functions/instances; drop it first.
   interp_state.reset();
   jit_state.reset();
@@ -29,16 +71,50 @@ Store::~Store() {
   }
 #endif
   if (stack_base_ != nullptr) {
-    munmap(stack_base_, limits_.max_stack_slots * sizeof(uint64_t));
+    size_t bytes = limits_.max_stack_slots * sizeof(uint64_t);
+    // Only the part below the highest slot ever used by the host-visible top is
+    // known; zero the whole stack (MADV_DONTNEED skips untouched page tables).
+    bool pooled = limits_.max_stack_slots == kPooledStackSlots &&
+                  madvise(stack_base_, bytes, MADV_DONTNEED) == 0 &&
+                  ReturnPooledStack(stack_base_);
+    if (!pooled) munmap(stack_base_, bytes);
   }
+}
+
+bool Store::AddLease(StoreLease* lease) {
+  if (instance_count_ >= limits_.max_instances) return false;
+  ++instance_count_;
+  lease->prev_lease = nullptr;
+  lease->next_lease = leases_;
+  if (leases_ != nullptr) leases_->prev_lease = lease;
+  leases_ = lease;
+  return true;
+}
+
+bool Store::DropInstance(Instance* instance) {
+  StoreLease* l = instance->lease;
+  if (l == nullptr || instance->store != this) return false;
+  if (l->prev_lease != nullptr) {
+    l->prev_lease->next_lease = l->next_lease;
+  } else {
+    if (leases_ != l) return false;
+    leases_ = l->next_lease;
+  }
+  if (l->next_lease != nullptr) l->next_lease->prev_lease = l->prev_lease;
+  --instance_count_;
+  l->Release();
+  return true;
 }
 
 uint64_t* Store::stack_base() {
   if (stack_base_ == nullptr) [[unlikely]] {
     size_t bytes = limits_.max_stack_slots * sizeof(uint64_t);
-    void* p = mmap(nullptr, bytes, PROT_READ | PROT_WRITE,
-                   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-    if (p == MAP_FAILED) std::abort();  // cannot run anything without a stack
+    void* p = limits_.max_stack_slots == kPooledStackSlots ? TakePooledStack() : nullptr;
+    if (p == nullptr) {
+      p = mmap(nullptr, bytes, PROT_READ | PROT_WRITE,
+               MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+      if (p == MAP_FAILED) std::abort();  // cannot run anything without a stack
+    }
     stack_base_ = static_cast<uint64_t*>(p);
     stack_end_ = stack_base_ + limits_.max_stack_slots;
     stack_top = stack_base_;
@@ -47,6 +123,8 @@ uint64_t* Store::stack_base() {
 }
 
 Instance* Store::NewInstance() {
+  if (instance_count_ >= limits_.max_instances) return nullptr;
+  ++instance_count_;
   instances_.push_back(std::make_unique<Instance>());
   instances_.back()->store = this;
   return instances_.back().get();
@@ -74,6 +152,29 @@ TagInstance* Store::NewTag() {
 Exception* Store::NewException() {
   exceptions_.push_back(std::make_unique<Exception>());
   return exceptions_.back().get();
+}
+
+void Store::SetFuel(uint64_t units) {
+  interrupt.fuel_enabled = true;
+  interrupt.fuel = units > static_cast<uint64_t>(InterruptState::kUnmetered)
+                       ? InterruptState::kUnmetered
+                       : static_cast<int64_t>(units);
+}
+
+uint64_t Store::fuel_remaining() const {
+  if (!interrupt.fuel_enabled) return std::numeric_limits<uint64_t>::max();
+  return interrupt.fuel < 0 ? 0 : static_cast<uint64_t>(interrupt.fuel);
+}
+
+void Store::DisableFuel() {
+  interrupt.fuel_enabled = false;
+  interrupt.fuel = InterruptState::kUnmetered;
+}
+
+void Store::SetEpochDeadline(uint64_t ticks_from_now) {
+  uint64_t now = CurrentEpoch();
+  uint64_t max = std::numeric_limits<uint64_t>::max();
+  interrupt.epoch_deadline = ticks_from_now >= max - now ? max : now + ticks_from_now;
 }
 
 FuncInstance* Store::NewHostFunc(uint32_t canonical_type_id, HostFunc fn, void* data) {

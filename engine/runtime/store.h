@@ -11,9 +11,15 @@
 //    committed by the OS); `stack_top` is the first free slot while the host
 //    runs, so a host function that calls back into wasm continues above the
 //    frames of its caller. A trap or stack exhaustion restores it (Invoke does).
+//  * Interruption (fuel and epochs, wasmtime's model): `interrupt` is read by
+//    execution tiers at every function entry and loop header. With both off
+//    (the default) the fuel counter is huge and the deadline is never reached,
+//    so the check is one compare pair that is never taken.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
+#include <limits>
 #include <memory>
 #include <vector>
 
@@ -27,6 +33,48 @@ struct StoreLimits {
   uint32_t max_host_reentry = 200;                // nested Invoke calls (C stack)
   uint64_t max_memory_bytes = uint64_t{1} << 32;  // per memory (memory32 with 64 KiB pages: 65536 pages)
   uint64_t max_table_elements = 10000000;         // per table
+  uint32_t max_instances = 100000;                // live instances (pooled ones included)
+};
+
+// Storage on loan to a Store from outside it (a pooled instance slot of an
+// InstancePre, instance_pre.h). The Store releases every lease when it dies,
+// newest first, or one lease early through Store::DropInstance.
+struct StoreLease {
+  virtual void Release() = 0;  // called exactly once, by the Store
+  StoreLease* prev_lease = nullptr;
+  StoreLease* next_lease = nullptr;
+
+ protected:
+  ~StoreLease() = default;
+};
+
+// ---------------------------------------------------------------- epochs
+// The process-wide epoch counter (wasmtime's Engine::increment_epoch): a store
+// whose deadline (Store::SetEpochDeadline) the counter reaches traps with
+// "interrupt" at the next function entry or loop back-edge.
+namespace epoch_internal {
+inline std::atomic<uint64_t> counter{0};
+static_assert(std::atomic<uint64_t>::is_always_lock_free);
+}  // namespace epoch_internal
+
+// Advances the epoch by one. Thread-safe, lock-free and async-signal-safe (may
+// be called from a signal handler or a timer thread).
+inline void IncrementEpoch() {
+  epoch_internal::counter.fetch_add(1, std::memory_order_relaxed);
+}
+// The current epoch (starts at 0).
+inline uint64_t CurrentEpoch() {
+  return epoch_internal::counter.load(std::memory_order_relaxed);
+}
+
+// What execution tiers test at function entries and loop headers. The hot
+// check is: fuel -= cost; if (fuel < 0 || CurrentEpoch() >= epoch_deadline)
+// take the slow path (which traps, or refills `fuel` when metering is off).
+struct InterruptState {
+  static constexpr int64_t kUnmetered = std::numeric_limits<int64_t>::max();
+  int64_t fuel = kUnmetered;  // units left (meaningful when fuel_enabled)
+  uint64_t epoch_deadline = std::numeric_limits<uint64_t>::max();  // off: never reached
+  bool fuel_enabled = false;
 };
 
 class Store {
@@ -38,7 +86,8 @@ class Store {
 
   const StoreLimits& limits() const { return limits_; }
 
-  // Allocation of runtime objects; the Store owns the result.
+  // Allocation of runtime objects; the Store owns the result. NewInstance
+  // returns nullptr when StoreLimits::max_instances is reached.
   Instance* NewInstance();
   FuncInstance* NewFunc();
   TableInstance* NewTable();
@@ -50,11 +99,48 @@ class Store {
   // A host function of canonical func type `canonical_type_id`.
   FuncInstance* NewHostFunc(uint32_t canonical_type_id, HostFunc fn, void* data = nullptr);
 
+  // Registers `lease` (an instance the Store did not allocate itself): it
+  // counts against StoreLimits::max_instances and is released with the Store.
+  // Returns false (and does not take the lease) when the limit is reached.
+  bool AddLease(StoreLease* lease);
+  // Releases the pooled `instance` (Instance::lease set) now instead of when the
+  // Store dies, returning its slot to its pool. The host must hold no reference
+  // into it any more (its functions, tables, memories, globals), and no other
+  // instance may have imported from it. Returns false (and does nothing) for an
+  // instance that is not a live pooled instance of this Store.
+  bool DropInstance(Instance* instance);
+  // Instances alive in this Store (allocated + leased).
+  uint32_t instance_count() const { return instance_count_; }
+
   // The value stack (slots). Reserved on first use.
   uint64_t* stack_base();
   uint64_t* stack_end() { stack_base(); return stack_end_; }
   uint64_t* stack_top = nullptr;  // first free slot while the host runs (see above)
   uint32_t host_depth = 0;        // nesting of Invoke (see StoreLimits::max_host_reentry)
+
+  // Fuel metering (wasmtime's Store::set_fuel): enables metering and sets the
+  // units left. Execution charges about one unit per wasm instruction executed
+  // (charged per straight-line region when a function or loop iteration is
+  // entered) and traps "all fuel consumed by WebAssembly" when the charge does
+  // not fit; the store stays usable, and SetFuel again allows further calls.
+  // Values above INT64_MAX are clamped. Off by default (then it costs nothing).
+  void SetFuel(uint64_t units);
+  // Units left; UINT64_MAX when metering is off. 0 after an out-of-fuel trap.
+  uint64_t fuel_remaining() const;
+  bool fuel_enabled() const { return interrupt.fuel_enabled; }
+  // Turns fuel metering off again.
+  void DisableFuel();
+
+  // Epoch interruption (wasmtime's Store::set_epoch_deadline): code running in
+  // this store traps "interrupt" at the next function entry or loop back-edge
+  // once CurrentEpoch() >= (epoch now) + ticks_from_now. The deadline stays
+  // until set again: after the trap, set a new one to run more.
+  // ticks_from_now == UINT64_MAX (or DisableEpochDeadline) turns it off (the default).
+  void SetEpochDeadline(uint64_t ticks_from_now);
+  void DisableEpochDeadline() { interrupt.epoch_deadline = std::numeric_limits<uint64_t>::max(); }
+
+  // Read and written by execution tiers (see InterruptState).
+  InterruptState interrupt;
 
   // Per-store state of an execution tier (the interpreter's translated-code
   // cache, ...), owned and destroyed with the Store.
@@ -68,6 +154,8 @@ class Store {
   StoreLimits limits_;
   uint64_t* stack_base_ = nullptr;
   uint64_t* stack_end_ = nullptr;
+  StoreLease* leases_ = nullptr;  // newest first
+  uint32_t instance_count_ = 0;
   std::vector<std::unique_ptr<Instance>> instances_;
   std::vector<std::unique_ptr<FuncInstance>> funcs_;
   std::vector<std::unique_ptr<TableInstance>> tables_;

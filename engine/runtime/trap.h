@@ -60,5 +60,8 @@ inline constexpr char kTrapNullArrayReference[] = "null array reference";
 inline constexpr char kTrapNullStructReference[] = "null structure reference";
 inline constexpr char kTrapNullI31Reference[] = "null i31 reference";
 inline constexpr char kTrapUncaughtException[] = "uncaught exception";
+// Interruption (Store::SetFuel / SetEpochDeadline), wasmtime's wording.
+inline constexpr char kTrapOutOfFuel[] = "all fuel consumed by WebAssembly";
+inline constexpr char kTrapInterrupt[] = "interrupt";
 
 }  // namespace cascade
