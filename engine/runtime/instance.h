@@ -32,6 +32,7 @@
 namespace cascade {
 
 class Store;
+struct StoreLease;
 
 // An external value (spec 4.2.10): what an import is bound to / an export names.
 struct Extern {
@@ -83,6 +84,9 @@ struct Instance {
   std::vector<DataInstance> datas;
 
   std::shared_ptr<const Module> module_ref;  // keeps `module` alive
+  // Set for instances made from an InstancePre's pool (instance_pre.h): the
+  // slot the Store releases (Store::DropInstance).
+  StoreLease* lease = nullptr;
 
   // The export named `name`, or nullptr-object Extern (object == nullptr).
   Extern GetExport(std::string_view name) const;

@@ -57,44 +57,8 @@ bool LimitsMatch(uint64_t actual_min, bool actual_has_max, uint64_t actual_max,
   return true;
 }
 
-class Instantiator {
- public:
-  Instantiator(Store& store, const Linker& linker, std::shared_ptr<const Module> module,
-               InstantiateError* error)
-      : store_(store), linker_(linker), m_(*module), module_(std::move(module)), error_(error) {}
-
-  Instance* Run();
-
- private:
-  bool LinkError(const char* msg) {
-    error_->link_error = true;
-    error_->trap.message = msg;
-    return false;
-  }
-  bool Fail(std::string msg) {
-    error_->link_error = false;
-    error_->trap.message = std::move(msg);
-    return false;
-  }
-  bool ResolveImports();
-  bool CheckImport(const Import& imp, const Extern& ext);
-  bool Eval(ByteRange expr, uint64_t out[2]) {
-    std::string msg;
-    if (!EvalConstExpr(m_, *inst_, expr, out, &msg)) return Fail(msg);
-    return true;
-  }
-  bool CreateDefinitions();
-  bool InitSegments();
-
-  Store& store_;
-  const Linker& linker_;
-  const Module& m_;
-  std::shared_ptr<const Module> module_;
-  InstantiateError* error_;
-  Instance* inst_ = nullptr;
-};
-
-bool Instantiator::CheckImport(const Import& imp, const Extern& ext) {
+// Import matching (spec 4.5.2 "Import matching") of `ext` against `imp`.
+bool CheckImport(const Module& m_, const Import& imp, const Extern& ext) {
   const TypeCanonicalizer& tc = TypeCanonicalizer::Global();
   switch (imp.kind) {
     case ExternKind::kFunc: {
@@ -133,14 +97,42 @@ bool Instantiator::CheckImport(const Import& imp, const Extern& ext) {
   return false;
 }
 
+class Instantiator {
+ public:
+  Instantiator(Store& store, const Linker& linker, std::shared_ptr<const Module> module,
+               InstantiateError* error)
+      : store_(store), linker_(linker), m_(*module), module_(std::move(module)), error_(error) {}
+
+  Instance* Run();
+
+ private:
+  bool Fail(std::string msg) {
+    error_->link_error = false;
+    error_->trap.message = std::move(msg);
+    return false;
+  }
+  bool ResolveImports();
+  bool Eval(ByteRange expr, uint64_t out[2]) {
+    std::string msg;
+    if (!EvalConstExpr(m_, *inst_, expr, out, &msg)) return Fail(msg);
+    return true;
+  }
+  bool CreateDefinitions();
+  bool InitSegments();
+
+  Store& store_;
+  const Linker& linker_;
+  const Module& m_;
+  std::shared_ptr<const Module> module_;
+  InstantiateError* error_;
+  Instance* inst_ = nullptr;
+};
+
 bool Instantiator::ResolveImports() {
-  for (const Import& imp : m_.imports) {
-    Extern ext = linker_.Resolve(imp.module, imp.name);
-    if (ext.object == nullptr) return LinkError("unknown import");
-    if (ext.kind != imp.kind || !CheckImport(imp, ext)) {
-      return LinkError("incompatible import type");
-    }
-    switch (imp.kind) {
+  std::vector<Extern> externs;
+  if (!cascade::ResolveImports(linker_, m_, &externs, error_)) return false;
+  for (const Extern& ext : externs) {
+    switch (ext.kind) {
       case ExternKind::kFunc: inst_->funcs.push_back(ext.func()); break;
       case ExternKind::kTable: inst_->tables.push_back(ext.table()); break;
       case ExternKind::kMemory: inst_->memories.push_back(ext.memory()); break;
@@ -274,6 +266,10 @@ bool Instantiator::InitSegments() {
 
 Instance* Instantiator::Run() {
   inst_ = store_.NewInstance();
+  if (inst_ == nullptr) {
+    Fail("instance limit exceeded (StoreLimits::max_instances)");
+    return nullptr;
+  }
   inst_->module = &m_;
   inst_->module_ref = module_;
   inst_->types.reserve(m_.types.size());
@@ -293,6 +289,28 @@ Instance* Instantiator::Run() {
 }
 
 }  // namespace
+
+bool ResolveImports(const Linker& linker, const Module& module, std::vector<Extern>* externs,
+                    InstantiateError* error) {
+  externs->clear();
+  externs->reserve(module.imports.size());
+  for (const Import& imp : module.imports) {
+    Extern ext = linker.Resolve(imp.module, imp.name);
+    const char* msg = nullptr;
+    if (ext.object == nullptr) {
+      msg = "unknown import";
+    } else if (ext.kind != imp.kind || !CheckImport(module, imp, ext)) {
+      msg = "incompatible import type";
+    }
+    if (msg != nullptr) {
+      error->link_error = true;
+      error->trap.message = msg;
+      return false;
+    }
+    externs->push_back(ext);
+  }
+  return true;
+}
 
 Instance* Instantiate(Store& store, const Linker& linker, std::shared_ptr<const Module> module,
                       InstantiateError* error) {

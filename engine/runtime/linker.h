@@ -22,6 +22,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "engine/module.h"
 #include "engine/runtime/instance.h"
@@ -49,6 +50,13 @@ struct InstantiateError {
   bool link_error = false;  // true: import resolution/type check ("unknown import", ...)
   Trap trap;                // the message (link error or trap)
 };
+
+// Step 1 of Instantiate on its own: resolves every import of `module` in
+// `linker` and type-checks it. On success `*externs` holds one Extern per import,
+// in import order. On failure returns false with `*error` filled
+// (link_error = true, "unknown import" / "incompatible import type").
+bool ResolveImports(const Linker& linker, const Module& module, std::vector<Extern>* externs,
+                    InstantiateError* error);
 
 // Instantiates a validated `module` (ValidateModule succeeded, so types are
 // canonicalized). Returns the new instance, or nullptr with `*error` filled.

@@ -8,6 +8,9 @@
 //   moving     reservation failed (address-space limits, huge memory64 maxima):
 //              map exactly the current size and move on grow (not for shared
 //              memories, which then fail to allocate).
+// InitPooled may cap the reservation (the "no large reservation" mode of
+// instance_pre.h): then memory32 is unguarded too, and a grow past the cap
+// switches to the moving layout.
 // Mapped lengths are multiples of the OS page size; a 0-byte memory still maps
 // one inaccessible OS page so `base` is never null.
 #include "engine/runtime/memory_instance.h"
@@ -19,6 +22,7 @@
 #include <cstring>
 
 #include "engine/runtime/instance.h"
+#include "engine/runtime/memory_image.h"
 #include "engine/runtime/trap_handler.h"
 
 namespace cascade {
@@ -57,24 +61,57 @@ MemoryInstance::~MemoryInstance() {
   munmap(base, reserved_bytes);
 }
 
+bool MemoryInstance::SetStoreLimit(uint64_t store_max_bytes) {
+  uint64_t addr_max_pages;
+  if (limits.is64) {
+    addr_max_pages = limits.page_size_log2 == 0 ? ~uint64_t{0} : (uint64_t{1} << (64 - limits.page_size_log2));
+  } else {
+    addr_max_pages = limits.page_size_log2 == 0 ? 0xFFFFFFFFull : (uint64_t{1} << (32 - limits.page_size_log2));
+  }
+  max_pages = std::min(limits.has_max ? limits.max : addr_max_pages, addr_max_pages);
+  max_pages = std::min(max_pages, store_max_bytes / page_size());
+  return limits.min <= max_pages;
+}
+
 bool MemoryInstance::Init(const Limits& type, uint64_t store_max_bytes, std::string* error) {
+  return InitPooled(type, store_max_bytes, ~uint64_t{0}, nullptr, error);
+}
+
+bool MemoryInstance::InitPooled(const Limits& type, uint64_t store_max_bytes,
+                                uint64_t max_reserve_bytes, const MemoryImage* image,
+                                std::string* error) {
   limits = type;
   uint64_t page = page_size();
-  uint64_t addr_max_pages;
-  if (type.is64) {
-    addr_max_pages = type.page_size_log2 == 0 ? ~uint64_t{0} : (uint64_t{1} << (64 - type.page_size_log2));
-  } else {
-    addr_max_pages = type.page_size_log2 == 0 ? 0xFFFFFFFFull : (uint64_t{1} << (32 - type.page_size_log2));
-  }
-  max_pages = std::min(type.has_max ? type.max : addr_max_pages, addr_max_pages);
-  max_pages = std::min(max_pages, store_max_bytes / page);
-  if (type.min > max_pages) {
+  if (!SetStoreLimit(store_max_bytes)) {
     *error = "memory size exceeds implementation limit";
     return false;
   }
   uint64_t initial = type.min * page;
+  if (!Layout(initial, max_reserve_bytes, error)) return false;
+  if (image == nullptr) return true;
+  if (image->image_bytes() > RoundUpToOsPage(initial) || !image->MapAt(base)) {
+    *error = "cannot map memory image";
+    return false;
+  }
+  return true;
+}
 
-  if (!type.is64 && type.page_size_log2 == 16 && trap_handler::Install()) {
+bool MemoryInstance::ResetPooled() {
+  if (moved) return false;
+  uint64_t initial = limits.min * page_size();
+  uint64_t used = RoundUpToOsPage(size_bytes);
+  if (used > 0 && madvise(base, used, MADV_DONTNEED) != 0) return false;
+  uint64_t keep = RoundUpToOsPage(initial);
+  if (used > keep && mprotect(base + keep, used - keep, PROT_NONE) != 0) return false;
+  size_bytes = initial;
+  return true;
+}
+
+bool MemoryInstance::Layout(uint64_t initial, uint64_t max_reserve_bytes, std::string* error) {
+  const Limits& type = limits;
+  uint64_t page = page_size();
+  if (!type.is64 && type.page_size_log2 == 16 && max_reserve_bytes >= kGuardedReservation &&
+      trap_handler::Install()) {
     uint8_t* p = Reserve(kGuardedReservation);
     if (p != nullptr) {
       if (trap_handler::RegisterReservation(p, kGuardedReservation) && Commit(p, 0, initial)) {
@@ -90,6 +127,9 @@ bool MemoryInstance::Init(const Limits& type, uint64_t store_max_bytes, std::str
   }
 
   uint64_t max_bytes = RoundUpToOsPage(std::max<uint64_t>(max_pages * page, 1));
+  if (max_bytes > max_reserve_bytes && !type.shared) {
+    max_bytes = RoundUpToOsPage(std::max<uint64_t>(std::max(initial, max_reserve_bytes), 1));
+  }
   if (uint8_t* p = Reserve(max_bytes); p != nullptr) {
     if (Commit(p, 0, initial)) {
       base = p;
@@ -113,6 +153,7 @@ bool MemoryInstance::Init(const Limits& type, uint64_t store_max_bytes, std::str
   base = static_cast<uint8_t*>(p);
   reserved_bytes = len;
   size_bytes = initial;
+  moved = true;
   return true;
 }
 
@@ -133,6 +174,7 @@ int64_t MemoryInstance::Grow(uint64_t delta_pages) {
     munmap(base, reserved_bytes);
     base = static_cast<uint8_t*>(p);
     reserved_bytes = len;
+    moved = true;
   }
   size_bytes = new_size;
   for (Instance* user : users) {

@@ -29,6 +29,7 @@
 namespace cascade {
 
 struct Instance;
+class MemoryImage;
 
 struct MemoryInstance {
   uint8_t* base = nullptr;
@@ -37,6 +38,7 @@ struct MemoryInstance {
   uint64_t max_pages = 0;      // effective maximum: declared max, store limit, address type
   uint64_t reserved_bytes = 0; // bytes of address space mapped at `base` (reserved + committed)
   bool guarded = false;
+  bool moved = false;          // the "moving" layout: base changes on Grow
   std::vector<Instance*> users;  // instances with this as memory 0
 
   MemoryInstance() = default;
@@ -51,6 +53,21 @@ struct MemoryInstance {
   // at `store_max_bytes`. Returns false with `*error` set when the address
   // space or memory cannot be had (the instantiation then fails).
   bool Init(const Limits& type, uint64_t store_max_bytes, std::string* error);
+
+  // For pooled instance slots (instance_pre.h): like Init, but reserves at most
+  // `max_reserve_bytes` of address space (below the 8 GiB guarded layout, the
+  // memory is unguarded and checked explicitly; a grow past the reservation
+  // moves it), then maps `image` (may be null) copy-on-write over its start.
+  bool InitPooled(const Limits& type, uint64_t store_max_bytes, uint64_t max_reserve_bytes,
+                  const MemoryImage* image, std::string* error);
+  // Returns a pooled memory to the state InitPooled left: size limits.min
+  // pages, contents the image (or zeros), pages dropped with MADV_DONTNEED.
+  // Returns false when that cannot be done in place (the memory moved; the
+  // slot must then be rebuilt).
+  bool ResetPooled();
+  // Recomputes max_pages for a new store limit (per instantiation of a pooled
+  // slot). Returns false when the initial size exceeds it.
+  bool SetStoreLimit(uint64_t store_max_bytes);
 
   // memory.grow (spec 4.4.7): grows by `delta_pages`, zero-filled. Returns the
   // old size in pages, or -1 when the result would exceed max_pages or memory
@@ -67,6 +84,10 @@ struct MemoryInstance {
     uint64_t ea = addr + offset;
     return ea >= addr && InBounds(ea, len);
   }
+
+ private:
+  // Reserves and commits `initial` bytes in the first layout that works.
+  bool Layout(uint64_t initial, uint64_t max_reserve_bytes, std::string* error);
 };
 
 }  // namespace cascade
