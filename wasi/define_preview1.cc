@@ -1,0 +1,59 @@
+// DefinePreview1: registers every wasi_snapshot_preview1 function of
+// preview1.h as a host function, through one thunk per function that finds
+// the caller's memory, runs the function and writes its errno result.
+//
+// Invariants: the host functions hold a WasiState* (HostFunc data) that the
+// caller keeps alive (wasi.h); the core-wasm types come from the table in
+// preview1.h, so a module importing a function with another signature fails to
+// link ("incompatible import type") instead of reading garbage slots.
+#include <string>
+#include <vector>
+
+#include "engine/runtime/host_func.h"
+#include "engine/runtime/linker.h"
+#include "wasi/preview1.h"
+#include "wasi/wasi.h"
+
+namespace cascade::wasi {
+namespace {
+
+constexpr char kModule[] = "wasi_snapshot_preview1";
+
+template <Preview1Func F>
+bool Thunk(HostContext& hc, const uint64_t* args, uint64_t* results, Trap* trap) {
+  WasiState& state = *static_cast<WasiState*>(hc.data);
+  Call call{state, state.MemoryOf(hc.caller), trap};
+  results[0] = static_cast<uint16_t>(F(call, args));
+  return true;
+}
+
+// proc_exit never returns to the guest: it ends the call with an exit status.
+bool ProcExitThunk(HostContext&, const uint64_t* args, uint64_t*, Trap* trap) {
+  int status = static_cast<int>(static_cast<uint32_t>(args[0]));
+  trap->message = "exit with status " + std::to_string(status);
+  trap->exit_status = status;
+  return false;
+}
+
+}  // namespace
+
+Errno proc_exit(Call&, const uint64_t*) { return Errno::k_nosys; }  // see ProcExitThunk
+
+void DefinePreview1(Store& store, Linker& linker, WasiContext& ctx) {
+  void* data = &ctx.state();
+  std::vector<ValType> params;
+  const ValType errno_result[] = {kWasmI32};
+  auto define = [&](const char* name, const char* sig, HostFunc fn, bool has_result) {
+    params.clear();
+    for (const char* p = sig; *p != 0; ++p) params.push_back(*p == 'I' ? kWasmI64 : kWasmI32);
+    std::span<const ValType> results(errno_result, has_result ? 1 : 0);
+    linker.Define(kModule, name, Extern::Func(NewHostFunc(store, params, results, std::move(fn), data)));
+  };
+#define CASCADE_WASI_DEFINE(name, sig) \
+  if (std::string_view(#name) != "proc_exit") define(#name, sig, Thunk<&name>, true);
+  CASCADE_WASI_PREVIEW1(CASCADE_WASI_DEFINE)
+#undef CASCADE_WASI_DEFINE
+  define("proc_exit", "i", ProcExitThunk, false);
+}
+
+}  // namespace cascade::wasi
