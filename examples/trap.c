@@ -1,18 +1,26 @@
-// trap.c: an example WASI command whose code traps (an out-of-bounds store
-// three calls deep), to show `cascade run`'s trap report: the message and a wasm
-// backtrace with function names from the name section on stderr, exit status 134.
-#include <stdint.h>
+// trap.c: an example WASI command that traps (a failed check calls
+// __builtin_trap, wasm's `unreachable`, three calls deep), to show
+// `cascade run`'s trap report: the message and a wasm backtrace with the C
+// function names from the name section on stderr, and exit status 134.
 #include <stdio.h>
 
-__attribute__((noinline)) void poke(volatile uint32_t* p) { *p = 42; }
+__attribute__((noinline)) void check_positive(int value) {
+  if (value <= 0) __builtin_trap();
+}
 
-__attribute__((noinline)) void walk(uint32_t offset) {
-  poke((volatile uint32_t*)(uintptr_t)offset);
+__attribute__((noinline)) int sum_positive(const int* values, int n) {
+  int sum = 0;
+  for (int i = 0; i < n; ++i) {
+    check_positive(values[i]);
+    sum += values[i];
+  }
+  return sum;
 }
 
 int main(void) {
-  puts("about to store past the end of linear memory");
+  static const int values[] = {3, 1, 4, 1, -5, 9};
+  puts("summing values that must be positive");
   fflush(stdout);
-  walk(0xFFFFFFF0u);  // far beyond any memory this program has
+  printf("sum = %d\n", sum_positive(values, 6));
   return 0;
 }

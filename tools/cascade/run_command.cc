@@ -41,12 +41,6 @@
 #include "wasi/wasi.h"
 #endif
 
-// Fuel and epoch interruption come with the interpreter's Store::SetFuel /
-// Store::SetEpochDeadline / cascade::IncrementEpoch (engine/runtime/store.h).
-#ifndef CASCADE_RUN_HAS_FUEL
-#define CASCADE_RUN_HAS_FUEL 0
-#endif
-
 namespace cascade::cli {
 namespace {
 
@@ -80,17 +74,15 @@ bool IsTrap(const Trap& trap) {
 }
 
 // Stops a runaway guest after a wall-clock duration by bumping the epoch
-// (the interpreter checks it at calls and loop back-edges).
+// (the interpreter checks it at function entries and loop back-edges, so a
+// guest blocked inside a host call, e.g. reading stdin, is stopped only when
+// it returns to wasm).
 class TimeoutThread {
  public:
   explicit TimeoutThread(std::chrono::nanoseconds timeout)
       : thread_([this, timeout] {
           std::unique_lock<std::mutex> lock(mutex_);
-          if (!cv_.wait_for(lock, timeout, [this] { return done_; })) {
-#if CASCADE_RUN_HAS_FUEL
-            IncrementEpoch();
-#endif
-          }
+          if (!cv_.wait_for(lock, timeout, [this] { return done_; })) IncrementEpoch();
         }) {}
   ~TimeoutThread() {
     {
@@ -147,17 +139,9 @@ bool Runner::SetUpStore(ErrorChain* chain) {
     return false;
   }
   store_ = std::make_unique<Store>(Limits());
-#if CASCADE_RUN_HAS_FUEL
   if (o_.fuel) store_->SetFuel(*o_.fuel);
+  // The timer thread (Run) bumps the epoch once when the time is up.
   if (o_.timeout) store_->SetEpochDeadline(1);
-#else
-  if (o_.fuel || o_.timeout) {
-    chain->push_back(std::string(o_.fuel ? "--fuel" : "--timeout") +
-                     " is not supported by this build (the interpreter has no fuel or epoch "
-                     "checks yet)");
-    return false;
-  }
-#endif
   return true;
 }
 

@@ -4,9 +4,9 @@
 # output, exit status, --dir/--env/args reaching the guest, and the trap report.
 # Usage: run_examples.sh PATH/TO/cascade EXAMPLES_BUILD_DIR EXAMPLES_SOURCE_DIR
 set -uo pipefail
-cascade="${1:?usage: run_examples.sh CASCADE EXAMPLES_BUILD_DIR EXAMPLES_SOURCE_DIR}"
-bin="${2:?}"
-src="${3:?}"
+cascade="$(realpath "${1:?usage: run_examples.sh CASCADE EXAMPLES_BUILD_DIR EXAMPLES_SOURCE_DIR}")"
+bin="$(realpath "${2:?}")"
+src="$(realpath "${3:?}")"
 tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
 passed=0 failed=0
@@ -74,10 +74,12 @@ printf 'argv[0]=exit_code.wasm\nargv[1]=--help\nGREETING=(unset)\n' >"$tmp/exit_
 check guest-flag 0 "$tmp/exit_help.txt" '' -- run "$bin/exit_code.wasm" --help
 
 # trap: status 134, wasmtime's report with the C function names.
-printf 'about to store past the end of linear memory\n' >"$tmp/trap.txt"
-check trap-status 134 "$tmp/trap.txt" 'wasm trap: out of bounds memory access' -- run "$bin/trap.wasm"
-check trap-shape 134 '' '^Error: failed to run main module `.*trap.wasm`' -- run "$bin/trap.wasm"
-check trap-backtrace-poke 134 '' '^ +0: +0x[0-9a-f]+ - <unknown>!poke$' -- run "$bin/trap.wasm"
+printf 'summing values that must be positive\n' >"$tmp/trap.txt"
+check trap-status 134 "$tmp/trap.txt" '^    2: wasm trap: unreachable$' -- run "$bin/trap.wasm"
+check trap-shape 134 '' '^Error: failed to run main module `.*trap.wasm`$' -- run "$bin/trap.wasm"
+check trap-context 134 '' '^    0: failed to invoke command default$' -- run "$bin/trap.wasm"
+check trap-backtrace-check 134 '' '^ +0: +0x[0-9a-f]+ - <unknown>!check_positive$' -- run "$bin/trap.wasm"
+check trap-backtrace-sum 134 '' '^ +1: +0x[0-9a-f]+ - <unknown>!sum_positive$' -- run "$bin/trap.wasm"
 check trap-backtrace-main 134 '' '!(main|__main_void|__original_main)$' -- run "$bin/trap.wasm"
 
 echo "run_examples: $passed passed, $failed failed"
