@@ -357,7 +357,15 @@ int RunCommand(const std::vector<std::string_view>& args) {
     PrintCommandHelp("run", stdout);
     return kExitOk;
   }
-  return Runner(std::move(options)).Run();
+  Runner runner(std::move(options));
+  int status = runner.Run();
+  // Leave without tearing the Store down (unmapping the guard regions, freeing
+  // translated code, resetting the value stack): the kernel reclaims all of it
+  // at exit anyway, and the teardown was a visible part of a short program's
+  // run time. wasmtime's CLI leaves through process::exit the same way.
+  std::fflush(stdout);
+  std::fflush(stderr);
+  std::_Exit(status);
 }
 
 }  // namespace cascade::cli
