@@ -64,7 +64,7 @@ enum class IOp : uint16_t {
 #define IUN(Name, g, p, e) k##Name,
 #define IBIN(Name, g, p, e) k##Name,
 #define IBINI(Name, g, p, e) k##Name, k##Name##Imm,
-#define ICMPBR(Name, g, e) kBrIf##Name, kBrIf##Name##Imm,
+#define ICMPBR(Name, g, e) kBrIf##Name, kBrIf##Name##Imm, kBrIf##Name##Back, kBrIf##Name##ImmBack,
 #define ILOAD(Name, c, p) k##Name, k##Name##M,
 #define ISTORE(Name, c, g) k##Name, k##Name##M,
 #include "engine/interp/ops.def"

@@ -138,25 +138,14 @@ void SwitchInstance(ExecState* es, Instance* inst) {
                      OpcodeName(static_cast<Opcode>(opcode));
 }
 
-// Fuel ran out or the epoch deadline passed (INTERRUPT_CHECK). With metering
-// off, a fuel counter that wrapped below zero is refilled. Returns false after
-// setting the trap when execution must stop.
+// The interruption budget went negative (INTERRUPT_CHECK): out of fuel, past
+// the epoch deadline, or just time to refill. Returns false after setting the
+// trap when execution must stop.
 [[gnu::noinline, gnu::cold]] bool InterruptSlow(ExecState* es, const uint32_t* ip) {
-  InterruptState* in = es->interrupt;
-  if (in->fuel < 0) {
-    if (!in->fuel_enabled) {
-      in->fuel = InterruptState::kUnmetered;
-    } else {
-      in->fuel = 0;
-      SetTrapMessage(es, ip, kTrapOutOfFuel);
-      return false;
-    }
-  }
-  if (CurrentEpoch() >= in->epoch_deadline) {
-    SetTrapMessage(es, ip, kTrapInterrupt);
-    return false;
-  }
-  return true;
+  const char* msg = es->interrupt->OnExhausted();
+  if (msg == nullptr) return true;
+  SetTrapMessage(es, ip, msg);
+  return false;
 }
 
 bool IsSubtypeId(uint32_t sub, uint32_t super) {
@@ -364,16 +353,22 @@ uint64_t AtomicRmwCell(uint8_t* p, char kind, uint64_t v, uint64_t replacement) 
     SetTrapMessage(es, ip, (msg));      \
     EXIT();                             \
   } while (0)
-// Charges `cost` fuel units and checks the epoch deadline (function entry, loop
-// header); with both off the branch is never taken.
+// Charges `cost` units of the interruption budget (function entry, loop
+// back-edge; store.h InterruptState); with fuel and epochs off the branch is
+// never taken.
 #define INTERRUPT_CHECK(cost)                                                \
   do {                                                                       \
-    InterruptState* in_ = es->interrupt;                                     \
-    int64_t fuel_ = in_->fuel - static_cast<int64_t>(cost);                  \
-    in_->fuel = fuel_;                                                       \
-    if (fuel_ < 0 || CurrentEpoch() >= in_->epoch_deadline) [[unlikely]] {   \
+    if ((es->interrupt->budget -= static_cast<int64_t>(cost)) < 0) [[unlikely]] { \
       if (!InterruptSlow(es, ip)) EXIT();                                    \
     }                                                                        \
+  } while (0)
+// A taken loop back-edge: ip is at the loop header's Interrupt op; charges its
+// cost here and continues after it.
+#define BACK_EDGE()                     \
+  do {                                  \
+    INTERRUPT_CHECK(O(0));              \
+    ip += kHeaderUnits + 1;             \
+    NEXT();                             \
   } while (0)
 #define UNWIND(ex)                                                   \
   do {                                                               \
@@ -415,7 +410,8 @@ const uint64_t* MakeHandlerWords() {
 #define IUN(Name, g, p, e) reinterpret_cast<uint64_t>(&H_##Name),
 #define IBIN(Name, g, p, e) reinterpret_cast<uint64_t>(&H_##Name),
 #define IBINI(Name, g, p, e) reinterpret_cast<uint64_t>(&H_##Name), reinterpret_cast<uint64_t>(&H_##Name##Imm),
-#define ICMPBR(Name, g, e) reinterpret_cast<uint64_t>(&H_BrIf##Name), reinterpret_cast<uint64_t>(&H_BrIf##Name##Imm),
+#define ICMPBR(Name, g, e) reinterpret_cast<uint64_t>(&H_BrIf##Name), reinterpret_cast<uint64_t>(&H_BrIf##Name##Imm), \
+  reinterpret_cast<uint64_t>(&H_BrIf##Name##Back), reinterpret_cast<uint64_t>(&H_BrIf##Name##ImmBack),
 #define ILOAD(Name, c, p) reinterpret_cast<uint64_t>(&H_##Name), reinterpret_cast<uint64_t>(&H_##Name##M),
 #define ISTORE(Name, c, g) reinterpret_cast<uint64_t>(&H_##Name), reinterpret_cast<uint64_t>(&H_##Name##M),
 #include "engine/interp/ops.def"
@@ -435,7 +431,7 @@ namespace {
 #define IUN(Name, g, p, e) &&L_##Name,
 #define IBIN(Name, g, p, e) &&L_##Name,
 #define IBINI(Name, g, p, e) &&L_##Name, &&L_##Name##Imm,
-#define ICMPBR(Name, g, e) &&L_BrIf##Name, &&L_BrIf##Name##Imm,
+#define ICMPBR(Name, g, e) &&L_BrIf##Name, &&L_BrIf##Name##Imm, &&L_BrIf##Name##Back, &&L_BrIf##Name##ImmBack,
 #define ILOAD(Name, c, p) &&L_##Name, &&L_##Name##M,
 #define ISTORE(Name, c, g) &&L_##Name, &&L_##Name##M,
 #include "engine/interp/ops.def"
@@ -500,7 +496,7 @@ const char* IOpName(IOp op) {
 #define IUN(Name, g, p, e) #Name,
 #define IBIN(Name, g, p, e) #Name,
 #define IBINI(Name, g, p, e) #Name, #Name "Imm",
-#define ICMPBR(Name, g, e) "BrIf" #Name, "BrIf" #Name "Imm",
+#define ICMPBR(Name, g, e) "BrIf" #Name, "BrIf" #Name "Imm", "BrIf" #Name "Back", "BrIf" #Name "ImmBack",
 #define ILOAD(Name, c, p) #Name, #Name "M",
 #define ISTORE(Name, c, g) #Name, #Name "M",
 #include "engine/interp/ops.def"
@@ -576,9 +572,7 @@ bool Execute(Store& store, FuncInstance* func, uint64_t* args_and_results, Trap*
   es.entry_frame = st->in_use;
   es.interrupt = &store.interrupt;
 
-  InterruptState& in = store.interrupt;
-  in.fuel -= code->entry_cost;
-  if (in.fuel < 0 || CurrentEpoch() >= in.epoch_deadline) [[unlikely]] {
+  if ((store.interrupt.budget -= code->entry_cost) < 0) [[unlikely]] {
     if (!InterruptSlow(&es, code->code.get())) {
       FillTrap(es, trap);
       return false;

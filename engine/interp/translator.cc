@@ -438,6 +438,7 @@ class InterpTranslator : public BaseInterface {
       Fixup f = EmitCondBranch(h, false);
       if (t.kind == ControlKind::kLoop) {
         Patch(f, t.loop_pc);
+        MakeBackEdge(f.instr);
       } else {
         AddFixupRaw(t, f.instr, f.pos);
       }
@@ -1126,6 +1127,27 @@ class InterpTranslator : public BaseInterface {
   void EmitJumpTo(Block& t) {
     uint32_t at = Begin(IOp::kBr);
     EmitBranchOperand(t, at);
+    if (t.kind == ControlKind::kLoop) MakeBackEdge(at);
+  }
+  // Turns the branch at `at` (just aimed at a loop header) into its ...Back
+  // form, which charges the header's Interrupt op itself; other branch kinds
+  // keep dispatching through that op.
+  void MakeBackEdge(uint32_t at) {
+    static constexpr IOp kPairs[][2] = {
+        {IOp::kBr, IOp::kBrBack}, {IOp::kBrIf, IOp::kBrIfBack},
+        {IOp::kBrUnless, IOp::kBrUnlessBack},
+#define ICMPBR(Name, g, e) {IOp::kBrIf##Name, IOp::kBrIf##Name##Back}, \
+                           {IOp::kBrIf##Name##Imm, IOp::kBrIf##Name##ImmBack},
+#include "engine/interp/ops.def"
+    };
+    uint64_t w = LoadHandlerWord(&code_[at]);
+    for (const auto& p : kPairs) {
+      if (words_[static_cast<uint32_t>(p[0])] != w) continue;
+      uint64_t back = words_[static_cast<uint32_t>(p[1])];
+      code_[at] = static_cast<uint32_t>(back);
+      if constexpr (kHeaderUnits == 2) code_[at + 1] = static_cast<uint32_t>(back >> 32);
+      return;
+    }
   }
   // Appends the rel operand of the branch at `at` that targets `t`.
   void EmitBranchOperand(Block& t, uint32_t at) {

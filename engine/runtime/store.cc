@@ -1,14 +1,16 @@
 // Store: ownership of runtime objects and the lazily reserved value stack.
 //
 // Invariant: the value stack is one anonymous mapping of max_stack_slots slots
-// (MAP_NORESERVE, so untouched pages cost nothing), freed with the Store or,
-// zeroed, kept in a small pool for the next Store. Leases are a doubly linked
+// (MAP_NORESERVE, so untouched pages cost nothing), freed with the Store or
+// kept (resident, not zeroed) in a small pool for the next Store. Leases are a doubly linked
 // list (newest first) so DropInstance unlinks in O(1).
 #include "engine/runtime/store.h"
 
 #include <sys/mman.h>
 
 #include <cstdlib>
+
+#include "engine/runtime/trap.h"
 #include <mutex>
 
 #if __has_include("engine/interp/interpreter.h")
@@ -72,10 +74,11 @@ Store::~Store() {
 #endif
   if (stack_base_ != nullptr) {
     size_t bytes = limits_.max_stack_slots * sizeof(uint64_t);
-    // Only the part below the highest slot ever used by the host-visible top is
-    // known; zero the whole stack (MADV_DONTNEED skips untouched page tables).
+    // Pooled stacks stay resident (no madvise: page-table changes are the
+    // expensive part of a Store per request). Stale slots are harmless: the
+    // interpreter writes every slot of a frame (params, zeroed locals, operand
+    // results) before reading it.
     bool pooled = limits_.max_stack_slots == kPooledStackSlots &&
-                  madvise(stack_base_, bytes, MADV_DONTNEED) == 0 &&
                   ReturnPooledStack(stack_base_);
     if (!pooled) munmap(stack_base_, bytes);
   }
@@ -154,27 +157,60 @@ Exception* Store::NewException() {
   return exceptions_.back().get();
 }
 
+// ------------------------------------------------------------ interruption
+void InterruptState::Refill(int64_t total) {
+  bool deadline = epoch_deadline != std::numeric_limits<uint64_t>::max();
+  budget = deadline && total > kEpochSlice ? kEpochSlice : total;
+  reserve = total - budget;
+}
+
+const char* InterruptState::OnExhausted() {
+  int64_t total = Total();
+  if (total < 0) {  // metered: the charge did not fit
+    budget = 0;
+    reserve = 0;
+    return kTrapOutOfFuel;
+  }
+  if (CurrentEpoch() >= epoch_deadline) {
+    budget = 0;  // come back here at the next check
+    reserve = fuel_enabled ? total : 0;
+    return kTrapInterrupt;
+  }
+  Refill(total);
+  return nullptr;
+}
+
 void Store::SetFuel(uint64_t units) {
   interrupt.fuel_enabled = true;
-  interrupt.fuel = units > static_cast<uint64_t>(InterruptState::kUnmetered)
+  interrupt.Refill(units > static_cast<uint64_t>(InterruptState::kUnmetered)
                        ? InterruptState::kUnmetered
-                       : static_cast<int64_t>(units);
+                       : static_cast<int64_t>(units));
 }
 
 uint64_t Store::fuel_remaining() const {
   if (!interrupt.fuel_enabled) return std::numeric_limits<uint64_t>::max();
-  return interrupt.fuel < 0 ? 0 : static_cast<uint64_t>(interrupt.fuel);
+  int64_t total = interrupt.Total();
+  return total < 0 ? 0 : static_cast<uint64_t>(total);
 }
 
 void Store::DisableFuel() {
   interrupt.fuel_enabled = false;
-  interrupt.fuel = InterruptState::kUnmetered;
+  interrupt.Refill(InterruptState::kUnmetered);
 }
 
 void Store::SetEpochDeadline(uint64_t ticks_from_now) {
   uint64_t now = CurrentEpoch();
   uint64_t max = std::numeric_limits<uint64_t>::max();
   interrupt.epoch_deadline = ticks_from_now >= max - now ? max : now + ticks_from_now;
+  // Look at the epoch at the next check (the deadline may have passed already).
+  int64_t total = interrupt.Total();
+  interrupt.budget = 0;
+  interrupt.reserve = total;
+}
+
+void Store::DisableEpochDeadline() {
+  interrupt.epoch_deadline = std::numeric_limits<uint64_t>::max();
+  interrupt.Refill(interrupt.Total());
 }
 
 FuncInstance* Store::NewHostFunc(uint32_t canonical_type_id, HostFunc fn, void* data) {

@@ -11,10 +11,11 @@
 //    committed by the OS); `stack_top` is the first free slot while the host
 //    runs, so a host function that calls back into wasm continues above the
 //    frames of its caller. A trap or stack exhaustion restores it (Invoke does).
-//  * Interruption (fuel and epochs, wasmtime's model): `interrupt` is read by
-//    execution tiers at every function entry and loop header. With both off
-//    (the default) the fuel counter is huge and the deadline is never reached,
-//    so the check is one compare pair that is never taken.
+//  * Interruption (fuel and epochs, wasmtime's model): execution tiers charge
+//    `interrupt.budget` at every function entry and loop back-edge and take
+//    InterruptState::OnExhausted when it goes negative. With both off (the
+//    default) the budget is INT64_MAX, so the check is a subtract and a branch
+//    that is never taken.
 #pragma once
 
 #include <atomic>
@@ -67,14 +68,33 @@ inline uint64_t CurrentEpoch() {
   return epoch_internal::counter.load(std::memory_order_relaxed);
 }
 
-// What execution tiers test at function entries and loop headers. The hot
-// check is: fuel -= cost; if (fuel < 0 || CurrentEpoch() >= epoch_deadline)
-// take the slow path (which traps, or refills `fuel` when metering is off).
+// What execution tiers test at function entries and loop back-edges:
+//
+//   if ((budget -= cost) < 0) { msg = OnExhausted(); if (msg) trap(msg); }
+//
+// `cost` is about one unit per wasm instruction of the region entered. One
+// counter serves both mechanisms: the fuel left is budget + reserve; while an
+// epoch deadline is set, budget holds at most kEpochSlice units, so the epoch
+// is looked at (in OnExhausted) at least every kEpochSlice units: an
+// "interrupt" arrives within about that many instructions of the tick.
 struct InterruptState {
   static constexpr int64_t kUnmetered = std::numeric_limits<int64_t>::max();
-  int64_t fuel = kUnmetered;  // units left (meaningful when fuel_enabled)
+  static constexpr int64_t kEpochSlice = 10000;
+  int64_t budget = kUnmetered;  // units until the next OnExhausted
+  int64_t reserve = 0;          // metered fuel not handed to `budget` yet
   uint64_t epoch_deadline = std::numeric_limits<uint64_t>::max();  // off: never reached
   bool fuel_enabled = false;
+
+  // The slow path, called once `budget` went negative: returns kTrapOutOfFuel
+  // or kTrapInterrupt (trap.h) when execution must stop, else refills `budget`
+  // and returns null. After a trap the next check comes back here at once.
+  const char* OnExhausted();
+  // Fuel left (budget + reserve), kUnmetered when metering is off; may be
+  // negative inside OnExhausted.
+  int64_t Total() const { return fuel_enabled ? budget + reserve : kUnmetered; }
+  // Splits `total` units between budget and reserve (budget capped at
+  // kEpochSlice while a deadline is set).
+  void Refill(int64_t total);
 };
 
 class Store {
@@ -137,7 +157,7 @@ class Store {
   // until set again: after the trap, set a new one to run more.
   // ticks_from_now == UINT64_MAX (or DisableEpochDeadline) turns it off (the default).
   void SetEpochDeadline(uint64_t ticks_from_now);
-  void DisableEpochDeadline() { interrupt.epoch_deadline = std::numeric_limits<uint64_t>::max(); }
+  void DisableEpochDeadline();
 
   // Read and written by execution tiers (see InterruptState).
   InterruptState interrupt;
@@ -149,6 +169,16 @@ class Store {
   };
   std::unique_ptr<Extension> interp_state;
   std::unique_ptr<Extension> jit_state;
+
+  // Execution-tier hook (the baseline JIT, jit/jit.h): when set, Invoke runs
+  // wasm functions through it instead of interp::Execute (same contract as
+  // Execute, called under Invoke's trap-handler entry). The engine never
+  // depends on jit/: jit::EnableJit sets this per store, and
+  // jit::EnableJitByDefault sets `default_tier_invoke`, which every Store
+  // created afterwards copies.
+  using TierInvokeFn = bool (*)(Store& store, FuncInstance* func, uint64_t* slots, Trap* trap);
+  static inline std::atomic<TierInvokeFn> default_tier_invoke{nullptr};
+  TierInvokeFn tier_invoke = default_tier_invoke.load(std::memory_order_relaxed);
 
  private:
   StoreLimits limits_;
