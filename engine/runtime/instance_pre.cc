@@ -336,6 +336,7 @@ std::shared_ptr<InstancePre> InstancePre::Create(const Linker& linker,
       error->trap.message = "cannot build memory image";
       return nullptr;
     }
+    mem.image = pool->images[i].get();
   }
   pool->pooled = true;
   pool->free.push_back(first.release());

@@ -31,6 +31,10 @@ namespace {
 // 4 GiB of u32 address + 4 GiB of u32 static offset + room for the widest access.
 constexpr uint64_t kGuardedReservation = (uint64_t{8} << 30) + (uint64_t{64} << 10);
 
+// ResetPooled copies back at most this many written bytes; beyond, dropping
+// the pages (and faulting them in again) is cheaper.
+constexpr uint64_t kMaxRestoreBytes = uint64_t{4} << 20;
+
 uint64_t OsPageSize() {
   static const uint64_t size = static_cast<uint64_t>(sysconf(_SC_PAGESIZE));
   return size;
@@ -89,6 +93,7 @@ bool MemoryInstance::InitPooled(const Limits& type, uint64_t store_max_bytes,
   uint64_t initial = type.min * page;
   if (!Layout(initial, max_reserve_bytes, error)) return false;
   if (image == nullptr) return true;
+  this->image = image;
   if (image->image_bytes() > RoundUpToOsPage(initial) || !image->MapAt(base)) {
     *error = "cannot map memory image";
     return false;
@@ -100,8 +105,12 @@ bool MemoryInstance::ResetPooled() {
   if (moved) return false;
   uint64_t initial = limits.min * page_size();
   uint64_t used = RoundUpToOsPage(size_bytes);
-  if (used > 0 && madvise(base, used, MADV_DONTNEED) != 0) return false;
   uint64_t keep = RoundUpToOsPage(initial);
+  if (used > keep && madvise(base + keep, used - keep, MADV_DONTNEED) != 0) return false;
+  if (keep > 0 && !RestoreWrittenPages(base, keep, image, kMaxRestoreBytes) &&
+      madvise(base, keep, MADV_DONTNEED) != 0) {
+    return false;
+  }
   if (used > keep && mprotect(base + keep, used - keep, PROT_NONE) != 0) return false;
   size_bytes = initial;
   return true;

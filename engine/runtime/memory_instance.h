@@ -39,6 +39,7 @@ struct MemoryInstance {
   uint64_t reserved_bytes = 0; // bytes of address space mapped at `base` (reserved + committed)
   bool guarded = false;
   bool moved = false;          // the "moving" layout: base changes on Grow
+  const MemoryImage* image = nullptr;  // pooled memories: initial contents (may be null)
   std::vector<Instance*> users;  // instances with this as memory 0
 
   MemoryInstance() = default;
@@ -61,7 +62,8 @@ struct MemoryInstance {
   bool InitPooled(const Limits& type, uint64_t store_max_bytes, uint64_t max_reserve_bytes,
                   const MemoryImage* image, std::string* error);
   // Returns a pooled memory to the state InitPooled left: size limits.min
-  // pages, contents the image (or zeros), pages dropped with MADV_DONTNEED.
+  // pages, contents the image (or zeros): written pages copied back
+  // (RestoreWrittenPages, memory_image.h), else dropped with MADV_DONTNEED.
   // Returns false when that cannot be done in place (the memory moved; the
   // slot must then be rebuilt).
   bool ResetPooled();
