@@ -34,7 +34,8 @@ bool UseOpenat2() {
 int Openat2(int dirfd, const std::string& path, int flags, mode_t mode) {
   open_how how{};
   how.flags = static_cast<uint64_t>(flags);
-  how.mode = (flags & (O_CREAT | O_TMPFILE)) ? mode : 0;
+  // (O_TMPFILE includes O_DIRECTORY's bit: test it whole.)
+  how.mode = (flags & O_CREAT) || (flags & O_TMPFILE) == O_TMPFILE ? mode : 0;
   how.resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS;
   long r;
   do {
