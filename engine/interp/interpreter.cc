@@ -362,13 +362,13 @@ uint64_t AtomicRmwCell(uint8_t* p, char kind, uint64_t v, uint64_t replacement) 
       if (!InterruptSlow(es, ip)) EXIT();                                    \
     }                                                                        \
   } while (0)
-// A taken loop back-edge: ip is at the loop header's Interrupt op; charges its
-// cost here and continues after it.
-#define BACK_EDGE()                     \
-  do {                                  \
-    INTERRUPT_CHECK(O(0));              \
-    ip += kHeaderUnits + 1;             \
-    NEXT();                             \
+// A taken loop back-edge with its rel operand at O(k) and cost at O(k + 1):
+// charges the cost (a trap reports this branch), then jumps.
+#define BACK_EDGE(k)                                    \
+  do {                                                  \
+    INTERRUPT_CHECK(O((k) + 1));                        \
+    ip += static_cast<int32_t>(O(k));                   \
+    NEXT();                                             \
   } while (0)
 #define UNWIND(ex)                                                   \
   do {                                                               \

@@ -24,6 +24,7 @@
 #include "engine/interp/translator.h"
 
 #include <algorithm>
+#include <cstdlib>
 #include <vector>
 
 #include "engine/function_decoder.h"
@@ -56,7 +57,7 @@ struct Block {
   uint32_t num_params = 0;
   uint32_t num_results = 0;
   uint32_t loop_pc = kNone; // loops: code offset of the header
-  uint32_t cost_pos = kNone;  // loops: the Interrupt op's cost operand
+  uint32_t cost_fixups = kNone;  // loops: back-edges' cost operands (Fixup::pos)
   uint32_t outer_cost = 0;  // loops: the enclosing region's cost so far
   uint32_t fixups = kNone;  // forward branches to the end
   Fixup else_fixup{0, kNone, kNone};  // if: the branch to the else arm
@@ -235,9 +236,9 @@ class InterpTranslator : public BaseInterface {
   }
 
   void OnBlock(Decoder::Control& c) { OpenBlock(c, ControlKind::kBlock); }
-  // A loop header starts a fuel region: its Interrupt op charges the loop
-  // body's instruction count (patched at the loop's end) on entry and on
-  // every back-edge, and checks the epoch deadline.
+  // A loop body is a fuel region: every back-edge charges the body's
+  // instruction count (patched in at the loop's end); the first iteration is
+  // charged by the enclosing region.
   void OnLoop(Decoder::Control& c) {
     OpenBlock(c, ControlKind::kLoop);
     if (reachable_) {
@@ -245,9 +246,6 @@ class InterpTranslator : public BaseInterface {
       b.loop_pc = Here();
       b.outer_cost = cost_;
       cost_ = 0;
-      TrapSite(Begin(IOp::kInterrupt));
-      b.cost_pos = Here();
-      U(1);
       last_end_ = kNone;
     }
   }
@@ -294,9 +292,10 @@ class InterpTranslator : public BaseInterface {
       pending_catches_.resize(b.catch_first);
     }
     if (b.else_fixup.pos != kNone) PatchHere(b.else_fixup);
-    if (b.cost_pos != kNone) {
-      code_[b.cost_pos] = cost_;
-      cost_ = b.outer_cost;
+    if (b.kind == ControlKind::kLoop && b.loop_pc != kNone) {
+      uint32_t body = cost_ > 0 ? cost_ : 1;
+      for (uint32_t f = b.cost_fixups; f != kNone; f = fixups_[f].next) code_[fixups_[f].pos] = body;
+      cost_ = b.outer_cost + body;
     }
     if (b.kind == ControlKind::kTry) --legacy_depth_;
     for (uint32_t f = b.fixups; f != kNone; f = fixups_[f].next) Patch(fixups_[f], Here());
@@ -438,7 +437,7 @@ class InterpTranslator : public BaseInterface {
       Fixup f = EmitCondBranch(h, false);
       if (t.kind == ControlKind::kLoop) {
         Patch(f, t.loop_pc);
-        MakeBackEdge(f.instr);
+        MakeBackEdge(t, f.instr);
       } else {
         AddFixupRaw(t, f.instr, f.pos);
       }
@@ -474,12 +473,10 @@ class InterpTranslator : public BaseInterface {
       uint32_t depth = i < n ? targets[i] : def;
       Block& t = Target(depth);
       uint32_t slot = table + i;
-      if (t.kind != ControlKind::kFunction && !NeedsMoves(t, Height())) {
-        if (t.kind == ControlKind::kLoop) {
-          code_[slot] = t.loop_pc - at;
-        } else {
-          AddFixupRaw(t, at, slot);
-        }
+      // Loops get a pad too: its back-edge branch charges the loop's cost.
+      if (t.kind != ControlKind::kFunction && t.kind != ControlKind::kLoop &&
+          !NeedsMoves(t, Height())) {
+        AddFixupRaw(t, at, slot);
         continue;
       }
       uint32_t pad = kNone;
@@ -862,7 +859,8 @@ class InterpTranslator : public BaseInterface {
     uint32_t h = Height() - 1;
     uint32_t r = Use(h);
     Block& t = Target(depth);
-    if (t.kind != ControlKind::kFunction && !NeedsMoves(t, h)) {
+    if (t.kind != ControlKind::kFunction && t.kind != ControlKind::kLoop &&
+        !NeedsMoves(t, h)) {
       uint32_t at = Begin(IOp::kBrOnNull);
       U(r);
       EmitBranchOperand(t, at);
@@ -881,7 +879,8 @@ class InterpTranslator : public BaseInterface {
     uint32_t h = Height() - 1;
     uint32_t r = Use(h);
     Block& t = Target(depth);
-    if (t.kind != ControlKind::kFunction && !NeedsMoves(t, h + 1)) {
+    if (t.kind != ControlKind::kFunction && t.kind != ControlKind::kLoop &&
+        !NeedsMoves(t, h + 1)) {
       uint32_t at = Begin(IOp::kBrOnNonNull);
       U(r);
       EmitBranchOperand(t, at);
@@ -1127,12 +1126,12 @@ class InterpTranslator : public BaseInterface {
   void EmitJumpTo(Block& t) {
     uint32_t at = Begin(IOp::kBr);
     EmitBranchOperand(t, at);
-    if (t.kind == ControlKind::kLoop) MakeBackEdge(at);
+    if (t.kind == ControlKind::kLoop) MakeBackEdge(t, at);
   }
-  // Turns the branch at `at` (just aimed at a loop header) into its ...Back
-  // form, which charges the header's Interrupt op itself; other branch kinds
-  // keep dispatching through that op.
-  void MakeBackEdge(uint32_t at) {
+  // Turns the branch at `at`, the last instruction emitted and just aimed at
+  // loop `t`'s header, into its ...Back form: appends the cost operand (patched
+  // at the loop's end) and makes it a trap site (fuel / epoch traps).
+  void MakeBackEdge(Block& t, uint32_t at) {
     static constexpr IOp kPairs[][2] = {
         {IOp::kBr, IOp::kBrBack}, {IOp::kBrIf, IOp::kBrIfBack},
         {IOp::kBrUnless, IOp::kBrUnlessBack},
@@ -1146,8 +1145,13 @@ class InterpTranslator : public BaseInterface {
       uint64_t back = words_[static_cast<uint32_t>(p[1])];
       code_[at] = static_cast<uint32_t>(back);
       if constexpr (kHeaderUnits == 2) code_[at + 1] = static_cast<uint32_t>(back >> 32);
+      fixups_.push_back(Fixup{at, Here(), t.cost_fixups});
+      t.cost_fixups = static_cast<uint32_t>(fixups_.size() - 1);
+      U(1);
+      TrapSite(at);
       return;
     }
+    std::abort();  // only the branch kinds above are ever aimed at a loop header
   }
   // Appends the rel operand of the branch at `at` that targets `t`.
   void EmitBranchOperand(Block& t, uint32_t at) {

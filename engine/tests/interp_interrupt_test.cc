@@ -68,7 +68,7 @@ TEST_CASE("interp: fuel stops an infinite loop; more fuel lets the store run aga
   CHECK(trap.message == kTrapOutOfFuel);
   REQUIRE(trap.backtrace.size() == 2);
   CHECK(trap.backtrace[0].funcidx == 0);
-  CHECK(trap.backtrace[0].code_offset != 0);  // the loop instruction
+  CHECK(trap.backtrace[0].code_offset != 0);  // the loop's back-edge br
   CHECK(trap.backtrace[1].funcidx == 3);
 
   w.store().DisableFuel();
