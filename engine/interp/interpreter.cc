@@ -8,8 +8,9 @@
 // plus a per-Store frame-record stack (reserved once, untouched pages cost
 // nothing), reused by nested Execute calls above the live part; nothing with a
 // destructor that owns memory is live in Execute across the dispatch loop, so a
-// guard-page fault's siglongjmp (trap_handler.h, installed by Invoke) is safe
-// (such a trap has the message but no backtrace).
+// guard-page fault's siglongjmp (trap_handler.h, installed by Invoke) is safe;
+// such a trap gets its backtrace from CaptureFault / DescribeFault, which find
+// the faulting instruction among the saved registers.
 #include "engine/interp/interpreter.h"
 
 #include <sys/mman.h>
@@ -30,6 +31,7 @@
 #include "engine/runtime/instance.h"
 #include "engine/runtime/invoke.h"
 #include "engine/runtime/store.h"
+#include "engine/runtime/trap_handler.h"
 #include "engine/runtime/value.h"
 #include "engine/type_canon.h"
 
@@ -513,14 +515,11 @@ void EnsureTranslated(FuncInstance* f) {
 }
 
 namespace {
-[[gnu::noinline, gnu::cold]] void FillTrap(ExecState& es, Trap* trap) {
-  trap->message = es.trap_message;
-  trap->exception = es.exception;
-  trap->exit_status = es.exit_status;
+// The backtrace of a trap at `ip` (null: unknown) in `f`, whose callers are
+// the frame records [entry_frame, top).
+void FillBacktrace(const uint32_t* ip, FuncInstance* f, const Frame* top,
+                   const Frame* entry_frame, Trap* trap) {
   trap->backtrace.clear();
-  const uint32_t* ip = es.trap_ip;
-  FuncInstance* f = es.func;
-  Frame* top = es.frame_top;
   for (;;) {
     if (f && !f->is_host()) {
       TrapFrame tf;
@@ -531,11 +530,106 @@ namespace {
         tf.code_offset = code->WasmOffset(static_cast<uint32_t>(ip - code->code.get()));
       trap->backtrace.push_back(tf);
     }
-    if (top == es.entry_frame) break;
+    if (top == entry_frame) break;
     --top;
     ip = top->call_ip;
     f = top->func;
   }
+}
+
+[[gnu::noinline, gnu::cold]] void FillTrap(ExecState& es, Trap* trap) {
+  trap->message = es.trap_message;
+  trap->exception = es.exception;
+  trap->exit_status = es.exit_status;
+  FillBacktrace(es.trap_ip, es.func, es.frame_top, es.entry_frame, trap);
+}
+
+// Whether `ip` (any value) is the start of a trap-site instruction of `code`.
+// Async-signal-safe.
+bool IsTrapSite(const InterpCode* code, uintptr_t ip) {
+  uintptr_t begin = reinterpret_cast<uintptr_t>(code->code.get());
+  if (ip < begin || (ip & 3) != 0) return false;
+  uintptr_t off = (ip - begin) / 4;
+  return off < code->code_units && code->WasmOffset(static_cast<uint32_t>(off)) != 0;
+}
+
+// The operand index of the address slot if the instruction at `ip` is a fast
+// (unchecked, memory-0) load (1) or store (0), else -1. Async-signal-safe.
+int FastAccessAddrOperand(const uint32_t* ip) {
+  uint64_t w = LoadHandlerWord(ip);
+  const uint64_t* words = HandlerWords();
+#define ILOAD(Name, c, p) if (w == words[static_cast<uint32_t>(IOp::k##Name)]) return 1;
+#define ISTORE(Name, c, g) if (w == words[static_cast<uint32_t>(IOp::k##Name)]) return 0;
+#include "engine/interp/ops.def"
+  return -1;
+}
+
+// Whether the fast access at `ip` with frame `fp` touches `fault` (memory 0 at
+// `mem`): the fault lies within 8 bytes above its effective address.
+bool AccessHits(const uint32_t* ip, int addr_operand, const uint64_t* fp, const uint8_t* mem,
+                uintptr_t fault) {
+  uint64_t ea = static_cast<uint64_t>(static_cast<uint32_t>(fp[ip[kHeaderUnits + addr_operand]])) +
+                ip[kHeaderUnits + 2];
+  uintptr_t at = reinterpret_cast<uintptr_t>(mem) + ea;
+  return fault >= at && fault - at < 8;
+}
+
+// trap_handler::WasmEntry::capture_fault, in the SIGSEGV handler: a fast
+// memory-0 access faulted in the running function (es->func). Its ip is in one
+// of the saved registers, pointing at the access or (if the compiler advanced
+// it early) just past it; another register holds fp. A candidate is confirmed
+// by recomputing its effective address from a register that points into the
+// value stack and comparing with the fault address; without a confirmed one,
+// the first register pointing at a trap site is taken. Records the function,
+// the ip and the frame-stack extent. Async-signal-safe: only reads, and only
+// from the function's code and the value stack (code and its sorted
+// trap_sites are immutable once published).
+void CaptureFault(trap_handler::WasmEntry* e) {
+  const auto* es = static_cast<const ExecState*>(e->tier_state);
+  FuncInstance* f = es->func;
+  const auto* code = static_cast<const InterpCode*>(f->code);
+  const uint8_t* mem = es->instance->memory0_base;
+  uintptr_t fault = reinterpret_cast<uintptr_t>(e->fault_address);
+  uintptr_t lo = reinterpret_cast<uintptr_t>(es->stack_base);
+  uintptr_t hi = reinterpret_cast<uintptr_t>(es->stack_limit);
+  constexpr uintptr_t kFastAccessBytes = (kHeaderUnits + 3) * 4;
+  uintptr_t ip = 0, fallback = 0;
+  for (int i = 0; i < e->num_fault_regs && ip == 0; ++i) {
+    for (uintptr_t back : {uintptr_t{0}, kFastAccessBytes}) {
+      uintptr_t r = e->fault_regs[i] - back;
+      if (!IsTrapSite(code, r)) continue;
+      if (fallback == 0 && back == 0) fallback = r;
+      const auto* cand = reinterpret_cast<const uint32_t*>(r);
+      int addr_operand = FastAccessAddrOperand(cand);
+      if (addr_operand < 0) continue;
+      for (int j = 0; j < e->num_fault_regs; ++j) {
+        uintptr_t q = e->fault_regs[j];
+        if (q < lo || q >= hi || (q & 7) != 0) continue;
+        // The operand slot must lie inside the value stack too.
+        uintptr_t slot = q + uintptr_t{8} * cand[kHeaderUnits + addr_operand];
+        if (slot < q || slot >= hi) continue;
+        if (AccessHits(cand, addr_operand, reinterpret_cast<const uint64_t*>(q), mem, fault)) {
+          ip = r;
+          break;
+        }
+      }
+      if (ip != 0) break;
+    }
+  }
+  if (ip == 0) ip = fallback;
+  e->fault_info[0] = reinterpret_cast<uintptr_t>(f);
+  e->fault_info[1] = ip;
+  e->fault_info[2] = reinterpret_cast<uintptr_t>(es->frame_top);
+  e->fault_info[3] = reinterpret_cast<uintptr_t>(es->entry_frame);
+}
+
+// trap_handler::WasmEntry::describe_fault: the backtrace CaptureFault found
+// (frame records live in the Store's InterpState, so they outlive the jump).
+void DescribeFault(const trap_handler::WasmEntry& e, Trap* trap) {
+  FillBacktrace(reinterpret_cast<const uint32_t*>(e.fault_info[1]),
+                reinterpret_cast<FuncInstance*>(e.fault_info[0]),
+                reinterpret_cast<const Frame*>(e.fault_info[2]),
+                reinterpret_cast<const Frame*>(e.fault_info[3]), trap);
 }
 }  // namespace
 
@@ -579,7 +673,20 @@ bool Execute(Store& store, FuncInstance* func, uint64_t* args_and_results, Trap*
     }
   }
 
+  // A guard-page fault jumps out of Run; the trap handler asks CaptureFault
+  // where it was first (es is gone after the jump).
+  trap_handler::WasmEntry* entry = trap_handler::Current();
+  if (entry != nullptr) {
+    entry->tier_state = &es;
+    entry->capture_fault = &CaptureFault;
+    entry->describe_fault = &DescribeFault;
+  }
   Run(code->code.get(), fp, func->instance->memory0_base, &es);
+  if (entry != nullptr) {
+    entry->capture_fault = nullptr;
+    entry->describe_fault = nullptr;
+    entry->tier_state = nullptr;
+  }
 
   if (es.trapped) [[unlikely]] {
     FillTrap(es, trap);

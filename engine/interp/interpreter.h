@@ -8,7 +8,8 @@
 // re-enter (through Invoke); the nested run continues above the caller's live
 // frame (Store::stack_top). Execute expects to run under Invoke, which installs
 // the trap handler's recovery point: memory-0 accesses of guarded memories are
-// not checked explicitly, a fault becomes "out of bounds memory access".
+// not checked explicitly, a fault becomes "out of bounds memory access" (with
+// the usual backtrace: Execute registers its fault hooks on the WasmEntry).
 #pragma once
 
 #include <cstdint>

@@ -28,7 +28,7 @@ namespace {
     entry.Enter();
     ok = interp::Execute(store, func, slots, trap);
   } else {
-    trap->message = kTrapMemoryOutOfBounds;
+    entry.FillFaultTrap(trap);  // the message plus the tier's backtrace
     ok = false;
   }
   entry.Exit();

@@ -7,6 +7,7 @@
 #include "engine/runtime/trap_handler.h"
 
 #include <signal.h>
+#include <ucontext.h>
 
 #include <atomic>
 #include <mutex>
@@ -45,10 +46,29 @@ void Forward(int sig, siginfo_t* info, void* uctx) {
   signal(sig, SIG_DFL);
 }
 
+// Copies the general registers of the interrupted context (signal-safe).
+void SaveRegisters(WasmEntry* e, const void* uctx) {
+  e->num_fault_regs = 0;
+  if (uctx == nullptr) return;
+  const auto* uc = static_cast<const ucontext_t*>(uctx);
+#if defined(__x86_64__)
+  // gregs[0..14]: r8-r15, rdi, rsi, rbp, rbx, rdx, rax, rcx (then rsp, rip).
+  for (int i = 0; i <= REG_RCX; ++i) e->fault_regs[i] = static_cast<uintptr_t>(uc->uc_mcontext.gregs[i]);
+  e->num_fault_regs = REG_RCX + 1;
+#elif defined(__aarch64__)
+  for (int i = 0; i < 31; ++i) e->fault_regs[i] = static_cast<uintptr_t>(uc->uc_mcontext.regs[i]);
+  e->num_fault_regs = 31;
+#else
+  (void)uc;
+#endif
+}
+
 void Handler(int sig, siginfo_t* info, void* uctx) {
   WasmEntry* e = t_entry;
   if (e != nullptr && e->active && InReservation(info->si_addr)) {
     e->fault_address = info->si_addr;
+    SaveRegisters(e, uctx);
+    if (e->capture_fault != nullptr) e->capture_fault(e);
     siglongjmp(e->env, 1);
   }
   Forward(sig, info, uctx);
@@ -116,9 +136,20 @@ bool InReservation(const void* addr) {
 void WasmEntry::Enter() {
   prev = t_entry;
   fault_address = nullptr;
+  capture_fault = nullptr;
+  describe_fault = nullptr;
+  tier_state = nullptr;
   active = true;
   t_entry = this;
 }
+
+void WasmEntry::FillFaultTrap(Trap* trap) const {
+  trap->message = kTrapMemoryOutOfBounds;
+  trap->backtrace.clear();
+  if (describe_fault != nullptr) describe_fault(*this, trap);
+}
+
+WasmEntry* Current() { return t_entry; }
 
 void WasmEntry::Exit() {
   active = false;

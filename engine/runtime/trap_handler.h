@@ -8,6 +8,12 @@
 // "out of bounds memory access". Any other fault is passed on to the previous
 // handler (or the default action), so real crashes still crash.
 //
+// Backtraces: before jumping, the handler saves the faulting thread's general
+// registers in the entry and calls the running tier's `capture_fault` (if it
+// set one), which records where in wasm the fault happened (fault_info); after
+// the jump, whoever installed the entry calls `describe_fault` to turn that into
+// the trap's backtrace, as for any other trap.
+//
 // Usage (what Invoke does):
 //     trap_handler::WasmEntry entry;
 //     if (sigsetjmp(entry.env, 0) != 0) { /* fault: trap */ }
@@ -27,6 +33,8 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "engine/runtime/trap.h"
+
 namespace cascade::trap_handler {
 
 // Installs the SIGSEGV/SIGBUS handlers (idempotent, thread-safe; reinstalls if
@@ -44,14 +52,36 @@ void UnregisterReservation(const void* base);
 bool InReservation(const void* addr);
 
 struct WasmEntry {
+  static constexpr int kMaxRegs = 32;
+
   sigjmp_buf env;
   WasmEntry* prev = nullptr;
   const void* fault_address = nullptr;  // set when the handler jumped here
   bool active = false;
 
+  // Set by the tier running under this entry (cleared by Enter). Called inside
+  // the signal handler, so it must be async-signal-safe (plain reads and
+  // writes): it reads fault_regs and its own `tier_state` and fills fault_info.
+  void (*capture_fault)(WasmEntry* e) = nullptr;
+  void* tier_state = nullptr;
+  // Called after the jump (normal context) to fill the trap's backtrace from
+  // fault_info; the message is already kTrapMemoryOutOfBounds.
+  void (*describe_fault)(const WasmEntry& e, Trap* trap) = nullptr;
+  uintptr_t fault_info[4] = {};
+
+  // The general registers at the fault (x86-64: r8-r15, rdi, rsi, rbp, rbx,
+  // rdx, rax, rcx; AArch64: x0-x30), num_fault_regs of them (0 elsewhere).
+  uintptr_t fault_regs[kMaxRegs] = {};
+  int num_fault_regs = 0;
+
   void Enter();    // becomes this thread's innermost entry
   void Exit();     // pops it (call exactly once after Enter, on every path)
+  // After a fault: the trap with the tier's backtrace if it captured one.
+  void FillFaultTrap(Trap* trap) const;
 };
+
+// This thread's innermost active entry, or null (e.g. inside a host call).
+WasmEntry* Current();
 
 // Around host calls made from wasm: faults inside the host are not wasm traps.
 // Suspend returns the current innermost entry (may be null); Resume restores it.
