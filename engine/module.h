@@ -12,8 +12,12 @@
 //    pools (`valtype_pool`, `field_pool`) so each SubType is a fixed-size record.
 //  * After DecodeModule succeeds the module is well-formed (spec 5, "binary
 //    format"); after ValidateModule succeeds it is valid (spec 3).
+//  * `interp_cache` is derived state (the interpreter's translated code, shared
+//    by every instance in every store): made lazily, freed with the Module, not
+//    copied with it.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <span>
@@ -189,6 +193,30 @@ struct SectionInfo {
   ByteRange range;  // payload of the section
 };
 
+// A slot for per-module state of an execution tier, made lazily by the tier
+// (thread-safe: the first Install wins) and destroyed with the module. Copies
+// of a module start with an empty slot.
+struct TierCache {
+  virtual ~TierCache() = default;
+};
+class TierCacheSlot {
+ public:
+  TierCacheSlot() = default;
+  TierCacheSlot(const TierCacheSlot&) {}
+  TierCacheSlot& operator=(const TierCacheSlot&) { return *this; }
+  ~TierCacheSlot() { delete p_.load(std::memory_order_acquire); }
+  TierCache* get() const { return p_.load(std::memory_order_acquire); }
+  // Installs `c` unless the slot is already set; returns the installed cache.
+  TierCache* Install(std::unique_ptr<TierCache> c) const {
+    TierCache* expected = nullptr;
+    if (p_.compare_exchange_strong(expected, c.get(), std::memory_order_acq_rel)) return c.release();
+    return expected;
+  }
+
+ private:
+  mutable std::atomic<TierCache*> p_{nullptr};
+};
+
 struct Module {
   std::vector<uint8_t> bytes;  // the binary; everything else points into it
   Features features;           // optional proposals this module was decoded with
@@ -223,6 +251,9 @@ struct Module {
   uint32_t start_func = kNoStart;
   bool has_data_count = false;
   uint32_t data_count = 0;
+
+  // The interpreter's translated code of this module (engine/interp).
+  TierCacheSlot interp_cache;
 
   // --- accessors ---------------------------------------------------------
   std::span<const uint8_t> span(ByteRange r) const {

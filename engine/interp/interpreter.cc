@@ -18,11 +18,11 @@
 #include <cmath>
 #include <cstring>
 #include <limits>
-#include <mutex>
 #include <string>
 #include <type_traits>
 
 #include "engine/interp/code.h"
+#include "engine/interp/code_cache.h"
 #include "engine/interp/dispatch.h"
 #include "engine/interp/exec_state.h"
 #include "engine/interp/translator.h"
@@ -154,23 +154,15 @@ bool IsSubtypeId(uint32_t sub, uint32_t super) {
   return TypeCanonicalizer::Global().IsSubtypeId(sub, super);
 }
 
-std::mutex& TranslateMutex() {
-  static std::mutex m;
-  return m;
-}
-
+// First call of `f` in its instance: fetches its module's shared code
+// (code_cache.h; translated on first use in any instance) for the variant of
+// this instance's memory 0, and caches the pointer in the function instance.
 [[gnu::noinline]] const InterpCode* Translate(FuncInstance* f) {
-  std::lock_guard<std::mutex> lock(TranslateMutex());
-  void* code = __atomic_load_n(&f->code, __ATOMIC_ACQUIRE);
-  if (!code) {
-    // Code is per function instance, so it may rely on this instance's memory
-    // 0 being guarded (accesses then need no explicit bounds check).
-    const Instance* inst = f->instance;
-    bool guarded = !inst->memories.empty() && inst->memories[0]->guarded;
-    code = TranslateFunction(*f->module, f->funcidx, guarded).release();
-    __atomic_store_n(&f->code, code, __ATOMIC_RELEASE);
-  }
-  return static_cast<const InterpCode*>(code);
+  const Instance* inst = f->instance;
+  bool guarded = !inst->memories.empty() && inst->memories[0]->guarded;
+  const InterpCode* code = GetCode(*f->module, f->funcidx, guarded);
+  __atomic_store_n(&f->code, const_cast<InterpCode*>(code), __ATOMIC_RELEASE);
+  return code;
 }
 
 uint64_t AddrOf(const MemoryInstance* m, uint64_t s) {
@@ -508,7 +500,7 @@ const char* IOpName(IOp op) {
 }
 
 // ------------------------------------------------------------------ Execute
-void FreeCode(void* code) { delete static_cast<InterpCode*>(code); }
+void FreeCode(void*) {}  // code belongs to the module's cache (code_cache.h)
 
 void EnsureTranslated(FuncInstance* f) {
   if (!f->is_host() && !__atomic_load_n(&f->code, __ATOMIC_ACQUIRE)) Translate(f);

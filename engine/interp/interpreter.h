@@ -32,8 +32,9 @@ namespace cascade::interp {
 // on first call (thread-safe).
 bool Execute(Store& store, FuncInstance* func, uint64_t* args_and_results, Trap* trap);
 
-// Releases the translated code of a function instance (FuncInstance::code);
-// the runtime calls this when it destroys the function instance.
+// Formerly released a function instance's code. FuncInstance::code now only
+// borrows its module's shared code (code_cache.h), freed with the Module, so
+// this does nothing; kept until its callers are gone.
 void FreeCode(void* code);
 
 // Translates `func` now if it has no code yet (otherwise a no-op).

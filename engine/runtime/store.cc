@@ -9,16 +9,9 @@
 #include <sys/mman.h>
 
 #include <cstdlib>
-
-#include "engine/runtime/trap.h"
 #include <mutex>
 
-#if __has_include("engine/interp/interpreter.h")
-#include "engine/interp/interpreter.h"
-#define CASCADE_HAVE_INTERP 1
-#else
-#define CASCADE_HAVE_INTERP 0
-#endif
+#include "engine/runtime/trap.h"
 
 namespace cascade {
 
@@ -67,11 +60,7 @@ Store::~Store() {
   // Tier state may reference functions/instances; drop it first.
   interp_state.reset();
   jit_state.reset();
-#if CASCADE_HAVE_INTERP
-  for (auto& f : funcs_) {
-    if (f->code != nullptr) interp::FreeCode(f->code);
-  }
-#endif
+  // FuncInstance::code borrows from the module's shared code (engine/interp/code_cache.h).
   if (stack_base_ != nullptr) {
     size_t bytes = limits_.max_stack_slots * sizeof(uint64_t);
     // Pooled stacks stay resident (no madvise: page-table changes are the

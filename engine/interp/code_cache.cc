@@ -1,0 +1,56 @@
+// Per-module cache of translated functions (see code_cache.h).
+//
+// Invariant: ModuleCode::slots[v][i] holds null or the published code of
+// defined function num_imported_funcs + i for variant v (0 unguarded, 1
+// guarded memory 0); entries only go from null to a value.
+#include "engine/interp/code_cache.h"
+
+#include <atomic>
+#include <memory>
+
+#include "engine/interp/translator.h"
+
+namespace cascade::interp {
+namespace {
+
+struct ModuleCode final : TierCache {
+  explicit ModuleCode(const Module& m)
+      : num_defined(static_cast<uint32_t>(m.funcs.size()) - m.num_imported_funcs),
+        guard_matters(!m.memories.empty() && !m.memories[0].limits.is64 &&
+                      m.memories[0].limits.page_size_log2 == 16) {
+    for (int v = 0; v < (guard_matters ? 2 : 1); ++v)
+      slots[v] = std::make_unique<std::atomic<InterpCode*>[]>(num_defined);
+  }
+  ~ModuleCode() override {
+    for (auto& s : slots) {
+      if (!s) continue;
+      for (uint32_t i = 0; i < num_defined; ++i) delete s[i].load(std::memory_order_relaxed);
+    }
+  }
+
+  uint32_t num_defined;
+  bool guard_matters;  // whether a guarded memory 0 changes the translation
+  std::unique_ptr<std::atomic<InterpCode*>[]> slots[2];
+};
+
+[[gnu::noinline, gnu::cold]] ModuleCode* MakeModuleCode(const Module& m) {
+  return static_cast<ModuleCode*>(m.interp_cache.Install(std::make_unique<ModuleCode>(m)));
+}
+
+}  // namespace
+
+const InterpCode* GetCode(const Module& module, uint32_t funcidx, bool mem0_guarded) {
+  auto* mc = static_cast<ModuleCode*>(module.interp_cache.get());
+  if (mc == nullptr) [[unlikely]] mc = MakeModuleCode(module);
+  int variant = mem0_guarded && mc->guard_matters ? 1 : 0;
+  std::atomic<InterpCode*>& slot = mc->slots[variant][funcidx - module.num_imported_funcs];
+  InterpCode* code = slot.load(std::memory_order_acquire);
+  if (code != nullptr) return code;
+  std::unique_ptr<InterpCode> fresh = TranslateFunction(module, funcidx, variant == 1);
+  InterpCode* expected = nullptr;
+  if (slot.compare_exchange_strong(expected, fresh.get(), std::memory_order_acq_rel))
+    return fresh.release();
+  return expected;  // another thread published first; ours is freed
+}
+
+}  // namespace cascade::interp
