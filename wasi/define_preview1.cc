@@ -7,6 +7,8 @@
 // preview1.h, so a module importing a function with another signature fails to
 // link ("incompatible import type") instead of reading garbage slots.
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 #include "engine/runtime/host_func.h"
@@ -43,11 +45,22 @@ void DefinePreview1(Store& store, Linker& linker, WasiContext& ctx) {
   void* data = &ctx.state();
   std::vector<ValType> params;
   const ValType errno_result[] = {kWasmI32};
+  // 46 functions share 20 signatures: canonicalize each signature once.
+  std::vector<std::pair<std::string_view, uint32_t>> type_ids;
   auto define = [&](const char* name, const char* sig, HostFunc fn, bool has_result) {
-    params.clear();
-    for (const char* p = sig; *p != 0; ++p) params.push_back(*p == 'I' ? kWasmI64 : kWasmI32);
-    std::span<const ValType> results(errno_result, has_result ? 1 : 0);
-    linker.Define(kModule, name, Extern::Func(NewHostFunc(store, params, results, std::move(fn), data)));
+    std::string_view key = has_result ? std::string_view(sig) : std::string_view("-");
+    uint32_t id = UINT32_MAX;
+    for (const auto& [k, v] : type_ids) {
+      if (k == key) id = v;
+    }
+    if (id == UINT32_MAX) {
+      params.clear();
+      for (const char* p = sig; *p != 0; ++p) params.push_back(*p == 'I' ? kWasmI64 : kWasmI32);
+      std::span<const ValType> results(errno_result, has_result ? 1 : 0);
+      id = CanonicalFuncTypeId(params, results);
+      type_ids.emplace_back(key, id);
+    }
+    linker.Define(kModule, name, Extern::Func(store.NewHostFunc(id, std::move(fn), data)));
   };
 #define CASCADE_WASI_DEFINE(name, sig) \
   if (std::string_view(#name) != "proc_exit") define(#name, sig, Thunk<&name>, true);

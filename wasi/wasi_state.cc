@@ -52,14 +52,28 @@ bool WasiState::Renumber(uint32_t from, uint32_t to) {
 }
 
 GuestMemory WasiState::MemoryOf(Instance* caller) {
-  if (caller == nullptr) return GuestMemory();
-  if (caller != cached_caller_) {
-    Extern e = caller->GetExport("memory");
-    cached_caller_ = caller;
-    cached_memory_ = e.object != nullptr && e.kind == ExternKind::kMemory ? e.memory() : nullptr;
+  if (caller == nullptr || caller->module == nullptr) return GuestMemory();
+  // The cache holds only the position of the export in the caller's module;
+  // it is re-checked against the live caller on every use, so a stale entry
+  // (another module at a reused address) costs a scan, never a dangling pointer.
+  const std::vector<Export>& exports = caller->module->exports;
+  auto is_memory = [&](size_t pos) {
+    return pos < exports.size() && exports[pos].kind == ExternKind::kMemory &&
+           exports[pos].name == "memory" && exports[pos].index < caller->memories.size();
+  };
+  if (caller->module != cached_module_ || !is_memory(cached_export_)) {
+    cached_module_ = caller->module;
+    cached_export_ = SIZE_MAX;
+    for (size_t i = 0; i < exports.size(); ++i) {
+      if (exports[i].name == "memory") {
+        cached_export_ = i;
+        break;
+      }
+    }
+    if (!is_memory(cached_export_)) return GuestMemory();
   }
-  if (cached_memory_ == nullptr) return GuestMemory();
-  return GuestMemory(cached_memory_->base, cached_memory_->size_bytes);
+  const MemoryInstance* mem = caller->memories[exports[cached_export_].index];
+  return GuestMemory(mem->base, mem->size_bytes);
 }
 
 uint8_t FiletypeOfMode(uint32_t mode) {

@@ -16,6 +16,7 @@
 //    calls that continue one listing.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -27,7 +28,7 @@
 
 namespace cascade {
 struct Instance;
-struct MemoryInstance;
+struct Module;
 struct Trap;
 }  // namespace cascade
 
@@ -73,14 +74,14 @@ class WasiState {
   std::vector<std::string> args;
   std::vector<std::string> env;
 
-  // The guest memory of `caller` (its export "memory"), cached per instance;
-  // an empty memory when there is none.
+  // The guest memory of `caller` (its export "memory"); an empty memory (every
+  // access faults) when there is none.
   GuestMemory MemoryOf(Instance* caller);
 
  private:
   std::vector<FdEntry> fds_;
-  Instance* cached_caller_ = nullptr;
-  MemoryInstance* cached_memory_ = nullptr;
+  const Module* cached_module_ = nullptr;  // MemoryOf's cache: the module and
+  size_t cached_export_ = SIZE_MAX;        // the position of its "memory" export
 };
 
 // What a WASI host function gets: the state, the caller's memory, and the
