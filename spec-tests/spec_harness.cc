@@ -3,7 +3,7 @@
 // printed, never silent).
 //
 //   spec_harness [--root DIR] [--json FILE] [--manifest FILE]
-//                [--write-manifest FILE] [--quiet] PATH...
+//                [--write-manifest FILE] [--quiet] [--compiler=interp|jit] PATH...
 //
 // PATH is a .wast file or a directory searched recursively. Case ids are
 // "path:line" with paths relative to --root (default: as given).
@@ -26,6 +26,9 @@
 #include <vector>
 
 #include "spec-tests/wast_runner.h"
+#if CASCADE_JIT
+#include "jit/jit.h"
+#endif
 
 namespace fs = std::filesystem;
 using cascade::spec::CaseResult;
@@ -70,9 +73,19 @@ int main(int argc, char** argv) {
     else if (a == "--manifest" && i + 1 < argc) manifest_path = argv[++i];
     else if (a == "--write-manifest" && i + 1 < argc) write_manifest_path = argv[++i];
     else if (a == "--quiet") quiet = true;
-    else if (a == "--help" || a == "-h") {
+    else if (a == "--compiler=interp") {
+    } else if (a == "--compiler=jit") {
+      // Every Store the scripts create runs wasm through the baseline JIT
+      // (functions it cannot compile still run in the interpreter).
+#if CASCADE_JIT
+      cascade::jit::EnableJitByDefault(true);
+#else
+      std::cerr << "spec_harness: built without the JIT (jit/)\n";
+      return 2;
+#endif
+    } else if (a == "--help" || a == "-h") {
       std::cout << "usage: spec_harness [--root DIR] [--json FILE] [--manifest FILE] "
-                   "[--write-manifest FILE] [--quiet] PATH...\n";
+                   "[--write-manifest FILE] [--quiet] [--compiler=interp|jit] PATH...\n";
       return 0;
     } else {
       inputs.push_back(a);

@@ -52,6 +52,11 @@ struct FuncInstance {
   void* code = nullptr;            // interpreter code (engine/interp), lazily made
   uint32_t param_slots = 0;
   uint32_t result_slots = 0;
+  // Baseline JIT (jit/): the entry of this function's machine code, valid only
+  // while `jit_store` equals the serial of the Store whose JIT made it (pooled
+  // function instances outlive stores); 0 / nullptr when not compiled.
+  void* jit_code = nullptr;
+  uint64_t jit_store = 0;
 
   bool is_host() const { return static_cast<bool>(host); }
 };

@@ -26,7 +26,10 @@ namespace {
   volatile bool ok = false;
   if (sigsetjmp(entry.env, 0) == 0) {
     entry.Enter();
-    ok = interp::Execute(store, func, slots, trap);
+    // A JIT (jit/jit.h) installs Store::tier_invoke; it falls back to the
+    // interpreter itself for functions it cannot compile.
+    ok = store.tier_invoke ? store.tier_invoke(store, func, slots, trap)
+                           : interp::Execute(store, func, slots, trap);
   } else {
     entry.FillFaultTrap(trap);  // the message plus the tier's backtrace
     ok = false;

@@ -1,0 +1,709 @@
+// BaselineCompiler: the FunctionDecoder interface that emits machine code (see
+// baseline_compiler.h, value_stack.h).
+//
+// Frame: fp[0..num_locals) are the locals (params first), fp[num_locals + i]
+// the home slot of operand-stack entry i; a callee's frame starts at the home
+// slot of its first argument (jit_context.h).
+//
+// Invariants:
+//  * At every label (block/loop/if entry, else, end) every stack entry is
+//    kStack: SpillAll runs before a label is bound or a branch leaves.
+//  * A branch writes the label's values into the target's slots (a block's
+//    home slots from its base, or fp[0..) for the function), without changing
+//    the abstract stack (a br_if may fall through).
+//  * After br, br_table, return or unreachable, `reachable_` is false until the
+//    enclosing block's else/end (the decoder calls no hooks meanwhile).
+//  * Every trap site gets an out-of-line stub recording the trap and the
+//    instruction's wasm offset; they are emitted after the epilogue.
+#include "jit/baseline_compiler.h"
+
+#include <vector>
+
+#include "engine/function_decoder.h"
+#include "engine/runtime/instance.h"
+#include "engine/runtime/memory_instance.h"
+#include "engine/runtime/global_instance.h"
+#include "engine/runtime/trap.h"
+#include "jit/code_memory.h"
+#include "jit/macro_assembler.h"
+#include "jit/runtime_helpers.h"
+#include "jit/value_stack.h"
+
+namespace cascade::jit {
+namespace {
+
+struct Block {
+  ControlKind kind;
+  bool has_else = false;
+  uint32_t base = 0;  // stack height below the block's params
+  uint32_t num_params = 0, num_results = 0;
+  Label label;        // loop: header; others: end
+  Label else_label;   // if: the else arm
+  bool is_loop() const { return kind == ControlKind::kLoop; }
+  uint32_t arity() const { return is_loop() ? num_params : num_results; }
+};
+
+struct TrapSite {
+  Label label;
+  const char* message;  // null: a helper already set it
+  uint32_t offset;
+};
+
+bool IsUnsupportedType(ValType t) { return t.kind() == ValType::kV128; }
+
+class BaselineCompiler : public BaseInterface {
+ public:
+  using Decoder = FunctionDecoder<NoValidation, BaselineCompiler>;
+
+  BaselineCompiler(const Module& module, uint32_t funcidx, const CompileEnv& env)
+      : module_(module), funcidx_(funcidx), env_(env), stack_(masm_) {}
+  void set_decoder(Decoder* d) { decoder_ = d; }
+
+  bool failed() const { return !why_.empty(); }
+  const std::string& why() const { return why_; }
+  MacroAssembler& masm() { return masm_; }
+
+  // ------------------------------------------------------------- function
+  void OnFunctionStart(std::span<const ValType> locals) {
+    const SubType& sig = module_.types[module_.funcs[funcidx_].type_index];
+    for (ValType t : locals) {
+      if (IsUnsupportedType(t)) return Unsupported("v128 local");
+    }
+    for (ValType t : module_.results(sig)) {
+      if (IsUnsupportedType(t)) return Unsupported("v128 result");
+    }
+    num_params_ = sig.param_count;
+    num_locals_ = static_cast<uint32_t>(locals.size());
+    stack_.Reset(num_locals_);
+    overflow_ = masm_.NewLabel();
+    return_label_ = masm_.NewLabel();
+    masm_.Prologue(num_params_, num_locals_, env_.instance, overflow_);
+    Block f;
+    f.kind = ControlKind::kFunction;
+    f.num_results = sig.result_count;
+    f.label = return_label_;
+    blocks_.push_back(f);
+    reachable_ = true;
+  }
+
+  void OnFunctionEnd() {
+    if (failed()) return;
+    if (reachable_) EmitReturn();
+    masm_.Bind(return_label_);
+    masm_.ReturnOk();
+    masm_.BindEpilogue();
+    masm_.TrapStub(overflow_, kTrapStackExhausted, funcidx_, blocks_.empty() ? 0 : fn_offset_,
+                   env_.instance);
+    for (const TrapSite& t : traps_)
+      masm_.TrapStub(t.label, t.message, funcidx_, t.offset, env_.instance);
+    masm_.SetFrameSlots(num_locals_ + stack_.max_height() + 1);
+  }
+
+  // ------------------------------------------------------------- control
+  void OnBlock(Decoder::Control& c) { OpenBlock(c, ControlKind::kBlock); }
+  void OnLoop(Decoder::Control& c) {
+    if (failed()) return;
+    OpenBlock(c, ControlKind::kLoop);
+    masm_.Bind(blocks_.back().label);
+  }
+  void OnIf(Decoder::Control& c) {
+    if (failed()) return;
+    Reg cond = stack_.PopToReg();
+    stack_.SpillAll();
+    OpenBlock(c, ControlKind::kIf);
+    Block& b = blocks_.back();
+    b.else_label = masm_.NewLabel();
+    masm_.BranchIfZero(Width::k32, cond, b.else_label);
+    stack_.Release(cond);
+  }
+  void OnElse(Decoder::Control&) {
+    if (failed()) return;
+    Block& b = blocks_.back();
+    if (reachable_) {
+      stack_.SpillAll();
+      masm_.Jump(b.label);
+    }
+    masm_.Bind(b.else_label);
+    b.has_else = true;
+    stack_.ResetTo(b.base + b.num_params);
+    reachable_ = true;
+  }
+  void OnEnd(Decoder::Control&) {
+    if (failed()) return;
+    Block b = blocks_.back();
+    blocks_.pop_back();
+    if (reachable_) stack_.SpillAll();
+    if (b.kind == ControlKind::kIf && !b.has_else) masm_.Bind(b.else_label);
+    if (!b.is_loop()) masm_.Bind(b.label);
+    stack_.ResetTo(b.base + b.num_results);
+    reachable_ = true;
+  }
+
+  void OnBr(uint32_t depth) {
+    if (failed()) return;
+    Block& t = Target(depth);
+    CopyToLabel(t);
+    masm_.Jump(t.label);
+    reachable_ = false;
+  }
+  void OnBrIf(uint32_t depth) {
+    if (failed()) return;
+    Reg cond = stack_.PopToReg();
+    stack_.SpillAll();
+    Block& t = Target(depth);
+    if (!NeedsCopy(t)) {
+      masm_.BranchIfNonZero(Width::k32, cond, t.label);
+    } else {
+      Label skip = masm_.NewLabel();
+      masm_.BranchIfZero(Width::k32, cond, skip);
+      CopyToLabel(t);
+      masm_.Jump(t.label);
+      masm_.Bind(skip);
+    }
+    stack_.Release(cond);
+  }
+  void OnBrTable(std::span<const uint32_t> targets, uint32_t def) {
+    if (failed()) return;
+    Reg index = stack_.PopToReg();
+    stack_.SpillAll();
+    // One entry label per distinct depth; a stub when values must move.
+    struct Dest {
+      uint32_t depth;
+      Label entry;
+      bool stub;
+    };
+    std::vector<Dest> dests;
+    auto entry_for = [&](uint32_t depth) -> Label {
+      for (const Dest& d : dests) {
+        if (d.depth == depth) return d.entry;
+      }
+      Block& t = Target(depth);
+      Dest d{depth, t.label, NeedsCopy(t)};
+      if (d.stub) d.entry = masm_.NewLabel();
+      dests.push_back(d);
+      return d.entry;
+    };
+    std::vector<Label> labels;
+    labels.reserve(targets.size());
+    for (uint32_t depth : targets) labels.push_back(entry_for(depth));
+    Label fallback = entry_for(def);
+    masm_.JumpTable(index, labels, fallback);
+    stack_.Release(index);
+    for (const Dest& d : dests) {
+      if (!d.stub) continue;
+      masm_.Bind(d.entry);
+      Block& t = Target(d.depth);
+      CopyToLabel(t);
+      masm_.Jump(t.label);
+    }
+    reachable_ = false;
+  }
+  void OnReturn() {
+    if (failed()) return;
+    EmitReturn();
+    reachable_ = false;
+  }
+  void OnUnreachable() {
+    if (failed()) return;
+    masm_.Jump(NewTrap(kTrapUnreachable));
+    reachable_ = false;
+  }
+  void OnNop() {}
+  void OnDrop(ValType) {
+    if (failed()) return;
+    stack_.Drop();
+  }
+  void OnSelect(ValType t) {
+    if (failed()) return;
+    if (IsUnsupportedType(t) || IsUnsupportedType(decoder_->stack_value(0)))
+      return Unsupported("v128 select");
+    Reg cond = stack_.PopToReg();
+    Reg b = stack_.PopToReg();
+    Reg a = stack_.PopToReg();
+    masm_.Select(a, b, cond);
+    stack_.Release(b);
+    stack_.Release(cond);
+    stack_.PushReg(a);
+  }
+
+  // ------------------------------------------------------------- calls
+  void OnCall(uint32_t funcidx, bool tail) {
+    if (failed()) return;
+    if (tail) return Unsupported("return_call");
+    const SubType& sig = module_.types[module_.funcs[funcidx].type_index];
+    if (!SigSupported(sig)) return Unsupported("v128 call");
+    const void* callee = env_.instance ? env_.instance->funcs[funcidx] : nullptr;
+    if (!callee) callee = &kNoFunc;  // display only
+    EmitCall(callee, sig);
+  }
+  void OnCallIndirect(uint32_t typeidx, uint32_t tableidx, bool tail) {
+    if (failed()) return;
+    if (tail) return Unsupported("return_call_indirect");
+    const SubType& sig = module_.types[typeidx];
+    if (!SigSupported(sig)) return Unsupported("v128 call_indirect");
+    Reg index = stack_.PopToReg();
+    stack_.SpillAll();
+    masm_.CallHelper(reinterpret_cast<const void*>(&HelperResolveIndirect),
+                     {Arg::Ctx(), Arg::Ptr(env_.instance), Arg::Imm(tableidx), Arg::Imm(typeidx),
+                      Arg::R(index)});
+    stack_.Release(index);
+    masm_.BranchIfResultZero(NewTrap(nullptr));
+    EmitCall(nullptr, sig);
+  }
+
+  // ------------------------------------------------------------- variables
+  void OnLocalGet(uint32_t idx, ValType) {
+    if (failed()) return;
+    Reg r = stack_.Alloc();
+    masm_.LoadSlot(r, idx);
+    stack_.PushReg(r);
+  }
+  void OnLocalSet(uint32_t idx, ValType) {
+    if (failed()) return;
+    uint32_t h = stack_.height() - 1;
+    stack_.StoreEntry(h, idx);
+    stack_.Drop();
+  }
+  void OnLocalTee(uint32_t idx, ValType) {
+    if (failed()) return;
+    stack_.StoreEntry(stack_.height() - 1, idx);
+  }
+  void OnGlobalGet(uint32_t idx, ValType t) {
+    if (failed()) return;
+    if (IsUnsupportedType(t)) return Unsupported("v128 global");
+    Reg r = stack_.Alloc();
+    masm_.LoadGlobal(r, GlobalCell(idx));
+    stack_.PushReg(r);
+  }
+  void OnGlobalSet(uint32_t idx, ValType t) {
+    if (failed()) return;
+    if (IsUnsupportedType(t)) return Unsupported("v128 global");
+    Reg r = stack_.PopToReg();
+    masm_.StoreGlobal(GlobalCell(idx), r);
+    stack_.Release(r);
+  }
+
+  // ------------------------------------------------------------- constants
+  void OnI32Const(int32_t v) { Const(static_cast<uint32_t>(v)); }
+  void OnI64Const(int64_t v) { Const(static_cast<uint64_t>(v)); }
+  void OnF32Const(uint32_t bits) { Const(bits); }
+  void OnF64Const(uint64_t bits) { Const(bits); }
+  void OnRefNull(ValType) { Const(0); }
+  void OnRefFunc(uint32_t funcidx) {
+    Const(env_.instance ? reinterpret_cast<uint64_t>(env_.instance->funcs[funcidx]) : 0);
+  }
+  void OnRefIsNull(ValType) {
+    if (failed()) return;
+    Reg r = stack_.PopToReg();
+    masm_.Eqz(Width::k64, r);
+    stack_.PushReg(r);
+  }
+  void OnRefEq() { Binary(Width::k64, [&](Reg a, Reg b) { masm_.Compare(Cond::kEq, Width::k64, a, a, b); }); }
+
+  // ------------------------------------------------------------- numerics
+  void OnSimpleOp(Opcode op) {
+    if (failed()) return;
+    const OpcodeInfo& info = GetOpcodeInfo(op);
+    if (info.prefix == 0xFD) return Unsupported(info.name);
+    switch (op) {
+#define ALU(N, W, OP)                                 \
+  case Opcode::k##N:                                  \
+    return AluOpEmit(AluOp::OP, Width::W);
+      ALU(I32Add, k32, kAdd) ALU(I32Sub, k32, kSub) ALU(I32Mul, k32, kMul)
+      ALU(I32And, k32, kAnd) ALU(I32Or, k32, kOr) ALU(I32Xor, k32, kXor)
+      ALU(I32Shl, k32, kShl) ALU(I32ShrS, k32, kShrS) ALU(I32ShrU, k32, kShrU)
+      ALU(I32Rotl, k32, kRotl) ALU(I32Rotr, k32, kRotr)
+      ALU(I64Add, k64, kAdd) ALU(I64Sub, k64, kSub) ALU(I64Mul, k64, kMul)
+      ALU(I64And, k64, kAnd) ALU(I64Or, k64, kOr) ALU(I64Xor, k64, kXor)
+      ALU(I64Shl, k64, kShl) ALU(I64ShrS, k64, kShrS) ALU(I64ShrU, k64, kShrU)
+      ALU(I64Rotl, k64, kRotl) ALU(I64Rotr, k64, kRotr)
+#undef ALU
+#define CMP(N, W, C)     \
+  case Opcode::k##N:     \
+    return CompareEmit(Cond::C, Width::W);
+      CMP(I32Eq, k32, kEq) CMP(I32Ne, k32, kNe) CMP(I32LtS, k32, kLtS) CMP(I32LtU, k32, kLtU)
+      CMP(I32GtS, k32, kGtS) CMP(I32GtU, k32, kGtU) CMP(I32LeS, k32, kLeS) CMP(I32LeU, k32, kLeU)
+      CMP(I32GeS, k32, kGeS) CMP(I32GeU, k32, kGeU)
+      CMP(I64Eq, k64, kEq) CMP(I64Ne, k64, kNe) CMP(I64LtS, k64, kLtS) CMP(I64LtU, k64, kLtU)
+      CMP(I64GtS, k64, kGtS) CMP(I64GtU, k64, kGtU) CMP(I64LeS, k64, kLeS) CMP(I64LeU, k64, kLeU)
+      CMP(I64GeS, k64, kGeS) CMP(I64GeU, k64, kGeU)
+#undef CMP
+#define DIV(N, W, D)     \
+  case Opcode::k##N:     \
+    return DivEmit(DivOp::D, Width::W);
+      DIV(I32DivS, k32, kDivS) DIV(I32DivU, k32, kDivU) DIV(I32RemS, k32, kRemS)
+      DIV(I32RemU, k32, kRemU) DIV(I64DivS, k64, kDivS) DIV(I64DivU, k64, kDivU)
+      DIV(I64RemS, k64, kRemS) DIV(I64RemU, k64, kRemU)
+#undef DIV
+#define FBIN(N, F64, O)  \
+  case Opcode::k##N:     \
+    return Binary(Width::k64, [&](Reg a, Reg b) { masm_.FloatBin(FloatOp::O, F64, a, b); });
+      FBIN(F32Add, false, kAdd) FBIN(F32Sub, false, kSub) FBIN(F32Mul, false, kMul)
+      FBIN(F32Div, false, kDiv) FBIN(F64Add, true, kAdd) FBIN(F64Sub, true, kSub)
+      FBIN(F64Mul, true, kMul) FBIN(F64Div, true, kDiv)
+#undef FBIN
+#define FCMP(N, F64, C)  \
+  case Opcode::k##N:     \
+    return Binary(Width::k64, [&](Reg a, Reg b) { masm_.FloatCompare(FCond::C, F64, a, a, b); });
+      FCMP(F32Eq, false, kEq) FCMP(F32Ne, false, kNe) FCMP(F32Lt, false, kLt)
+      FCMP(F32Gt, false, kGt) FCMP(F32Le, false, kLe) FCMP(F32Ge, false, kGe)
+      FCMP(F64Eq, true, kEq) FCMP(F64Ne, true, kNe) FCMP(F64Lt, true, kLt)
+      FCMP(F64Gt, true, kGt) FCMP(F64Le, true, kLe) FCMP(F64Ge, true, kGe)
+#undef FCMP
+      case Opcode::kI32Eqz: return Unary([&](Reg r) { masm_.Eqz(Width::k32, r); });
+      case Opcode::kI64Eqz: return Unary([&](Reg r) { masm_.Eqz(Width::k64, r); });
+      case Opcode::kI32WrapI64:
+      case Opcode::kI64ExtendI32U: return Unary([&](Reg r) { masm_.ExtendOp(Extend::kWrap, r); });
+      case Opcode::kI64ExtendI32S:
+      case Opcode::kI64Extend32S: return Unary([&](Reg r) { masm_.ExtendOp(Extend::kSign32, r); });
+      case Opcode::kI64Extend8S: return Unary([&](Reg r) { masm_.ExtendOp(Extend::kSign8, r); });
+      case Opcode::kI64Extend16S: return Unary([&](Reg r) { masm_.ExtendOp(Extend::kSign16, r); });
+      case Opcode::kI32Extend8S:
+        return Unary([&](Reg r) {
+          masm_.ExtendOp(Extend::kSign8, r);
+          masm_.ExtendOp(Extend::kWrap, r);
+        });
+      case Opcode::kI32Extend16S:
+        return Unary([&](Reg r) {
+          masm_.ExtendOp(Extend::kSign16, r);
+          masm_.ExtendOp(Extend::kWrap, r);
+        });
+      case Opcode::kI32ReinterpretF32: case Opcode::kF32ReinterpretI32:
+      case Opcode::kI64ReinterpretF64: case Opcode::kF64ReinterpretI64:
+        return;  // same bits
+      default:
+        return GenericNumeric(op, info);
+    }
+  }
+
+  // ------------------------------------------------------------- memory
+  void OnLoad(Opcode op, const MemArg& m, ValType) {
+    if (failed()) return;
+    MemAccess acc;
+    if (!Access(op, &acc)) return Unsupported(GetOpcodeInfo(op).name);
+    if (!MemorySupported(m.memidx)) return;
+    Reg addr = stack_.PopToReg();
+    masm_.Load(acc, addr, addr, m.offset, !env_.mem0_guarded, OobLabel());
+    stack_.PushReg(addr);
+  }
+  void OnStore(Opcode op, const MemArg& m) {
+    if (failed()) return;
+    MemAccess acc;
+    if (!Access(op, &acc)) return Unsupported(GetOpcodeInfo(op).name);
+    if (!MemorySupported(m.memidx)) return;
+    Reg value = stack_.PopToReg();
+    Reg addr = stack_.PopToReg();
+    masm_.Store(acc, addr, m.offset, value, !env_.mem0_guarded, OobLabel());
+    stack_.Release(value);
+    stack_.Release(addr);
+  }
+  void OnMemoryOp(Opcode op, uint32_t memidx, uint32_t other) {
+    if (failed()) return;
+    if (op != Opcode::kMemorySize && op != Opcode::kMemoryGrow && op != Opcode::kMemoryFill &&
+        op != Opcode::kMemoryCopy) {
+      return Unsupported(GetOpcodeInfo(op).name);  // memory.init, data.drop
+    }
+    if (!MemorySupported(memidx)) return;
+    uint32_t h = stack_.height();
+    switch (op) {
+      case Opcode::kMemorySize: {
+        stack_.SpillAll();
+        masm_.CallHelper(reinterpret_cast<const void*>(&HelperMemorySize), {Arg::Ptr(env_.instance)});
+        Reg r = stack_.Alloc();
+        masm_.MovResult(r);
+        stack_.PushReg(r);
+        return;
+      }
+      case Opcode::kMemoryGrow: {
+        stack_.SpillAll();
+        masm_.CallHelper(reinterpret_cast<const void*>(&HelperMemoryGrow),
+                         {Arg::Ptr(env_.instance), Arg::Slot(stack_.home(h - 1))});
+        masm_.ReloadMemoryBase();
+        stack_.Drop();
+        Reg r = stack_.Alloc();
+        masm_.MovResult(r);
+        stack_.PushReg(r);
+        return;
+      }
+      case Opcode::kMemoryFill:
+      case Opcode::kMemoryCopy: {
+        if (op == Opcode::kMemoryCopy && other != 0) return Unsupported("multi-memory");
+        stack_.SpillAll();
+        const void* fn = op == Opcode::kMemoryFill ? reinterpret_cast<const void*>(&HelperMemoryFill)
+                                                   : reinterpret_cast<const void*>(&HelperMemoryCopy);
+        masm_.CallHelper(fn, {Arg::Ctx(), Arg::Ptr(env_.instance), Arg::Slot(stack_.home(h - 3)),
+                              Arg::Slot(stack_.home(h - 2)), Arg::Slot(stack_.home(h - 1))});
+        masm_.BranchIfTrapPending(NewTrap(nullptr));
+        stack_.Drop();
+        stack_.Drop();
+        stack_.Drop();
+        return;
+      }
+      default:
+        return Unsupported(GetOpcodeInfo(op).name);
+    }
+  }
+
+  // ------------------------------------------------------------- unsupported
+  void OnTableOp(Opcode op, uint32_t, uint32_t) { Unsupported(GetOpcodeInfo(op).name); }
+  void OnTryTable(Decoder::Control&, std::span<const CatchClause>) { Unsupported("try_table"); }
+  void OnTry(Decoder::Control&) { Unsupported("try"); }
+  void OnCatch(Decoder::Control&, uint32_t) { Unsupported("catch"); }
+  void OnCatchAll(Decoder::Control&) { Unsupported("catch_all"); }
+  void OnDelegate(Decoder::Control&, uint32_t) { Unsupported("delegate"); }
+  void OnRethrow(uint32_t) { Unsupported("rethrow"); }
+  void OnThrow(uint32_t) { Unsupported("throw"); }
+  void OnThrowRef() { Unsupported("throw_ref"); }
+  void OnCallRef(uint32_t, bool) { Unsupported("call_ref"); }
+  void OnBrOnNull(uint32_t, ValType) { Unsupported("br_on_null"); }
+  void OnBrOnNonNull(uint32_t, ValType) { Unsupported("br_on_non_null"); }
+  void OnBrOnCast(Opcode op, uint32_t, ValType, ValType) { Unsupported(GetOpcodeInfo(op).name); }
+  void OnRefAsNonNull(ValType) { Unsupported("ref.as_non_null"); }
+  void OnRefTest(Opcode op, ValType, ValType) { Unsupported(GetOpcodeInfo(op).name); }
+  void OnRefCast(Opcode op, ValType, ValType) { Unsupported(GetOpcodeInfo(op).name); }
+  void OnGC(Opcode op, uint32_t, uint32_t) { Unsupported(GetOpcodeInfo(op).name); }
+  void OnAtomic(Opcode op, const MemArg&) { Unsupported(GetOpcodeInfo(op).name); }
+  void OnAtomicFence() { Unsupported("atomic.fence"); }
+  void OnLoadLane(Opcode op, const MemArg&, uint32_t) { Unsupported(GetOpcodeInfo(op).name); }
+  void OnStoreLane(Opcode op, const MemArg&, uint32_t) { Unsupported(GetOpcodeInfo(op).name); }
+  void OnV128Const(const uint8_t*) { Unsupported("v128.const"); }
+  void OnSimdLane(Opcode op, uint32_t) { Unsupported(GetOpcodeInfo(op).name); }
+  void OnShuffle(const uint8_t*) { Unsupported("i8x16.shuffle"); }
+
+  uint32_t fn_offset_ = 0;
+
+ private:
+  static inline const FuncInstance* const kNoFunc = nullptr;
+
+  void Unsupported(const char* what) {
+    if (why_.empty()) why_ = std::string("unsupported: ") + what;
+  }
+  bool SigSupported(const SubType& sig) {
+    for (ValType t : module_.params(sig)) if (IsUnsupportedType(t)) return false;
+    for (ValType t : module_.results(sig)) if (IsUnsupportedType(t)) return false;
+    return true;
+  }
+  bool MemorySupported(uint32_t memidx) {
+    if (memidx != 0) {
+      Unsupported("multi-memory");
+      return false;
+    }
+    if (module_.memories.empty()) {
+      Unsupported("no memory");
+      return false;
+    }
+    const Memory& mem = module_.memories[0];
+    if (mem.limits.is64) {
+      Unsupported("memory64");
+      return false;
+    }
+    return true;
+  }
+  const void* GlobalCell(uint32_t idx) {
+    return env_.instance ? static_cast<const void*>(&env_.instance->globals[idx]->value[0]) : nullptr;
+  }
+
+  void Const(uint64_t v) {
+    if (failed()) return;
+    stack_.PushConst(v);
+  }
+
+  Label NewTrap(const char* message) {
+    Label l = masm_.NewLabel();
+    traps_.push_back({l, message, decoder_->op_offset()});
+    return l;
+  }
+  Label OobLabel() {
+    if (env_.mem0_guarded) return Label{};
+    return NewTrap(kTrapMemoryOutOfBounds);
+  }
+
+  void OpenBlock(Decoder::Control& c, ControlKind kind) {
+    if (failed()) return;
+    for (ValType t : c.type.params()) if (IsUnsupportedType(t)) return Unsupported("v128 block");
+    for (ValType t : c.type.results()) if (IsUnsupportedType(t)) return Unsupported("v128 block");
+    stack_.SpillAll();
+    Block b;
+    b.kind = kind;
+    b.num_params = static_cast<uint32_t>(c.type.params().size());
+    b.num_results = static_cast<uint32_t>(c.type.results().size());
+    b.base = stack_.height() - b.num_params;
+    b.label = masm_.NewLabel();
+    blocks_.push_back(b);
+  }
+  Block& Target(uint32_t depth) { return blocks_[blocks_.size() - 1 - depth]; }
+  uint32_t DestSlot(const Block& t) const {
+    return t.kind == ControlKind::kFunction ? 0 : num_locals_ + t.base;
+  }
+  // Whether a branch to `t` must move values (they are not already in place).
+  bool NeedsCopy(const Block& t) {
+    uint32_t n = t.arity();
+    if (n == 0) return false;
+    return DestSlot(t) != stack_.home(stack_.height() - n);
+  }
+  // Writes the top `arity` values to the target's slots, lowest first (the
+  // destination never lies above its source, so no value is overwritten early).
+  void CopyToLabel(Block& t) {
+    uint32_t n = t.arity(), h = stack_.height();
+    uint32_t dst = DestSlot(t);
+    for (uint32_t i = 0; i < n; ++i) stack_.StoreEntry(h - n + i, dst + i);
+  }
+  void EmitReturn() {
+    Block& f = blocks_.front();
+    CopyToLabel(f);
+    masm_.Jump(return_label_);
+  }
+
+  void EmitCall(const void* callee, const SubType& sig) {
+    stack_.SpillAll();
+    uint32_t h = stack_.height();
+    uint32_t arg_slot = stack_.home(h - sig.param_count);
+    masm_.CallWasm(callee, arg_slot, env_.store_serial,
+                   reinterpret_cast<const void*>(&HelperCallSlow), env_.instance);
+    for (uint32_t i = 0; i < sig.param_count; ++i) stack_.Drop();
+    for (uint32_t i = 0; i < sig.result_count; ++i) stack_.PushStack();
+  }
+
+  template <typename F>
+  void Unary(F emit) {
+    Reg r = stack_.PopToReg();
+    emit(r);
+    stack_.PushReg(r);
+  }
+  template <typename F>
+  void Binary(Width, F emit) {
+    if (failed()) return;
+    Reg b = stack_.PopToReg();
+    Reg a = stack_.PopToReg();
+    emit(a, b);
+    stack_.Release(b);
+    stack_.PushReg(a);
+  }
+  // An immediate right operand when it fits a sign-extended imm32.
+  bool TopImm(Width w, int32_t* imm) {
+    const VarState& b = stack_.top();
+    if (b.kind != VarState::kConst) return false;
+    if (w == Width::k64 && static_cast<int64_t>(b.imm) != static_cast<int32_t>(b.imm)) return false;
+    *imm = static_cast<int32_t>(b.imm);
+    return true;
+  }
+  void AluOpEmit(AluOp op, Width w) {
+    int32_t imm;
+    if (TopImm(w, &imm)) {
+      stack_.Drop();
+      Reg a = stack_.PopToReg();
+      masm_.AluImm(op, w, a, imm);
+      stack_.PushReg(a);
+      return;
+    }
+    Binary(w, [&](Reg a, Reg b) { masm_.Alu(op, w, a, b); });
+  }
+  void CompareEmit(Cond c, Width w) {
+    int32_t imm;
+    if (TopImm(w, &imm)) {
+      stack_.Drop();
+      Reg a = stack_.PopToReg();
+      masm_.CompareImm(c, w, a, a, imm);
+      stack_.PushReg(a);
+      return;
+    }
+    Binary(w, [&](Reg a, Reg b) { masm_.Compare(c, w, a, a, b); });
+  }
+  void DivEmit(DivOp op, Width w) {
+    Label zero = NewTrap(kTrapDivByZero);
+    Label ovf = op == DivOp::kDivS ? NewTrap(kTrapIntOverflow) : zero;
+    Binary(w, [&](Reg a, Reg b) { masm_.Div(op, w, a, b, zero, ovf); });
+  }
+  // Every other fixed-signature numeric instruction: one helper call.
+  void GenericNumeric(Opcode op, const OpcodeInfo& info) {
+    const OpSignature& sig = info.sig;
+    if (!info.has_sig || sig.num_results != 1 || sig.num_params < 1 || sig.num_params > 2)
+      return Unsupported(info.name);
+    for (uint32_t i = 0; i < sig.num_params; ++i)
+      if (sig.params[i] == ValType::kV128) return Unsupported(info.name);
+    if (sig.results[0] == ValType::kV128) return Unsupported(info.name);
+    stack_.SpillAll();
+    uint32_t h = stack_.height();
+    uint32_t np = sig.num_params;
+    Arg a = Arg::Slot(stack_.home(h - np));
+    Arg b = np == 2 ? Arg::Slot(stack_.home(h - 1)) : Arg::Imm(0);
+    masm_.CallHelper(reinterpret_cast<const void*>(&HelperNumeric),
+                     {Arg::Ctx(), Arg::Imm(static_cast<uint32_t>(op)), a, b});
+    if (Traps(op)) masm_.BranchIfTrapPending(NewTrap(nullptr));
+    for (uint32_t i = 0; i < np; ++i) stack_.Drop();
+    Reg r = stack_.Alloc();
+    masm_.MovResult(r);
+    stack_.PushReg(r);
+  }
+  static bool Traps(Opcode op) {
+    switch (op) {
+      case Opcode::kI32TruncF32S: case Opcode::kI32TruncF32U: case Opcode::kI32TruncF64S:
+      case Opcode::kI32TruncF64U: case Opcode::kI64TruncF32S: case Opcode::kI64TruncF32U:
+      case Opcode::kI64TruncF64S: case Opcode::kI64TruncF64U:
+        return true;
+      default:
+        return false;
+    }
+  }
+  static bool Access(Opcode op, MemAccess* m) {
+    switch (op) {
+      case Opcode::kI32Load: case Opcode::kF32Load: *m = {4, false, Width::k32}; return true;
+      case Opcode::kI64Load: case Opcode::kF64Load: *m = {8, false, Width::k64}; return true;
+      case Opcode::kI32Load8S: *m = {1, true, Width::k32}; return true;
+      case Opcode::kI32Load8U: *m = {1, false, Width::k32}; return true;
+      case Opcode::kI32Load16S: *m = {2, true, Width::k32}; return true;
+      case Opcode::kI32Load16U: *m = {2, false, Width::k32}; return true;
+      case Opcode::kI64Load8S: *m = {1, true, Width::k64}; return true;
+      case Opcode::kI64Load8U: *m = {1, false, Width::k64}; return true;
+      case Opcode::kI64Load16S: *m = {2, true, Width::k64}; return true;
+      case Opcode::kI64Load16U: *m = {2, false, Width::k64}; return true;
+      case Opcode::kI64Load32S: *m = {4, true, Width::k64}; return true;
+      case Opcode::kI64Load32U: *m = {4, false, Width::k64}; return true;
+      case Opcode::kI32Store: case Opcode::kF32Store: *m = {4, false, Width::k32}; return true;
+      case Opcode::kI64Store: case Opcode::kF64Store: *m = {8, false, Width::k64}; return true;
+      case Opcode::kI32Store8: case Opcode::kI64Store8: *m = {1, false, Width::k64}; return true;
+      case Opcode::kI32Store16: case Opcode::kI64Store16: *m = {2, false, Width::k64}; return true;
+      case Opcode::kI64Store32: *m = {4, false, Width::k64}; return true;
+      default: return false;
+    }
+  }
+
+  const Module& module_;
+  uint32_t funcidx_;
+  CompileEnv env_;
+  MacroAssembler masm_;
+  ValueStack stack_;
+  Decoder* decoder_ = nullptr;
+  std::vector<Block> blocks_;
+  std::vector<TrapSite> traps_;
+  Label overflow_, return_label_;
+  uint32_t num_params_ = 0, num_locals_ = 0;
+  bool reachable_ = true;
+  std::string why_;
+};
+
+}  // namespace
+
+bool CompileFunction(const Module& module, uint32_t funcidx, const CompileEnv& env,
+                     CodeMemory& memory, CompiledCode* out, std::string* why) {
+  BaselineCompiler c(module, funcidx, env);
+  BaselineCompiler::Decoder d(module, c);
+  c.set_decoder(&d);
+  c.fn_offset_ = module.funcs[funcidx].body.offset;
+  if (!d.DecodeFunction(funcidx)) {
+    *why = "decode: " + d.error().message;
+    return false;
+  }
+  if (c.failed()) {
+    *why = c.why();
+    return false;
+  }
+  if (c.masm().failed()) {
+    *why = "assembler error";
+    return false;
+  }
+  out->entry = c.masm().Finish(memory, &out->size, why);
+  return out->entry != nullptr;
+}
+
+}  // namespace cascade::jit

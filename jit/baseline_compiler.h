@@ -1,0 +1,44 @@
+// The baseline compiler: one pass over a validated function body (the shared
+// FunctionDecoder<NoValidation, BaselineCompiler>) straight to machine code
+// through the MacroAssembler, on V8 Liftoff's model (value_stack.h).
+//
+// Invariants: the input was validated; compilation either succeeds with code
+// that implements the function exactly (spec 4.4), or fails with `why` naming
+// the first unsupported feature (SIMD, GC, exceptions, tail calls, atomics,
+// multi-memory, memory64, tables, ...) and the function must run in the
+// interpreter. Code is specialized to one instance (its function, global and
+// memory addresses are baked in) and to one store's JIT (store_serial).
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+
+#include "engine/module.h"
+
+namespace cascade {
+struct Instance;
+}
+
+namespace cascade::jit {
+
+class CodeMemory;
+
+struct CompileEnv {
+  const Instance* instance = nullptr;  // null: compile for display only (never run)
+  bool mem0_guarded = true;            // memory 0 has guard pages (no explicit checks)
+  uint64_t store_serial = 0;           // FuncInstance::jit_store of this store's code
+};
+
+struct CompiledCode {
+  void* entry = nullptr;  // JitEntry (jit_context.h)
+  size_t size = 0;        // bytes of machine code
+};
+
+// Compiles defined function `funcidx` (module function index space). Returns
+// false with `*why` set when the function uses something this tier does not
+// support or installing the code failed.
+bool CompileFunction(const Module& module, uint32_t funcidx, const CompileEnv& env,
+                     CodeMemory& memory, CompiledCode* out, std::string* why);
+
+}  // namespace cascade::jit

@@ -1,0 +1,48 @@
+// The baseline JIT tier's public entry points (library cascade_jit).
+//
+//   jit::EnableJit(store)        wasm called through Invoke on `store` runs as
+//                                x86-64 code, compiled lazily per function on
+//                                first call; functions the JIT cannot compile
+//                                (jit/baseline_compiler.h) run in the interpreter.
+//   jit::EnableJitByDefault(on)  the same for every Store created afterwards
+//                                (the spec harness's and CLI's --compiler=jit).
+//   jit::Disassemble(module, os) `cascade compile --disasm`: every defined
+//                                function's code, printed with Zydis.
+//
+// Invariants: mixed execution is always correct: JIT code calls interpreted and
+// host functions through one calling convention (jit_context.h); while fuel
+// metering or an epoch deadline is active the store runs in the interpreter
+// (the JIT has no interruption checks yet). Code lives as long as its Store.
+#pragma once
+
+#include <cstdint>
+#include <iosfwd>
+
+#include "engine/module.h"
+
+namespace cascade {
+class Store;
+}
+
+namespace cascade::jit {
+
+// Whether this build can run JIT code (x86-64 only).
+bool Available();
+
+void EnableJit(Store& store);
+void EnableJitByDefault(bool on);
+
+// Counters of one store's JIT (for tests and --verbose reports).
+struct JitStats {
+  uint32_t compiled = 0;     // functions with machine code
+  uint32_t unsupported = 0;  // functions left to the interpreter
+  uint64_t code_bytes = 0;   // machine code emitted
+};
+JitStats GetStats(Store& store);
+
+// Prints each defined function's machine code (compiled without an instance:
+// addresses of instance objects print as 0). Returns the number of functions
+// the JIT could not compile (their reason is printed instead of code).
+uint32_t Disassemble(const Module& module, std::ostream& os);
+
+}  // namespace cascade::jit

@@ -1,0 +1,52 @@
+// JitContext: the state one JIT run shares between machine code and the C++
+// helpers it calls (runtime_helpers.h), and the calling convention of every
+// compiled function.
+//
+// Calling convention (one for all functions, x86-64 System V registers):
+//   uint32_t fn(JitContext* ctx /*rdi*/, uint64_t* fp /*rsi*/)
+//   fp[0..params) holds the arguments on entry (slot encoding, value.h) and
+//   fp[0..results) receives the results: exactly the interpreter's frame layout
+//   (engine/interp/code.h), so a callee's frame starts at the caller's slot of
+//   its first argument. Returns 0 on success, 1 on a trap (the trap is described
+//   in the context: `trap_message` or, when a helper ran a callee that trapped,
+//   `*trap` itself with `trap_filled`).
+//
+// Invariants: the struct is standard layout (machine code addresses fields by
+// offsetof); `stack_limit` is the Store's value-stack end and `native_limit`
+// the lowest rsp JIT code may run at; both are checked in every prologue.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+namespace cascade {
+class Store;
+struct Instance;
+struct Trap;
+}  // namespace cascade
+
+namespace cascade::jit {
+
+struct JitContext {
+  uint64_t* stack_limit = nullptr;   // value stack: fp + frame slots must stay <= this
+  uintptr_t native_limit = 0;        // native stack: rsp must stay >= this
+  const char* trap_message = nullptr;  // a trap raised by JIT code or a helper
+  uint32_t trap_offset = 0;          // its wasm byte offset (module-relative)
+  uint32_t trap_funcidx = 0;         // its function
+  const Instance* trap_instance = nullptr;
+  Store* store = nullptr;
+  Trap* trap = nullptr;              // the outermost call's trap record
+  bool trap_filled = false;          // *trap was filled by a callee (interp/host)
+  char trap_text[48] = {};           // a formatted trap_message ("uninitialized element 2")
+};
+
+inline constexpr int32_t kCtxStackLimit = offsetof(JitContext, stack_limit);
+inline constexpr int32_t kCtxNativeLimit = offsetof(JitContext, native_limit);
+inline constexpr int32_t kCtxTrapMessage = offsetof(JitContext, trap_message);
+inline constexpr int32_t kCtxTrapOffset = offsetof(JitContext, trap_offset);
+inline constexpr int32_t kCtxTrapFuncidx = offsetof(JitContext, trap_funcidx);
+inline constexpr int32_t kCtxTrapInstance = offsetof(JitContext, trap_instance);
+
+using JitEntry = uint32_t (*)(JitContext* ctx, uint64_t* fp);
+
+}  // namespace cascade::jit

@@ -1,0 +1,159 @@
+// The JIT tier: per-store state (code memory, serial), lazy compilation, the
+// Invoke hook (Store::tier_invoke) and the slow call path into interpreted and
+// host functions.
+//
+// Invariants: FuncInstance::jit_code is set only together with jit_store =
+// this store's serial, after the code is installed; a function that failed to
+// compile is remembered and never retried; every JIT run starts with a fresh
+// JitContext whose limits are the store's value-stack end and this thread's
+// native stack floor (plus headroom for helpers and nested interpreter runs).
+#include <pthread.h>
+
+#include <atomic>
+#include <cstring>
+#include <unordered_set>
+
+#include "engine/interp/interpreter.h"
+#include "engine/runtime/func_instance.h"
+#include "engine/runtime/instance.h"
+#include "engine/runtime/invoke.h"
+#include "engine/runtime/memory_instance.h"
+#include "engine/runtime/store.h"
+#include "jit/baseline_compiler.h"
+#include "jit/code_memory.h"
+#include "jit/jit.h"
+#include "jit/jit_context.h"
+#include "jit/runtime_helpers.h"
+
+namespace cascade::jit {
+namespace {
+
+std::atomic<uint64_t> next_serial{1};
+
+struct JitState : Store::Extension {
+  CodeMemory code;
+  uint64_t serial = next_serial.fetch_add(1);
+  std::unordered_set<const FuncInstance*> unsupported;
+  JitStats stats;
+};
+
+JitState& GetState(Store& store) {
+  if (!store.jit_state) store.jit_state = std::make_unique<JitState>();
+  return *static_cast<JitState*>(store.jit_state.get());
+}
+
+// Lowest rsp JIT code may use on this thread: the stack's floor + 256 KiB.
+uintptr_t NativeLimit() {
+  static thread_local uintptr_t limit = [] {
+    pthread_attr_t attr;
+    void* addr = nullptr;
+    size_t size = 0;
+    if (pthread_getattr_np(pthread_self(), &attr) == 0) {
+      pthread_attr_getstack(&attr, &addr, &size);
+      pthread_attr_destroy(&attr);
+    }
+    uintptr_t floor = reinterpret_cast<uintptr_t>(addr);
+    constexpr uintptr_t kHeadroom = 256 << 10;
+    if (size <= 2 * kHeadroom) return floor + size / 2;
+    return floor + kHeadroom;
+  }();
+  return limit;
+}
+
+bool EnsureCompiled(Store& store, FuncInstance* f) {
+  JitState& st = GetState(store);
+  if (f->jit_store == st.serial) return true;
+  if (f->is_host() || st.unsupported.count(f)) return false;
+  CompileEnv env;
+  env.instance = f->instance;
+  const auto& mems = f->instance->memories;
+  env.mem0_guarded = mems.empty() || mems[0]->guarded;
+  env.store_serial = st.serial;
+  CompiledCode code;
+  std::string why;
+  if (!CompileFunction(*f->module, f->funcidx, env, st.code, &code, &why)) {
+    st.unsupported.insert(f);
+    ++st.stats.unsupported;
+    return false;
+  }
+  f->jit_code = code.entry;
+  f->jit_store = st.serial;
+  ++st.stats.compiled;
+  st.stats.code_bytes += code.size;
+  return true;
+}
+
+void FillTrap(const JitContext& ctx, Trap* trap) {
+  if (ctx.trap_filled) return;
+  trap->message = ctx.trap_message ? ctx.trap_message : "trap";
+  trap->backtrace.clear();
+  trap->backtrace.push_back({ctx.trap_instance, ctx.trap_funcidx, ctx.trap_offset});
+}
+
+bool TierInvoke(Store& store, FuncInstance* func, uint64_t* slots, Trap* trap) {
+  const InterruptState& in = store.interrupt;
+  if (func->is_host() || in.fuel_enabled ||
+      in.epoch_deadline != std::numeric_limits<uint64_t>::max() || !EnsureCompiled(store, func)) {
+    return interp::Execute(store, func, slots, trap);
+  }
+  uint64_t* fp = store.stack_top ? store.stack_top : store.stack_base();
+  uint32_t n = std::max(func->param_slots, func->result_slots);
+  if (fp + n > store.stack_end()) {
+    trap->Set(kTrapStackExhausted);
+    return false;
+  }
+  if (func->param_slots) std::memcpy(fp, slots, func->param_slots * 8);
+  JitContext ctx;
+  ctx.stack_limit = store.stack_end();
+  ctx.native_limit = NativeLimit();
+  ctx.store = &store;
+  ctx.trap = trap;
+  uint32_t status = reinterpret_cast<JitEntry>(func->jit_code)(&ctx, fp);
+  if (status != 0) {
+    FillTrap(ctx, trap);
+    return false;
+  }
+  if (func->result_slots) std::memcpy(slots, fp, func->result_slots * 8);
+  return true;
+}
+
+}  // namespace
+
+uint32_t HelperCallSlow(JitContext* ctx, uint64_t* args, FuncInstance* callee, Instance* caller) {
+  Store& store = *ctx->store;
+  if (EnsureCompiled(store, callee))
+    return reinterpret_cast<JitEntry>(callee->jit_code)(ctx, args);
+  uint32_t n = std::max(callee->param_slots, callee->result_slots);
+  if (args + n > ctx->stack_limit) {
+    ctx->trap_message = kTrapStackExhausted;
+    return 1;
+  }
+  uint64_t* saved = store.stack_top;
+  store.stack_top = args + n;
+  bool ok = callee->is_host() ? CallHost(store, callee, args, args, ctx->trap, caller)
+                              : interp::Execute(store, callee, args, ctx->trap);
+  store.stack_top = saved;
+  if (ok) return 0;
+  ctx->trap_filled = true;
+  return 1;
+}
+
+bool Available() {
+#if defined(__x86_64__)
+  return true;
+#else
+  return false;
+#endif
+}
+
+void EnableJit(Store& store) {
+  if (Available()) store.tier_invoke = &TierInvoke;
+}
+
+void EnableJitByDefault(bool on) {
+  Store::default_tier_invoke.store(on && Available() ? &TierInvoke : nullptr);
+}
+
+JitStats GetStats(Store& store) { return GetState(store).stats; }
+
+}  // namespace cascade::jit

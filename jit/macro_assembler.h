@@ -1,0 +1,150 @@
+// MacroAssembler: the small architecture-neutral instruction set the baseline
+// compiler emits through (V8's LiftoffAssembler role). Each backend implements
+// it in its own folder (jit/x64/macro_assembler_x64.cc on AsmJit's
+// x86::Assembler); the compiler never names a machine register.
+//
+// Model: a function has a frame pointer to its value-stack slots (fp, 64-bit
+// slots: locals, then operand home slots), a context pointer (jit_context.h), a
+// cached Instance pointer and a cached memory-0 base, all in reserved
+// registers. `Reg` names one of kNumRegs allocatable registers; scratch
+// registers are the backend's own. 32-bit operations leave the upper 32 bits
+// of their destination zero (slot encoding of i32/f32, value.h).
+//
+// Invariants: labels are created by NewLabel and bound at most once; helper
+// calls (CallHelper, CallWasm) clobber every allocatable register, so the
+// compiler spills all live registers first; Finish installs the code (W^X)
+// and returns its entry, or nullptr on failure.
+#pragma once
+
+#include <cstdint>
+#include <initializer_list>
+#include <memory>
+#include <span>
+#include <string>
+
+namespace cascade::jit {
+
+class CodeMemory;
+
+using Reg = uint8_t;
+inline constexpr uint32_t kNumRegs = 7;
+struct Label {
+  uint32_t id = 0xFFFFFFFF;
+};
+
+enum class Width : uint8_t { k32, k64 };
+enum class AluOp : uint8_t { kAdd, kSub, kMul, kAnd, kOr, kXor, kShl, kShrS, kShrU, kRotl, kRotr };
+enum class Cond : uint8_t { kEq, kNe, kLtS, kLtU, kGtS, kGtU, kLeS, kLeU, kGeS, kGeU };
+enum class FCond : uint8_t { kEq, kNe, kLt, kGt, kLe, kGe };
+enum class FloatOp : uint8_t { kAdd, kSub, kMul, kDiv };
+enum class DivOp : uint8_t { kDivS, kDivU, kRemS, kRemU };
+enum class Extend : uint8_t { kWrap, kSign32, kSign8, kSign16 };  // kWrap: zero upper 32
+
+// A memory access: `size` bytes, sign-extended or not, into a `width` value.
+struct MemAccess {
+  uint8_t size;
+  bool sign;
+  Width width;
+};
+
+// One argument of a helper call (System V integer argument registers).
+struct Arg {
+  enum Kind : uint8_t { kImm, kSlot, kSlotAddr, kCtx, kReg } kind;
+  uint64_t value;
+  static Arg Imm(uint64_t v) { return {kImm, v}; }
+  static Arg Ptr(const void* p) { return {kImm, reinterpret_cast<uint64_t>(p)}; }
+  static Arg Slot(uint32_t s) { return {kSlot, s}; }      // the slot's value
+  static Arg SlotAddr(uint32_t s) { return {kSlotAddr, s}; }  // fp + s
+  static Arg Ctx() { return {kCtx, 0}; }
+  static Arg R(Reg r) { return {kReg, r}; }
+};
+
+class MacroAssembler {
+ public:
+  MacroAssembler();
+  ~MacroAssembler();
+  MacroAssembler(const MacroAssembler&) = delete;
+  MacroAssembler& operator=(const MacroAssembler&) = delete;
+
+  // Starts a function: saves registers, loads ctx/fp/instance/memory base,
+  // checks the native and value stack limits (jumping to `overflow`), zeroes
+  // fp[num_params..num_locals). The frame size is set later (SetFrameSlots).
+  void Prologue(uint32_t num_params, uint32_t num_locals, const void* instance, Label overflow);
+  void SetFrameSlots(uint32_t slots);
+  // Binds the shared exit; status register must hold 0 (ok) or 1 (trap).
+  void BindEpilogue();
+  void ReturnOk();  // status 0, jump to the epilogue
+
+  Label NewLabel();
+  void Bind(Label l);
+  void Jump(Label l);
+  void BranchIfZero(Width w, Reg r, Label l);
+  void BranchIfNonZero(Width w, Reg r, Label l);
+  void BranchCompare(Cond c, Width w, Reg a, Reg b, Label l);
+  void BranchCompareImm(Cond c, Width w, Reg a, int32_t imm, Label l);
+  // Jumps to targets[index], or to `fallback` when index >= targets.size()
+  // (index is an i32).
+  void JumpTable(Reg index, std::span<const Label> targets, Label fallback);
+
+  // Moves and frame slots.
+  void MovImm(Reg dst, uint64_t v);
+  void Mov(Reg dst, Reg src);
+  void LoadSlot(Reg dst, uint32_t slot);
+  void StoreSlot(uint32_t slot, Reg src);
+  void StoreSlotImm(uint32_t slot, uint64_t v);
+  void CopySlot(uint32_t dst, uint32_t src);
+  void LoadGlobal(Reg dst, const void* cell);   // 64-bit load from a fixed address
+  void StoreGlobal(const void* cell, Reg src);
+
+  // Integer arithmetic: dst = dst op src.
+  void Alu(AluOp op, Width w, Reg dst, Reg src);
+  void AluImm(AluOp op, Width w, Reg dst, int32_t imm);
+  // dst = (a cond b) ? 1 : 0; dst may equal a.
+  void Compare(Cond c, Width w, Reg dst, Reg a, Reg b);
+  void CompareImm(Cond c, Width w, Reg dst, Reg a, int32_t imm);
+  void Eqz(Width w, Reg dst);
+  void ExtendOp(Extend e, Reg dst);
+  // dst = dst op rhs; jumps to `div_zero` / `overflow` (signed division only).
+  void Div(DivOp op, Width w, Reg dst, Reg rhs, Label div_zero, Label overflow);
+  // dst = cond != 0 ? dst : other.
+  void Select(Reg dst, Reg other, Reg cond);
+
+  // Floats, held as bit patterns in integer registers.
+  void FloatBin(FloatOp op, bool f64, Reg dst, Reg src);
+  void FloatCompare(FCond c, bool f64, Reg dst, Reg a, Reg b);
+
+  // Memory 0: dst = mem[addr(u32) + offset]. With `checked`, the access is
+  // compared against the instance's memory-0 size first (jumping to `oob`).
+  void Load(MemAccess m, Reg dst, Reg addr, uint64_t offset, bool checked, Label oob);
+  void Store(MemAccess m, Reg addr, uint64_t offset, Reg value, bool checked, Label oob);
+  void ReloadMemoryBase();
+
+  // Calls a C++ helper with up to 6 integer arguments; the result is then in
+  // the return register (MovResult).
+  void CallHelper(const void* fn, std::initializer_list<Arg> args);
+  void MovResult(Reg dst);
+  void BranchIfResultZero(Label l);
+  // Jumps to `l` when a helper left ctx->trap_message set.
+  void BranchIfTrapPending(Label l);
+  // Calls a wasm function whose frame starts at fp + `arg_slot`: `callee` is a
+  // FuncInstance* (null: the one the last helper returned). Runs its JIT code
+  // when it has some for this store (`store_serial`), else `slow`(ctx, args,
+  // callee, caller_instance). A trap status is propagated to the epilogue.
+  void CallWasm(const void* callee, uint32_t arg_slot, uint64_t store_serial,
+                const void* slow, const void* caller_instance);
+
+  // An out-of-line trap site: binds `l`, records (message or keeps a helper's
+  // message when null, funcidx, wasm offset, instance) and returns status 1.
+  void TrapStub(Label l, const char* message, uint32_t funcidx, uint32_t wasm_offset,
+                const void* instance);
+
+  // Assembles and installs; returns the entry or nullptr (error in *error).
+  void* Finish(CodeMemory& memory, size_t* code_size, std::string* error);
+  bool failed() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace cascade::jit

@@ -1,0 +1,186 @@
+// Helpers called from JIT code (see runtime_helpers.h). The generic numeric
+// helper is generated from the interpreter's op table (engine/interp/ops.def),
+// so both tiers share one statement of each instruction's semantics.
+#include "jit/runtime_helpers.h"
+
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+#include <limits>
+
+#include "engine/opcodes.h"
+#include "engine/runtime/instance.h"
+#include "engine/runtime/memory_instance.h"
+#include "engine/runtime/table_instance.h"
+#include "engine/runtime/trap.h"
+#include "engine/type_canon.h"
+
+namespace cascade::jit {
+namespace {
+
+// Slot codecs named as in ops.def.
+inline uint32_t GetU32(uint64_t s) { return static_cast<uint32_t>(s); }
+inline int32_t GetS32(uint64_t s) { return static_cast<int32_t>(static_cast<uint32_t>(s)); }
+inline uint64_t GetU64(uint64_t s) { return s; }
+inline int64_t GetS64(uint64_t s) { return static_cast<int64_t>(s); }
+inline float GetF32(uint64_t s) {
+  uint32_t b = static_cast<uint32_t>(s);
+  float f;
+  std::memcpy(&f, &b, 4);
+  return f;
+}
+inline double GetF64(uint64_t s) {
+  double d;
+  std::memcpy(&d, &s, 8);
+  return d;
+}
+inline uint64_t PutU32(uint32_t v) { return v; }
+inline uint64_t PutU64(uint64_t v) { return v; }
+inline uint64_t PutF32(float f) {
+  uint32_t b;
+  std::memcpy(&b, &f, 4);
+  return b;
+}
+inline uint64_t PutF64(double d) {
+  uint64_t b;
+  std::memcpy(&b, &d, 8);
+  return b;
+}
+
+// fmin/fmax with wasm's NaN propagation and -0 < +0 (spec 4.3.3 fmin/fmax).
+template <typename F>
+F WasmMin(F a, F b) {
+  if (a != a || b != b) return a + b;
+  if (a == b) return std::signbit(a) ? a : b;
+  return a < b ? a : b;
+}
+template <typename F>
+F WasmMax(F a, F b) {
+  if (a != a || b != b) return a + b;
+  if (a == b) return std::signbit(a) ? b : a;
+  return a > b ? a : b;
+}
+
+// Saturating float -> int (spec 4.3.3 trunc_sat).
+template <typename I, typename F>
+I SatTrunc(F f) {
+  if (f != f) return 0;
+  double d = static_cast<double>(f);
+  constexpr double kMin = static_cast<double>(std::numeric_limits<I>::min());  // exact
+  constexpr double kLimit = std::is_signed_v<I>
+                                ? -kMin
+                                : 2.0 * static_cast<double>(std::numeric_limits<I>::max() / 2 + 1);
+  if (d <= kMin) return std::numeric_limits<I>::min();
+  if (d >= kLimit) return std::numeric_limits<I>::max();
+  return static_cast<I>(std::trunc(d));
+}
+
+// Trapping float -> int (spec 4.3.3 trunc): NaN is an invalid conversion, an
+// out-of-range value an integer overflow. `lo`/`hi` are the exclusive bounds.
+template <typename I, typename F>
+uint64_t Trunc(JitContext* ctx, F f, double lo, double hi) {
+  if (f != f) {
+    ctx->trap_message = kTrapInvalidConversion;
+    return 0;
+  }
+  double d = static_cast<double>(f);
+  if (!(d > lo && d < hi)) {
+    ctx->trap_message = kTrapIntOverflow;
+    return 0;
+  }
+  I v = static_cast<I>(std::trunc(d));
+  if constexpr (sizeof(I) == 4) return static_cast<uint32_t>(v);
+  return static_cast<uint64_t>(v);
+}
+
+}  // namespace
+
+uint64_t HelperNumeric(JitContext* ctx, uint32_t opcode, uint64_t x, uint64_t y) {
+  switch (static_cast<Opcode>(opcode)) {
+#define IUN(Name, get, put, expr) \
+  case Opcode::k##Name: {         \
+    auto a = Get##get(x);         \
+    (void)y;                      \
+    return Put##put(expr);        \
+  }
+#define IBIN(Name, get, put, expr) \
+  case Opcode::k##Name: {          \
+    auto a = Get##get(x);          \
+    auto b = Get##get(y);          \
+    return Put##put(expr);         \
+  }
+#define IBINI(Name, get, put, expr) IBIN(Name, get, put, expr)
+#include "engine/interp/ops.def"
+#undef IUN
+#undef IBIN
+#undef IBINI
+    case Opcode::kI32TruncF32S: return Trunc<int32_t>(ctx, GetF32(x), -2147483649.0, 2147483648.0);
+    case Opcode::kI32TruncF64S: return Trunc<int32_t>(ctx, GetF64(x), -2147483649.0, 2147483648.0);
+    case Opcode::kI32TruncF32U: return Trunc<uint32_t>(ctx, GetF32(x), -1.0, 4294967296.0);
+    case Opcode::kI32TruncF64U: return Trunc<uint32_t>(ctx, GetF64(x), -1.0, 4294967296.0);
+    case Opcode::kI64TruncF32S:
+      return Trunc<int64_t>(ctx, GetF32(x), -9223372036854777856.0, 9223372036854775808.0);
+    case Opcode::kI64TruncF64S:
+      return Trunc<int64_t>(ctx, GetF64(x), -9223372036854777856.0, 9223372036854775808.0);
+    case Opcode::kI64TruncF32U: return Trunc<uint64_t>(ctx, GetF32(x), -1.0, 18446744073709551616.0);
+    case Opcode::kI64TruncF64U: return Trunc<uint64_t>(ctx, GetF64(x), -1.0, 18446744073709551616.0);
+    default:
+      ctx->trap_message = "not implemented in the JIT";
+      return 0;
+  }
+}
+
+FuncInstance* HelperResolveIndirect(JitContext* ctx, Instance* instance, uint32_t tableidx,
+                                    uint32_t typeidx, uint64_t index) {
+  TableInstance* table = instance->tables[tableidx];
+  uint64_t i = table->limits.is64 ? index : static_cast<uint32_t>(index);
+  if (i >= table->elements.size()) {
+    ctx->trap_message = kTrapUndefinedElement;
+    return nullptr;
+  }
+  auto* f = reinterpret_cast<FuncInstance*>(table->elements[i]);
+  if (!f) {
+    std::snprintf(ctx->trap_text, sizeof ctx->trap_text, "%s %llu", kTrapUninitializedElement,
+                  static_cast<unsigned long long>(i));
+    ctx->trap_message = ctx->trap_text;
+    return nullptr;
+  }
+  uint32_t expected = instance->types[typeidx];
+  if (f->canonical_type_id != expected &&
+      !TypeCanonicalizer::Global().IsSubtypeId(f->canonical_type_id, expected)) {
+    ctx->trap_message = kTrapIndirectCallTypeMismatch;
+    return nullptr;
+  }
+  return f;
+}
+
+uint64_t HelperMemorySize(Instance* instance) { return instance->memories[0]->pages(); }
+
+uint64_t HelperMemoryGrow(Instance* instance, uint64_t delta) {
+  return static_cast<uint32_t>(instance->memories[0]->Grow(static_cast<uint32_t>(delta)));
+}
+
+void HelperMemoryFill(JitContext* ctx, Instance* instance, uint64_t dst, uint64_t value,
+                      uint64_t n) {
+  MemoryInstance* m = instance->memories[0];
+  uint64_t d = static_cast<uint32_t>(dst), len = static_cast<uint32_t>(n);
+  if (d + len > m->size_bytes) {
+    ctx->trap_message = kTrapMemoryOutOfBounds;
+    return;
+  }
+  std::memset(m->base + d, static_cast<int>(value & 0xFF), len);
+}
+
+void HelperMemoryCopy(JitContext* ctx, Instance* instance, uint64_t dst, uint64_t src,
+                      uint64_t n) {
+  MemoryInstance* m = instance->memories[0];
+  uint64_t d = static_cast<uint32_t>(dst), s = static_cast<uint32_t>(src),
+           len = static_cast<uint32_t>(n);
+  if (d + len > m->size_bytes || s + len > m->size_bytes) {
+    ctx->trap_message = kTrapMemoryOutOfBounds;
+    return;
+  }
+  std::memmove(m->base + d, m->base + s, len);
+}
+
+}  // namespace cascade::jit

@@ -1,0 +1,67 @@
+// ValueStack: register allocation and spilling (see value_stack.h).
+#include "jit/value_stack.h"
+
+namespace cascade::jit {
+
+void ValueStack::Drop() {
+  if (s_.back().kind == VarState::kReg) used_[s_.back().reg] = false;
+  s_.pop_back();
+}
+
+Reg ValueStack::Alloc() {
+  for (Reg r = 0; r < kNumRegs; ++r) {
+    if (!used_[r]) {
+      used_[r] = true;
+      return r;
+    }
+  }
+  // Spill the deepest register entry; its register changes owner.
+  for (uint32_t i = 0; i < s_.size(); ++i) {
+    if (s_[i].kind == VarState::kReg) {
+      Reg r = s_[i].reg;
+      masm_.StoreSlot(home(i), r);
+      s_[i].kind = VarState::kStack;
+      return r;
+    }
+  }
+  return 0;  // unreachable: at most a few registers are held outside the stack
+}
+
+Reg ValueStack::PopToReg() {
+  VarState v = s_.back();
+  s_.pop_back();
+  if (v.kind == VarState::kReg) return v.reg;
+  Reg r = Alloc();
+  if (v.kind == VarState::kConst) masm_.MovImm(r, v.imm);
+  else masm_.LoadSlot(r, home(static_cast<uint32_t>(s_.size())));
+  return r;
+}
+
+void ValueStack::StoreEntry(uint32_t index, uint32_t dst) {
+  const VarState& v = s_[index];
+  switch (v.kind) {
+    case VarState::kReg: masm_.StoreSlot(dst, v.reg); break;
+    case VarState::kConst: masm_.StoreSlotImm(dst, v.imm); break;
+    case VarState::kStack: masm_.CopySlot(dst, home(index)); break;
+  }
+}
+
+void ValueStack::SpillAll() {
+  for (uint32_t i = 0; i < s_.size(); ++i) {
+    VarState& v = s_[i];
+    if (v.kind == VarState::kStack) continue;
+    StoreEntry(i, home(i));
+    if (v.kind == VarState::kReg) used_[v.reg] = false;
+    v.kind = VarState::kStack;
+  }
+}
+
+void ValueStack::ResetTo(uint32_t height) {
+  for (const VarState& v : s_) {
+    if (v.kind == VarState::kReg) used_[v.reg] = false;
+  }
+  s_.assign(height, VarState{});
+  if (height > max_height_) max_height_ = height;
+}
+
+}  // namespace cascade::jit

@@ -1,0 +1,79 @@
+// ValueStack: the baseline compiler's abstract operand stack (V8 Liftoff's
+// CacheState / VarState), parallel to the decoder's type stack. Each entry is
+//   kStack  in its home slot, fp[home_base + height]
+//   kReg    in an allocatable register (owned by exactly this entry)
+//   kConst  a constant not materialized anywhere yet
+// Registers are allocated from the MacroAssembler's pool; when none is free,
+// the deepest register entry is spilled to its home slot.
+//
+// Invariants: used_[r] iff r is held by a kReg entry or by a value popped with
+// PopToReg and not yet released (Release / Push); after SpillAll every entry is
+// kStack and the only used registers are popped ones. max_height() is the most
+// entries ever live (the frame reserves that many home slots).
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "jit/macro_assembler.h"
+
+namespace cascade::jit {
+
+struct VarState {
+  enum Kind : uint8_t { kStack, kReg, kConst };
+  Kind kind = kStack;
+  Reg reg = 0;
+  uint64_t imm = 0;
+};
+
+class ValueStack {
+ public:
+  explicit ValueStack(MacroAssembler& masm) : masm_(masm) {}
+
+  void Reset(uint32_t home_base) {
+    s_.clear();
+    for (bool& u : used_) u = false;
+    home_base_ = home_base;
+    max_height_ = 0;
+  }
+  uint32_t height() const { return static_cast<uint32_t>(s_.size()); }
+  uint32_t max_height() const { return max_height_; }
+  uint32_t home(uint32_t index) const { return home_base_ + index; }
+  VarState& at(uint32_t index) { return s_[index]; }
+  VarState& top() { return s_.back(); }
+
+  void PushReg(Reg r) { Push(VarState{VarState::kReg, r, 0}); }
+  void PushConst(uint64_t v) { Push(VarState{VarState::kConst, 0, v}); }
+  void PushStack() { Push(VarState{VarState::kStack, 0, 0}); }
+  // Drops the top entry (its register becomes free).
+  void Drop();
+  // Pops the top entry into a register the caller owns until Release/PushReg.
+  Reg PopToReg();
+  VarState Pop() {
+    VarState v = s_.back();
+    s_.pop_back();
+    return v;
+  }
+  void Release(Reg r) { used_[r] = false; }
+  Reg Alloc();
+  // Every entry to its home slot.
+  void SpillAll();
+  // Truncates/extends to `height` entries, all kStack (at labels).
+  void ResetTo(uint32_t height);
+  // Writes entry `index` to fp[dst] without changing the entry.
+  void StoreEntry(uint32_t index, uint32_t dst);
+
+ private:
+  void Push(VarState v) {
+    s_.push_back(v);
+    if (v.kind == VarState::kReg) used_[v.reg] = true;
+    if (s_.size() > max_height_) max_height_ = static_cast<uint32_t>(s_.size());
+  }
+  MacroAssembler& masm_;
+  std::vector<VarState> s_;
+  bool used_[kNumRegs] = {};
+  uint32_t home_base_ = 0;
+  uint32_t max_height_ = 0;
+};
+
+}  // namespace cascade::jit

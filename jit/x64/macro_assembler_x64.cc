@@ -1,0 +1,580 @@
+// MacroAssembler on x86-64 (AsmJit's x86::Assembler, System V ABI).
+//
+// Register map:
+//   rbx  fp (value-stack frame)       r12  JitContext*
+//   r13  Instance* (baked per code)   r14  memory-0 base (reloaded after calls)
+//   rax, rcx, rdx, xmm0, xmm1          scratch, never allocated
+//   rsi rdi r8 r9 r10 r11 r15          allocatable (Reg 0..6)
+// Native frame: push rbp + 5 callee-saved + 8 bytes pad, so rsp is 16-byte
+// aligned at every call this code makes.
+#include <asmjit/x86.h>
+
+#include <cstring>
+#include <vector>
+
+#include "engine/runtime/func_instance.h"
+#include "engine/runtime/instance.h"
+#include "jit/code_memory.h"
+#include "jit/jit_context.h"
+#include "jit/macro_assembler.h"
+
+namespace cascade::jit {
+
+namespace x86 = asmjit::x86;
+
+namespace {
+
+const x86::Gp kPool[kNumRegs] = {x86::rsi, x86::rdi, x86::r8, x86::r9,
+                                 x86::r10, x86::r11, x86::r15};
+const x86::Gp kFp = x86::rbx, kCtx = x86::r12, kInst = x86::r13, kMem = x86::r14;
+
+x86::Gp R64(Reg r) { return kPool[r]; }
+x86::Gp R32(Reg r) { return kPool[r].r32(); }
+x86::Gp RW(Width w, Reg r) { return w == Width::k64 ? R64(r) : R32(r); }
+x86::Mem SlotMem(uint32_t slot) { return x86::qword_ptr(kFp, static_cast<int32_t>(slot * 8)); }
+
+struct Offsets {
+  int32_t jit_code, jit_store, mem_base, mem_size;
+  Offsets() {
+    static FuncInstance f;
+    static Instance i;
+    jit_code = static_cast<int32_t>(reinterpret_cast<char*>(&f.jit_code) - reinterpret_cast<char*>(&f));
+    jit_store = static_cast<int32_t>(reinterpret_cast<char*>(&f.jit_store) - reinterpret_cast<char*>(&f));
+    mem_base = static_cast<int32_t>(reinterpret_cast<char*>(&i.memory0_base) - reinterpret_cast<char*>(&i));
+    mem_size = static_cast<int32_t>(reinterpret_cast<char*>(&i.memory0_size) - reinterpret_cast<char*>(&i));
+  }
+};
+const Offsets& Off() {
+  static const Offsets o;
+  return o;
+}
+
+x86::CondCode CC(Cond c) {
+  switch (c) {
+    case Cond::kEq: return x86::CondCode::kE;
+    case Cond::kNe: return x86::CondCode::kNE;
+    case Cond::kLtS: return x86::CondCode::kL;
+    case Cond::kLtU: return x86::CondCode::kB;
+    case Cond::kGtS: return x86::CondCode::kG;
+    case Cond::kGtU: return x86::CondCode::kA;
+    case Cond::kLeS: return x86::CondCode::kLE;
+    case Cond::kLeU: return x86::CondCode::kBE;
+    case Cond::kGeS: return x86::CondCode::kGE;
+    case Cond::kGeU: return x86::CondCode::kAE;
+  }
+  return x86::CondCode::kE;
+}
+
+class Errors : public asmjit::ErrorHandler {
+ public:
+  void handleError(asmjit::Error, const char* message, asmjit::BaseEmitter*) override {
+    if (!failed) {
+      failed = true;
+      text = message;
+    }
+  }
+  bool failed = false;
+  std::string text;
+};
+
+}  // namespace
+
+struct MacroAssembler::Impl {
+  asmjit::CodeHolder code;
+  Errors errors;
+  x86::Assembler a;
+  std::vector<asmjit::Label> labels;
+  asmjit::Label epilogue;
+  size_t frame_patch = 0;  // buffer offset of the prologue's frame-size disp32
+  struct Table {
+    asmjit::Label at;
+    std::vector<asmjit::Label> targets;
+  };
+  std::vector<Table> tables;
+
+  Impl() {
+    asmjit::Environment env = asmjit::Environment::host();
+    code.init(env);
+    code.setErrorHandler(&errors);
+    code.attach(&a);
+    epilogue = a.newLabel();
+  }
+  asmjit::Label L(Label l) { return labels[l.id]; }
+};
+
+MacroAssembler::MacroAssembler() : impl_(std::make_unique<Impl>()) {}
+MacroAssembler::~MacroAssembler() = default;
+bool MacroAssembler::failed() const { return impl_->errors.failed; }
+
+void MacroAssembler::Prologue(uint32_t num_params, uint32_t num_locals, const void* instance,
+                              Label overflow) {
+  auto& a = impl_->a;
+  a.push(x86::rbp);
+  a.mov(x86::rbp, x86::rsp);
+  a.push(x86::rbx);
+  a.push(x86::r12);
+  a.push(x86::r13);
+  a.push(x86::r14);
+  a.push(x86::r15);
+  a.sub(x86::rsp, 8);
+  a.mov(kCtx, x86::rdi);
+  a.mov(kFp, x86::rsi);
+  a.cmp(x86::rsp, x86::qword_ptr(kCtx, kCtxNativeLimit));
+  a.jb(impl_->L(overflow));
+  // Frame size: a disp32 patched by SetFrameSlots (0x7FFFFF00 forces disp32).
+  a.lea(x86::rax, x86::ptr(kFp, 0x7FFFFF00));
+  impl_->frame_patch = impl_->code.textSection()->buffer().size() - 4;
+  a.cmp(x86::rax, x86::qword_ptr(kCtx, kCtxStackLimit));
+  a.ja(impl_->L(overflow));
+  a.mov(kInst, reinterpret_cast<uint64_t>(instance));
+  if (instance) a.mov(kMem, x86::qword_ptr(kInst, Off().mem_base));
+  uint32_t n = num_locals - num_params;
+  if (n > 0) {
+    a.xor_(x86::eax, x86::eax);
+    if (n <= 16) {
+      for (uint32_t i = num_params; i < num_locals; ++i) a.mov(SlotMem(i), x86::rax);
+    } else {
+      a.lea(x86::rdx, SlotMem(num_params));
+      a.mov(x86::ecx, n);
+      asmjit::Label loop = a.newLabel();
+      a.bind(loop);
+      a.mov(x86::qword_ptr(x86::rdx), x86::rax);
+      a.add(x86::rdx, 8);
+      a.dec(x86::ecx);
+      a.jnz(loop);
+    }
+  }
+}
+
+void MacroAssembler::SetFrameSlots(uint32_t slots) {
+  uint32_t bytes = slots * 8;
+  std::memcpy(impl_->code.textSection()->buffer().data() + impl_->frame_patch, &bytes, 4);
+}
+
+void MacroAssembler::BindEpilogue() {
+  auto& a = impl_->a;
+  a.bind(impl_->epilogue);
+  a.add(x86::rsp, 8);
+  a.pop(x86::r15);
+  a.pop(x86::r14);
+  a.pop(x86::r13);
+  a.pop(x86::r12);
+  a.pop(x86::rbx);
+  a.pop(x86::rbp);
+  a.ret();
+}
+
+void MacroAssembler::ReturnOk() {
+  impl_->a.xor_(x86::eax, x86::eax);
+  impl_->a.jmp(impl_->epilogue);
+}
+
+Label MacroAssembler::NewLabel() {
+  impl_->labels.push_back(impl_->a.newLabel());
+  return Label{static_cast<uint32_t>(impl_->labels.size() - 1)};
+}
+void MacroAssembler::Bind(Label l) { impl_->a.bind(impl_->L(l)); }
+void MacroAssembler::Jump(Label l) { impl_->a.jmp(impl_->L(l)); }
+void MacroAssembler::BranchIfZero(Width w, Reg r, Label l) {
+  impl_->a.test(RW(w, r), RW(w, r));
+  impl_->a.jz(impl_->L(l));
+}
+void MacroAssembler::BranchIfNonZero(Width w, Reg r, Label l) {
+  impl_->a.test(RW(w, r), RW(w, r));
+  impl_->a.jnz(impl_->L(l));
+}
+void MacroAssembler::BranchCompare(Cond c, Width w, Reg x, Reg y, Label l) {
+  impl_->a.cmp(RW(w, x), RW(w, y));
+  impl_->a.j(CC(c), impl_->L(l));
+}
+void MacroAssembler::BranchCompareImm(Cond c, Width w, Reg x, int32_t imm, Label l) {
+  impl_->a.cmp(RW(w, x), imm);
+  impl_->a.j(CC(c), impl_->L(l));
+}
+
+void MacroAssembler::JumpTable(Reg index, std::span<const Label> targets, Label fallback) {
+  auto& a = impl_->a;
+  Impl::Table t;
+  t.at = a.newLabel();
+  for (Label l : targets) t.targets.push_back(impl_->L(l));
+  a.mov(x86::eax, R32(index));
+  a.cmp(x86::eax, static_cast<uint32_t>(targets.size()));
+  a.jae(impl_->L(fallback));
+  a.lea(x86::rcx, x86::ptr(t.at));
+  a.jmp(x86::qword_ptr(x86::rcx, x86::rax, 3));
+  impl_->tables.push_back(std::move(t));
+}
+
+void MacroAssembler::MovImm(Reg dst, uint64_t v) {
+  if (v == 0) impl_->a.xor_(R32(dst), R32(dst));
+  else if (v <= 0xFFFFFFFFu) impl_->a.mov(R32(dst), static_cast<uint32_t>(v));
+  else impl_->a.mov(R64(dst), v);
+}
+void MacroAssembler::Mov(Reg dst, Reg src) {
+  if (dst != src) impl_->a.mov(R64(dst), R64(src));
+}
+void MacroAssembler::LoadSlot(Reg dst, uint32_t slot) { impl_->a.mov(R64(dst), SlotMem(slot)); }
+void MacroAssembler::StoreSlot(uint32_t slot, Reg src) { impl_->a.mov(SlotMem(slot), R64(src)); }
+void MacroAssembler::StoreSlotImm(uint32_t slot, uint64_t v) {
+  if (v <= 0x7FFFFFFFu || static_cast<int64_t>(v) == static_cast<int32_t>(v)) {
+    impl_->a.mov(SlotMem(slot), static_cast<int32_t>(v));
+  } else {
+    impl_->a.mov(x86::rax, v);
+    impl_->a.mov(SlotMem(slot), x86::rax);
+  }
+}
+void MacroAssembler::CopySlot(uint32_t dst, uint32_t src) {
+  if (dst == src) return;
+  impl_->a.mov(x86::rax, SlotMem(src));
+  impl_->a.mov(SlotMem(dst), x86::rax);
+}
+void MacroAssembler::LoadGlobal(Reg dst, const void* cell) {
+  impl_->a.mov(x86::rax, reinterpret_cast<uint64_t>(cell));
+  impl_->a.mov(R64(dst), x86::qword_ptr(x86::rax));
+}
+void MacroAssembler::StoreGlobal(const void* cell, Reg src) {
+  impl_->a.mov(x86::rax, reinterpret_cast<uint64_t>(cell));
+  impl_->a.mov(x86::qword_ptr(x86::rax), R64(src));
+}
+
+void MacroAssembler::Alu(AluOp op, Width w, Reg dst, Reg src) {
+  auto& a = impl_->a;
+  x86::Gp d = RW(w, dst), s = RW(w, src);
+  switch (op) {
+    case AluOp::kAdd: a.add(d, s); return;
+    case AluOp::kSub: a.sub(d, s); return;
+    case AluOp::kMul: a.imul(d, s); return;
+    case AluOp::kAnd: a.and_(d, s); return;
+    case AluOp::kOr: a.or_(d, s); return;
+    case AluOp::kXor: a.xor_(d, s); return;
+    default: break;
+  }
+  a.mov(x86::ecx, R32(src));
+  switch (op) {
+    case AluOp::kShl: a.shl(d, x86::cl); break;
+    case AluOp::kShrS: a.sar(d, x86::cl); break;
+    case AluOp::kShrU: a.shr(d, x86::cl); break;
+    case AluOp::kRotl: a.rol(d, x86::cl); break;
+    case AluOp::kRotr: a.ror(d, x86::cl); break;
+    default: break;
+  }
+}
+void MacroAssembler::AluImm(AluOp op, Width w, Reg dst, int32_t imm) {
+  auto& a = impl_->a;
+  x86::Gp d = RW(w, dst);
+  uint32_t sh = static_cast<uint32_t>(imm) & (w == Width::k64 ? 63 : 31);
+  switch (op) {
+    case AluOp::kAdd: a.add(d, imm); break;
+    case AluOp::kSub: a.sub(d, imm); break;
+    case AluOp::kMul: a.imul(d, d, imm); break;
+    case AluOp::kAnd: a.and_(d, imm); break;
+    case AluOp::kOr: a.or_(d, imm); break;
+    case AluOp::kXor: a.xor_(d, imm); break;
+    case AluOp::kShl: a.shl(d, sh); break;
+    case AluOp::kShrS: a.sar(d, sh); break;
+    case AluOp::kShrU: a.shr(d, sh); break;
+    case AluOp::kRotl: a.rol(d, sh); break;
+    case AluOp::kRotr: a.ror(d, sh); break;
+  }
+}
+void MacroAssembler::Compare(Cond c, Width w, Reg dst, Reg x, Reg y) {
+  auto& a = impl_->a;
+  a.cmp(RW(w, x), RW(w, y));
+  a.set(CC(c), x86::al);
+  a.movzx(R32(dst), x86::al);
+}
+void MacroAssembler::CompareImm(Cond c, Width w, Reg dst, Reg x, int32_t imm) {
+  auto& a = impl_->a;
+  a.cmp(RW(w, x), imm);
+  a.set(CC(c), x86::al);
+  a.movzx(R32(dst), x86::al);
+}
+void MacroAssembler::Eqz(Width w, Reg dst) {
+  auto& a = impl_->a;
+  a.test(RW(w, dst), RW(w, dst));
+  a.sete(x86::al);
+  a.movzx(R32(dst), x86::al);
+}
+void MacroAssembler::ExtendOp(Extend e, Reg dst) {
+  auto& a = impl_->a;
+  switch (e) {
+    case Extend::kWrap: a.mov(R32(dst), R32(dst)); break;
+    case Extend::kSign32: a.movsxd(R64(dst), R32(dst)); break;
+    case Extend::kSign8: a.movsx(R64(dst), kPool[dst].r8()); break;
+    case Extend::kSign16: a.movsx(R64(dst), kPool[dst].r16()); break;
+  }
+}
+void MacroAssembler::Div(DivOp op, Width w, Reg dst, Reg rhs, Label div_zero, Label overflow) {
+  auto& a = impl_->a;
+  bool is64 = w == Width::k64;
+  x86::Gp d = RW(w, dst), s = RW(w, rhs);
+  x86::Gp ax = is64 ? x86::Gp(x86::rax) : x86::Gp(x86::eax);
+  x86::Gp dx = is64 ? x86::Gp(x86::rdx) : x86::Gp(x86::edx);
+  asmjit::Label done = a.newLabel(), normal = a.newLabel();
+  a.test(s, s);
+  a.jz(impl_->L(div_zero));
+  bool sign = op == DivOp::kDivS || op == DivOp::kRemS;
+  if (sign) {
+    a.cmp(s, -1);
+    a.jne(normal);
+    if (op == DivOp::kDivS) {
+      if (is64) a.mov(x86::rax, uint64_t{1} << 63);
+      else a.mov(x86::eax, 0x80000000u);
+      a.cmp(d, ax);
+      a.je(impl_->L(overflow));
+      a.neg(d);  // x / -1
+    } else {
+      a.xor_(R32(dst), R32(dst));  // x % -1 == 0
+    }
+    a.jmp(done);
+  }
+  a.bind(normal);
+  a.mov(ax, d);
+  if (sign) {
+    if (is64) a.cqo();
+    else a.cdq();
+    a.idiv(s);
+  } else {
+    a.xor_(x86::edx, x86::edx);
+    a.div(s);
+  }
+  a.mov(d, (op == DivOp::kDivS || op == DivOp::kDivU) ? ax : dx);
+  a.bind(done);
+}
+void MacroAssembler::Select(Reg dst, Reg other, Reg cond) {
+  impl_->a.test(R32(cond), R32(cond));
+  impl_->a.cmovz(R64(dst), R64(other));
+}
+
+void MacroAssembler::FloatBin(FloatOp op, bool f64, Reg dst, Reg src) {
+  auto& a = impl_->a;
+  if (f64) {
+    a.movq(x86::xmm0, R64(dst));
+    a.movq(x86::xmm1, R64(src));
+    switch (op) {
+      case FloatOp::kAdd: a.addsd(x86::xmm0, x86::xmm1); break;
+      case FloatOp::kSub: a.subsd(x86::xmm0, x86::xmm1); break;
+      case FloatOp::kMul: a.mulsd(x86::xmm0, x86::xmm1); break;
+      case FloatOp::kDiv: a.divsd(x86::xmm0, x86::xmm1); break;
+    }
+    a.movq(R64(dst), x86::xmm0);
+  } else {
+    a.movd(x86::xmm0, R32(dst));
+    a.movd(x86::xmm1, R32(src));
+    switch (op) {
+      case FloatOp::kAdd: a.addss(x86::xmm0, x86::xmm1); break;
+      case FloatOp::kSub: a.subss(x86::xmm0, x86::xmm1); break;
+      case FloatOp::kMul: a.mulss(x86::xmm0, x86::xmm1); break;
+      case FloatOp::kDiv: a.divss(x86::xmm0, x86::xmm1); break;
+    }
+    a.movd(R32(dst), x86::xmm0);
+  }
+}
+void MacroAssembler::FloatCompare(FCond c, bool f64, Reg dst, Reg x, Reg y) {
+  auto& a = impl_->a;
+  // Lt/Le compare swapped so that every ordered test is "above" (CF=0, ZF=0),
+  // which is false for unordered (NaN) operands.
+  bool swap = c == FCond::kLt || c == FCond::kLe;
+  Reg p = swap ? y : x, q = swap ? x : y;
+  if (f64) {
+    a.movq(x86::xmm0, R64(p));
+    a.movq(x86::xmm1, R64(q));
+    a.ucomisd(x86::xmm0, x86::xmm1);
+  } else {
+    a.movd(x86::xmm0, R32(p));
+    a.movd(x86::xmm1, R32(q));
+    a.ucomiss(x86::xmm0, x86::xmm1);
+  }
+  switch (c) {
+    case FCond::kEq:
+      a.sete(x86::al);
+      a.setnp(x86::cl);
+      a.and_(x86::al, x86::cl);
+      break;
+    case FCond::kNe:
+      a.setne(x86::al);
+      a.setp(x86::cl);
+      a.or_(x86::al, x86::cl);
+      break;
+    case FCond::kLt: case FCond::kGt: a.seta(x86::al); break;
+    case FCond::kLe: case FCond::kGe: a.setae(x86::al); break;
+  }
+  a.movzx(R32(dst), x86::al);
+}
+
+namespace {
+// rax = zero-extended address + offset; returns the displacement to use.
+int32_t EffectiveAddress(x86::Assembler& a, Reg addr, uint64_t offset) {
+  a.mov(x86::eax, R32(addr));
+  if (offset <= 0x7FFFFFF0u) return static_cast<int32_t>(offset);
+  a.mov(x86::rdx, offset);
+  a.add(x86::rax, x86::rdx);
+  return 0;
+}
+void BoundsCheck(x86::Assembler& a, int32_t disp, uint8_t size, asmjit::Label oob) {
+  a.lea(x86::rdx, x86::ptr(x86::rax, disp + size));
+  a.cmp(x86::rdx, x86::qword_ptr(kInst, Off().mem_size));
+  a.ja(oob);
+}
+}  // namespace
+
+void MacroAssembler::Load(MemAccess m, Reg dst, Reg addr, uint64_t offset, bool checked,
+                          Label oob) {
+  auto& a = impl_->a;
+  int32_t disp = EffectiveAddress(a, addr, offset);
+  if (checked) BoundsCheck(a, disp, m.size, impl_->L(oob));
+  x86::Mem mem = x86::ptr(kMem, x86::rax, 0, disp);
+  bool w64 = m.width == Width::k64;
+  switch (m.size) {
+    case 1:
+      mem.setSize(1);
+      if (m.sign) a.movsx(w64 ? R64(dst) : R32(dst), mem);
+      else a.movzx(R32(dst), mem);
+      if (m.sign && !w64) a.mov(R32(dst), R32(dst));
+      break;
+    case 2:
+      mem.setSize(2);
+      if (m.sign) a.movsx(w64 ? R64(dst) : R32(dst), mem);
+      else a.movzx(R32(dst), mem);
+      break;
+    case 4:
+      mem.setSize(4);
+      if (m.sign && w64) a.movsxd(R64(dst), mem);
+      else a.mov(R32(dst), mem);
+      break;
+    default:
+      mem.setSize(8);
+      a.mov(R64(dst), mem);
+      break;
+  }
+}
+void MacroAssembler::Store(MemAccess m, Reg addr, uint64_t offset, Reg value, bool checked,
+                           Label oob) {
+  auto& a = impl_->a;
+  int32_t disp = EffectiveAddress(a, addr, offset);
+  if (checked) BoundsCheck(a, disp, m.size, impl_->L(oob));
+  x86::Mem mem = x86::ptr(kMem, x86::rax, 0, disp);
+  switch (m.size) {
+    case 1: mem.setSize(1); a.mov(mem, kPool[value].r8()); break;
+    case 2: mem.setSize(2); a.mov(mem, kPool[value].r16()); break;
+    case 4: mem.setSize(4); a.mov(mem, R32(value)); break;
+    default: mem.setSize(8); a.mov(mem, R64(value)); break;
+  }
+}
+void MacroAssembler::ReloadMemoryBase() {
+  impl_->a.mov(kMem, x86::qword_ptr(kInst, Off().mem_base));
+}
+
+void MacroAssembler::CallHelper(const void* fn, std::initializer_list<Arg> args) {
+  auto& a = impl_->a;
+  static const x86::Gp kArgRegs[6] = {x86::rdi, x86::rsi, x86::rdx, x86::rcx, x86::r8, x86::r9};
+  // Register sources first go through the native stack (they may be argument
+  // registers themselves), then everything else, then the pops.
+  uint32_t i = 0;
+  std::vector<uint32_t> popped;
+  for (const Arg& g : args) {
+    if (g.kind == Arg::kReg) {
+      a.push(R64(static_cast<Reg>(g.value)));
+      popped.push_back(i);
+    }
+    ++i;
+  }
+  i = 0;
+  for (const Arg& g : args) {
+    x86::Gp r = kArgRegs[i++];
+    switch (g.kind) {
+      case Arg::kImm: a.mov(r, g.value); break;
+      case Arg::kSlot: a.mov(r, SlotMem(static_cast<uint32_t>(g.value))); break;
+      case Arg::kSlotAddr: a.lea(r, SlotMem(static_cast<uint32_t>(g.value))); break;
+      case Arg::kCtx: a.mov(r, kCtx); break;
+      case Arg::kReg: break;
+    }
+  }
+  for (size_t k = popped.size(); k-- > 0;) a.pop(kArgRegs[popped[k]]);
+  a.mov(x86::rax, reinterpret_cast<uint64_t>(fn));
+  a.call(x86::rax);
+}
+void MacroAssembler::MovResult(Reg dst) { impl_->a.mov(R64(dst), x86::rax); }
+void MacroAssembler::BranchIfResultZero(Label l) {
+  impl_->a.test(x86::rax, x86::rax);
+  impl_->a.jz(impl_->L(l));
+}
+void MacroAssembler::BranchIfTrapPending(Label l) {
+  impl_->a.cmp(x86::qword_ptr(kCtx, kCtxTrapMessage), 0);
+  impl_->a.jne(impl_->L(l));
+}
+
+void MacroAssembler::CallWasm(const void* callee, uint32_t arg_slot, uint64_t store_serial,
+                              const void* slow, const void* caller_instance) {
+  auto& a = impl_->a;
+  asmjit::Label slow_path = a.newLabel(), done = a.newLabel();
+  if (callee) a.mov(x86::rax, reinterpret_cast<uint64_t>(callee));
+  a.mov(x86::rdx, store_serial);
+  a.cmp(x86::qword_ptr(x86::rax, Off().jit_store), x86::rdx);
+  a.jne(slow_path);
+  a.mov(x86::rdi, kCtx);
+  a.lea(x86::rsi, SlotMem(arg_slot));
+  a.call(x86::qword_ptr(x86::rax, Off().jit_code));
+  a.jmp(done);
+  a.bind(slow_path);
+  a.mov(x86::rdi, kCtx);
+  a.lea(x86::rsi, SlotMem(arg_slot));
+  a.mov(x86::rdx, x86::rax);
+  a.mov(x86::rcx, reinterpret_cast<uint64_t>(caller_instance));
+  a.mov(x86::rax, reinterpret_cast<uint64_t>(slow));
+  a.call(x86::rax);
+  a.bind(done);
+  a.test(x86::eax, x86::eax);
+  a.jnz(impl_->epilogue);
+  if (caller_instance) a.mov(kMem, x86::qword_ptr(kInst, Off().mem_base));
+}
+
+void MacroAssembler::TrapStub(Label l, const char* message, uint32_t funcidx,
+                              uint32_t wasm_offset, const void* instance) {
+  auto& a = impl_->a;
+  a.bind(impl_->L(l));
+  if (message) {
+    a.mov(x86::rax, reinterpret_cast<uint64_t>(message));
+    a.mov(x86::qword_ptr(kCtx, kCtxTrapMessage), x86::rax);
+  }
+  a.mov(x86::dword_ptr(kCtx, kCtxTrapOffset), wasm_offset);
+  a.mov(x86::dword_ptr(kCtx, kCtxTrapFuncidx), funcidx);
+  a.mov(x86::rax, reinterpret_cast<uint64_t>(instance));
+  a.mov(x86::qword_ptr(kCtx, kCtxTrapInstance), x86::rax);
+  a.mov(x86::eax, 1);
+  a.jmp(impl_->epilogue);
+}
+
+void* MacroAssembler::Finish(CodeMemory& memory, size_t* code_size, std::string* error) {
+  auto& a = impl_->a;
+  for (Impl::Table& t : impl_->tables) {
+    a.align(asmjit::AlignMode::kData, 8);
+    a.bind(t.at);
+    for (asmjit::Label l : t.targets) a.embedLabel(l, 8);
+  }
+  auto& code = impl_->code;
+  if (!impl_->errors.failed) {
+    code.flatten();
+    code.resolveUnresolvedLinks();
+  }
+  if (impl_->errors.failed) {
+    *error = "assembler: " + impl_->errors.text;
+    return nullptr;
+  }
+  size_t size = code.codeSize();
+  uint8_t* p = memory.Allocate(size);
+  if (!p) {
+    *error = "out of executable memory";
+    return nullptr;
+  }
+  if (code.relocateToBase(reinterpret_cast<uint64_t>(p)) != asmjit::kErrorOk ||
+      code.copyFlattenedData(p, size) != asmjit::kErrorOk || !memory.Seal(p)) {
+    *error = "installing code failed";
+    memory.Seal(p);
+    return nullptr;
+  }
+  *code_size = size;
+  return p;
+}
+
+}  // namespace cascade::jit
