@@ -10,7 +10,11 @@
 #include <pthread.h>
 
 #include <atomic>
+#include <cstdio>
+#include <cstdlib>
 #include <cstring>
+#include <map>
+#include <string>
 #include <unordered_set>
 
 #include "engine/interp/interpreter.h"
@@ -30,11 +34,21 @@ namespace {
 
 std::atomic<uint64_t> next_serial{1};
 
+// CASCADE_JIT_STATS=1: each store's JIT prints its counters and the reasons
+// functions were left to the interpreter to stderr when the store dies.
 struct JitState : Store::Extension {
   CodeMemory code;
   uint64_t serial = next_serial.fetch_add(1);
   std::unordered_set<const FuncInstance*> unsupported;
+  std::map<std::string, uint32_t> reasons;
   JitStats stats;
+  ~JitState() override {
+    static const bool report = std::getenv("CASCADE_JIT_STATS") != nullptr;
+    if (!report || (stats.compiled == 0 && stats.unsupported == 0)) return;
+    std::fprintf(stderr, "jit: %u compiled (%llu bytes), %u interpreted\n", stats.compiled,
+                 static_cast<unsigned long long>(stats.code_bytes), stats.unsupported);
+    for (const auto& [why, n] : reasons) std::fprintf(stderr, "jit:   %u %s\n", n, why.c_str());
+  }
 };
 
 JitState& GetState(Store& store) {
@@ -74,6 +88,7 @@ bool EnsureCompiled(Store& store, FuncInstance* f) {
   if (!CompileFunction(*f->module, f->funcidx, env, st.code, &code, &why)) {
     st.unsupported.insert(f);
     ++st.stats.unsupported;
+    ++st.reasons[why];
     return false;
   }
   f->jit_code = code.entry;
