@@ -4,6 +4,8 @@
 //
 //   interp_bench FILE.wasm EXPORT [i32 args...]   -> "result=<i64> time_ms=<t>"
 //   interp_bench --translate-all FILE.wasm         -> decode+validate vs translate ms
+//   --compiler=jit first: the same on the baseline JIT (jit/), where
+//   --translate-all compiles every function to machine code (compile_cpu_ms).
 //
 // Invariant: imports are satisfied by the spectest host module only; the
 // benchmark programs (bench/programs/*.c) import nothing.
@@ -24,6 +26,11 @@
 #include "engine/runtime/linker.h"
 #include "engine/runtime/store.h"
 #include "engine/validator.h"
+#if CASCADE_JIT
+#include "jit/baseline_compiler.h"
+#include "jit/code_memory.h"
+#include "jit/jit.h"
+#endif
 
 using namespace cascade;
 
@@ -67,9 +74,53 @@ int TranslateAll(const char* path) {
   return 0;
 }
 
+#if CASCADE_JIT
+// Baseline-JIT compile of every defined function (instance-free, the code is
+// installed but never run); functions it cannot compile are counted.
+int CompileAll(const char* path) {
+  std::vector<uint8_t> bytes;
+  if (!ReadFile(path, &bytes)) return std::fprintf(stderr, "cannot read %s\n", path), 1;
+  auto m = std::make_shared<Module>();
+  Error err;
+  double t0 = CpuMs();
+  if (!DecodeModule(std::move(bytes), m.get(), &err) || !ValidateModule(*m, &err))
+    return std::fprintf(stderr, "invalid: %s\n", err.message.c_str()), 1;
+  double t1 = CpuMs();
+  jit::CodeMemory memory;
+  size_t code_bytes = 0, failed = 0;
+  for (uint32_t i = m->num_imported_funcs; i < m->funcs.size(); ++i) {
+    jit::CompileEnv env;
+    jit::CompiledCode code;
+    std::string why;
+    if (jit::CompileFunction(*m, i, env, memory, &code, &why)) code_bytes += code.size;
+    else ++failed;
+  }
+  double t2 = CpuMs();
+  std::printf("functions=%zu decode+validate_cpu_ms=%.1f compile_cpu_ms=%.1f ratio=%.3f "
+              "code_bytes=%zu not_compiled=%zu\n",
+              m->funcs.size() - m->num_imported_funcs, t1 - t0, t2 - t1,
+              (t2 - t1) / (t1 - t0), code_bytes, failed);
+  return 0;
+}
+#endif
+
 }  // namespace
 
 int main(int argc, char** argv) {
+  if (argc >= 2 && std::strcmp(argv[1], "--compiler=jit") == 0) {
+#if CASCADE_JIT
+    jit::EnableJitByDefault(true);
+    if (argc >= 4 && std::strcmp(argv[2], "--translate-all") == 0) return CompileAll(argv[3]);
+    --argc;
+    ++argv;
+#else
+    std::fprintf(stderr, "interp_bench: built without the JIT (jit/)\n");
+    return 2;
+#endif
+  } else if (argc >= 2 && std::strcmp(argv[1], "--compiler=interp") == 0) {
+    --argc;
+    ++argv;
+  }
   if (argc >= 3 && std::strcmp(argv[1], "--translate-all") == 0) return TranslateAll(argv[2]);
   if (argc < 3) {
     std::fprintf(stderr, "usage: interp_bench FILE.wasm EXPORT [i32 args...]\n"
