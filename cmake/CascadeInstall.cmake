@@ -54,3 +54,6 @@ if(BUILD_TESTING OR NOT DEFINED BUILD_TESTING)
       -P ${PROJECT_SOURCE_DIR}/examples/embed/test_installed.cmake)
   set_tests_properties(embed.find_package PROPERTIES TIMEOUT 900)
 endif()
+
+# The wasm.h C API tests (engine/tests/c_api/*.c).
+add_subdirectory(${PROJECT_SOURCE_DIR}/engine/tests/c_api ${PROJECT_BINARY_DIR}/engine/tests/c_api)
