@@ -1,16 +1,19 @@
 // TypeCanonicalizer: the process-wide store of canonical types (type_canon.h).
 //
 // Storage: canonical entries live in fixed-size chunks that are allocated once
-// and never moved or freed, indexed by a fixed table of atomic chunk pointers.
+// and never moved or freed, indexed by a fixed table of chunk pointers that
+// are only read and written atomically (std::atomic_ref).
 // Readers therefore need no lock: whoever holds an id got it from
 // Canonicalize(), whose mutex release happens-before that read. Rec groups are
 // found by the XXH3 hash of their canonical form (a word sequence, see
 // GroupForm) and confirmed by comparing the forms.
 #include "engine/type_canon.h"
 
+#include <sys/mman.h>
 #include <xxhash.h>
 
 #include <atomic>
+#include <cstdlib>
 #include <memory>
 #include <mutex>
 #include <new>
@@ -30,25 +33,39 @@ struct TypeCanonicalizer::Impl {
   };
 
   std::mutex mu;
-  std::atomic<CanonicalType*> chunks[kMaxChunks] = {};
+  // The chunk table (32 KiB of pointers, used through std::atomic_ref) is
+  // mapped fresh: its zero pages are faulted in one at a time as chunks are
+  // first used. Value-initializing it on the heap faulted in all 8 at every
+  // process start (~80 us in `cascade run` on the CI machines, issue 5).
+  CanonicalType** chunks = NewChunkTable();
+
+  static CanonicalType** NewChunkTable() {
+    void* p = mmap(nullptr, kMaxChunks * sizeof(CanonicalType*), PROT_READ | PROT_WRITE,
+                   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (p == MAP_FAILED) p = std::calloc(kMaxChunks, sizeof(CanonicalType*));
+    if (p == nullptr) std::abort();
+    return static_cast<CanonicalType**>(p);
+  }
   std::atomic<uint32_t> count{0};
   std::unordered_multimap<uint64_t, Group> groups;  // hash -> group
 
   CanonicalType& At(uint32_t id) const {
-    return chunks[id >> kChunkBits].load(std::memory_order_acquire)[id & (kChunkSize - 1)];
+    return std::atomic_ref<CanonicalType*>(chunks[id >> kChunkBits])
+        .load(std::memory_order_acquire)[id & (kChunkSize - 1)];
   }
   // Appends an entry (under `mu`); returns its id or kNoSupertype when full.
   uint32_t Append() {
     const uint32_t id = count.load(std::memory_order_relaxed);
     if (id >= HeapType::kMaxIndex) return CanonicalType::kNoSupertype;
     const uint32_t chunk = id >> kChunkBits;
-    CanonicalType* entries = chunks[chunk].load(std::memory_order_relaxed);
+    std::atomic_ref<CanonicalType*> slot(chunks[chunk]);
+    CanonicalType* entries = slot.load(std::memory_order_relaxed);
     if (entries == nullptr) {
       // Raw storage, each entry constructed when appended: a fresh chunk is
       // 192 KiB, and touching it all up front cost every process ~0.2 ms of
       // page faults at start-up (`cascade run`, issue 5).
       entries = static_cast<CanonicalType*>(::operator new(sizeof(CanonicalType) * kChunkSize));
-      chunks[chunk].store(entries, std::memory_order_release);
+      slot.store(entries, std::memory_order_release);
     }
     new (&entries[id & (kChunkSize - 1)]) CanonicalType();
     count.store(id + 1, std::memory_order_release);
