@@ -47,6 +47,7 @@ struct TrapSite {
   Label label;
   const char* message;  // null: a helper already set it
   uint32_t offset;
+  bool propagate = false;  // a call site passing on its callee's trap
 };
 
 bool IsUnsupportedType(ValType t) { return t.kind() == ValType::kV128; }
@@ -88,14 +89,20 @@ class BaselineCompiler : public BaseInterface {
 
   void OnFunctionEnd() {
     if (failed()) return;
-    if (reachable_) EmitReturn();
+    if (reachable_) CopyToLabel(blocks_.front());  // falls through to the return
     masm_.Bind(return_label_);
     masm_.ReturnOk();
     masm_.BindEpilogue();
     masm_.TrapStub(overflow_, kTrapStackExhausted, funcidx_, blocks_.empty() ? 0 : fn_offset_,
                    env_.instance);
-    for (const TrapSite& t : traps_)
-      masm_.TrapStub(t.label, t.message, funcidx_, t.offset, env_.instance);
+    for (const TrapSite& t : traps_) {
+      if (t.propagate) {
+        masm_.PropagateStub(t.label, reinterpret_cast<const void*>(&HelperTrapFrame),
+                            env_.instance, funcidx_, t.offset);
+      } else {
+        masm_.TrapStub(t.label, t.message, funcidx_, t.offset, env_.instance);
+      }
+    }
     masm_.SetFrameSlots(num_locals_ + stack_.max_height() + 1);
   }
 
@@ -558,8 +565,10 @@ class BaselineCompiler : public BaseInterface {
     stack_.SpillAll();
     uint32_t h = stack_.height();
     uint32_t arg_slot = stack_.home(h - sig.param_count);
+    Label propagate = masm_.NewLabel();
+    traps_.push_back({propagate, nullptr, decoder_->op_offset(), true});
     masm_.CallWasm(callee, arg_slot, env_.store_serial,
-                   reinterpret_cast<const void*>(&HelperCallSlow), env_.instance);
+                   reinterpret_cast<const void*>(&HelperCallSlow), env_.instance, propagate);
     for (uint32_t i = 0; i < sig.param_count; ++i) stack_.Drop();
     for (uint32_t i = 0; i < sig.result_count; ++i) stack_.PushStack();
   }
@@ -687,6 +696,7 @@ class BaselineCompiler : public BaseInterface {
 bool CompileFunction(const Module& module, uint32_t funcidx, const CompileEnv& env,
                      CodeMemory& memory, CompiledCode* out, std::string* why) {
   BaselineCompiler c(module, funcidx, env);
+  if (env.listing) c.masm().EnableListing();
   BaselineCompiler::Decoder d(module, c);
   c.set_decoder(&d);
   c.fn_offset_ = module.funcs[funcidx].body.offset;
@@ -703,6 +713,7 @@ bool CompileFunction(const Module& module, uint32_t funcidx, const CompileEnv& e
     return false;
   }
   out->entry = c.masm().Finish(memory, &out->size, why);
+  if (env.listing) *env.listing = c.masm().listing();
   return out->entry != nullptr;
 }
 

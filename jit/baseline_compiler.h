@@ -28,6 +28,7 @@ struct CompileEnv {
   const Instance* instance = nullptr;  // null: compile for display only (never run)
   bool mem0_guarded = true;            // memory 0 has guard pages (no explicit checks)
   uint64_t store_serial = 0;           // FuncInstance::jit_store of this store's code
+  std::string* listing = nullptr;      // when set: receives AsmJit's text listing
 };
 
 struct CompiledCode {

@@ -43,6 +43,10 @@ JitStats GetStats(Store& store);
 // Prints each defined function's machine code (compiled without an instance:
 // addresses of instance objects print as 0). Returns the number of functions
 // the JIT could not compile (their reason is printed instead of code).
+// Disassemble decodes the installed bytes with Zydis (library
+// cascade_jit_disasm, shared Zydis only); ListAssembly prints AsmJit's own
+// listing of what was emitted (in cascade_jit, works in static builds).
 uint32_t Disassemble(const Module& module, std::ostream& os);
+uint32_t ListAssembly(const Module& module, std::ostream& os);
 
 }  // namespace cascade::jit

@@ -19,10 +19,10 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "engine/runtime/trap.h"
+
 namespace cascade {
 class Store;
-struct Instance;
-struct Trap;
 }  // namespace cascade
 
 namespace cascade::jit {
@@ -38,6 +38,12 @@ struct JitContext {
   Trap* trap = nullptr;              // the outermost call's trap record
   bool trap_filled = false;          // *trap was filled by a callee (interp/host)
   char trap_text[48] = {};           // a formatted trap_message ("uninitialized element 2")
+  // Callers of the trapping function, innermost first, appended as the trap
+  // status propagates out through JIT call sites (HelperTrapFrame); frames
+  // past kMaxFrames are dropped.
+  static constexpr uint32_t kMaxFrames = 64;
+  uint32_t num_frames = 0;
+  TrapFrame frames[kMaxFrames];
 };
 
 inline constexpr int32_t kCtxStackLimit = offsetof(JitContext, stack_limit);

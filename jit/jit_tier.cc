@@ -103,6 +103,7 @@ void FillTrap(const JitContext& ctx, Trap* trap) {
   trap->message = ctx.trap_message ? ctx.trap_message : "trap";
   trap->backtrace.clear();
   trap->backtrace.push_back({ctx.trap_instance, ctx.trap_funcidx, ctx.trap_offset});
+  for (uint32_t i = 0; i < ctx.num_frames; ++i) trap->backtrace.push_back(ctx.frames[i]);
 }
 
 bool TierInvoke(Store& store, FuncInstance* func, uint64_t* slots, Trap* trap) {

@@ -129,14 +129,23 @@ class MacroAssembler {
   // Calls a wasm function whose frame starts at fp + `arg_slot`: `callee` is a
   // FuncInstance* (null: the one the last helper returned). Runs its JIT code
   // when it has some for this store (`store_serial`), else `slow`(ctx, args,
-  // callee, caller_instance). A trap status is propagated to the epilogue.
+  // callee, caller_instance). A trap status jumps to `propagate`.
   void CallWasm(const void* callee, uint32_t arg_slot, uint64_t store_serial,
-                const void* slow, const void* caller_instance);
+                const void* slow, const void* caller_instance, Label propagate);
+  // The out-of-line trap path of a call site: binds `l`, calls
+  // `frame_helper`(ctx, instance, funcidx, wasm_offset), returns status 1.
+  void PropagateStub(Label l, const void* frame_helper, const void* instance, uint32_t funcidx,
+                     uint32_t wasm_offset);
 
   // An out-of-line trap site: binds `l`, records (message or keeps a helper's
   // message when null, funcidx, wasm offset, instance) and returns status 1.
   void TrapStub(Label l, const char* message, uint32_t funcidx, uint32_t wasm_offset,
                 const void* instance);
+
+  // Records a text listing of everything emitted from now on (AsmJit's
+  // logger; for `cascade compile --disasm` where Zydis is not linked).
+  void EnableListing();
+  std::string listing() const;
 
   // Assembles and installs; returns the entry or nullptr (error in *error).
   void* Finish(CodeMemory& memory, size_t* code_size, std::string* error);

@@ -154,6 +154,15 @@ FuncInstance* HelperResolveIndirect(JitContext* ctx, Instance* instance, uint32_
   return f;
 }
 
+void HelperTrapFrame(JitContext* ctx, const Instance* instance, uint32_t funcidx,
+                     uint32_t offset) {
+  if (ctx->trap_filled) {
+    ctx->trap->backtrace.push_back({instance, funcidx, offset});
+  } else if (ctx->num_frames < JitContext::kMaxFrames) {
+    ctx->frames[ctx->num_frames++] = {instance, funcidx, offset};
+  }
+}
+
 uint64_t HelperMemorySize(Instance* instance) { return instance->memories[0]->pages(); }
 
 uint64_t HelperMemoryGrow(Instance* instance, uint64_t delta) {

@@ -36,6 +36,11 @@ uint32_t HelperCallSlow(JitContext* ctx, uint64_t* args, FuncInstance* callee,
 FuncInstance* HelperResolveIndirect(JitContext* ctx, Instance* instance, uint32_t tableidx,
                                     uint32_t typeidx, uint64_t index);
 
+// On the trap path of a call site: records the calling function's frame
+// (into *ctx->trap when a callee filled it, else into ctx->frames).
+void HelperTrapFrame(JitContext* ctx, const Instance* instance, uint32_t funcidx,
+                     uint32_t offset);
+
 uint64_t HelperMemorySize(Instance* instance);
 uint64_t HelperMemoryGrow(Instance* instance, uint64_t delta);
 // memory.fill / memory.copy on memory 0 (memory32); trap "out of bounds memory access".

@@ -128,5 +128,31 @@ TEST_CASE("jit: memory, globals, floats, host calls, mixed tiers") {
   CHECK(w.stats().unsupported == 1);
 }
 
+TEST_CASE("jit: trap backtraces name every frame, across tiers") {
+  JitInstance w(R"((module
+    (table 1 funcref)
+    (func $inner (param i32) (result i32) local.get 0 i32.const 0 i32.div_u)
+    (func $mid (param i32) (result i32) local.get 0 call $inner)
+    (func (export "outer") (param i32) (result i32) local.get 0 call $mid)
+    (func $mid_interp (param i32) (result i32)
+      table.size 0 drop local.get 0 call $inner)
+    (func (export "outer2") (param i32) (result i32) local.get 0 call $mid_interp)))");
+  Trap t = w.TrapRecord("outer", {Value::I32(1)});
+  CHECK(t.message == "integer divide by zero");
+  REQUIRE(t.backtrace.size() == 3);
+  CHECK(t.backtrace[0].funcidx == 0);
+  CHECK(t.backtrace[1].funcidx == 1);
+  CHECK(t.backtrace[2].funcidx == 2);
+  CHECK(t.backtrace[0].code_offset != 0);
+  // $mid_interp runs in the interpreter (so does $inner below it); the JIT
+  // frame of outer2 is appended to the interpreter's backtrace.
+  t = w.TrapRecord("outer2", {Value::I32(1)});
+  CHECK(t.message == "integer divide by zero");
+  REQUIRE(t.backtrace.size() == 3);
+  CHECK(t.backtrace[0].funcidx == 0);
+  CHECK(t.backtrace[1].funcidx == 3);
+  CHECK(t.backtrace[2].funcidx == 4);
+}
+
 }  // namespace
 }  // namespace cascade::jit::test

@@ -60,6 +60,15 @@ class JitInstance {
     bool ok = Call(name, std::move(args), &r, &msg);
     return ok ? std::string("<no trap>") : msg;
   }
+  // Calls export `name` expecting a trap; returns it (message, backtrace).
+  Trap TrapRecord(const std::string& name, std::vector<Value> args) {
+    Extern e = instance_->GetExport(name);
+    REQUIRE_MESSAGE(e.object != nullptr, name);
+    Trap trap;
+    std::vector<Value> results;
+    CHECK_FALSE(Invoke(store_, e.func(), args, &results, &trap));
+    return trap;
+  }
   JitStats stats() { return GetStats(store_); }
   Store& store() { return store_; }
   const Module& module() { return *module_; }

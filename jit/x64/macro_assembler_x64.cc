@@ -80,6 +80,7 @@ class Errors : public asmjit::ErrorHandler {
 }  // namespace
 
 struct MacroAssembler::Impl {
+  asmjit::StringLogger logger;
   asmjit::CodeHolder code;
   Errors errors;
   x86::Assembler a;
@@ -103,6 +104,11 @@ struct MacroAssembler::Impl {
 };
 
 MacroAssembler::MacroAssembler() : impl_(std::make_unique<Impl>()) {}
+void MacroAssembler::EnableListing() {
+  impl_->logger.addFlags(asmjit::FormatFlags::kMachineCode);
+  impl_->code.setLogger(&impl_->logger);
+}
+std::string MacroAssembler::listing() const { return impl_->logger.data(); }
 MacroAssembler::~MacroAssembler() = default;
 bool MacroAssembler::failed() const { return impl_->errors.failed; }
 
@@ -505,7 +511,8 @@ void MacroAssembler::BranchIfTrapPending(Label l) {
 }
 
 void MacroAssembler::CallWasm(const void* callee, uint32_t arg_slot, uint64_t store_serial,
-                              const void* slow, const void* caller_instance) {
+                              const void* slow, const void* caller_instance,
+                              Label propagate) {
   auto& a = impl_->a;
   asmjit::Label slow_path = a.newLabel(), done = a.newLabel();
   if (callee) a.mov(x86::rax, reinterpret_cast<uint64_t>(callee));
@@ -525,7 +532,7 @@ void MacroAssembler::CallWasm(const void* callee, uint32_t arg_slot, uint64_t st
   a.call(x86::rax);
   a.bind(done);
   a.test(x86::eax, x86::eax);
-  a.jnz(impl_->epilogue);
+  a.jnz(impl_->L(propagate));
   if (caller_instance) a.mov(kMem, x86::qword_ptr(kInst, Off().mem_base));
 }
 
@@ -541,6 +548,20 @@ void MacroAssembler::TrapStub(Label l, const char* message, uint32_t funcidx,
   a.mov(x86::dword_ptr(kCtx, kCtxTrapFuncidx), funcidx);
   a.mov(x86::rax, reinterpret_cast<uint64_t>(instance));
   a.mov(x86::qword_ptr(kCtx, kCtxTrapInstance), x86::rax);
+  a.mov(x86::eax, 1);
+  a.jmp(impl_->epilogue);
+}
+
+void MacroAssembler::PropagateStub(Label l, const void* frame_helper, const void* instance,
+                                   uint32_t funcidx, uint32_t wasm_offset) {
+  auto& a = impl_->a;
+  a.bind(impl_->L(l));
+  a.mov(x86::rdi, kCtx);
+  a.mov(x86::rsi, reinterpret_cast<uint64_t>(instance));
+  a.mov(x86::edx, funcidx);
+  a.mov(x86::ecx, wasm_offset);
+  a.mov(x86::rax, reinterpret_cast<uint64_t>(frame_helper));
+  a.call(x86::rax);
   a.mov(x86::eax, 1);
   a.jmp(impl_->epilogue);
 }

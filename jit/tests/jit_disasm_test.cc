@@ -1,0 +1,27 @@
+// `cascade compile --disasm` backends: Zydis disassembly of installed code and
+// AsmJit's emission listing; both name every function and the reason a
+// function was left to the interpreter.
+#include <sstream>
+
+#include "jit/tests/jit_test_util.h"
+
+namespace cascade::jit::test {
+namespace {
+
+TEST_CASE("jit: disassembly and listing") {
+  JitInstance w(R"((module
+    (func (export "add") (param i32 i32) (result i32) local.get 0 local.get 1 i32.add)
+    (func (param i32) (result i32) local.get 0 i32x4.splat i32x4.extract_lane 0)))");
+  std::ostringstream z, l;
+  CHECK(Disassemble(w.module(), z) == 1);
+  CHECK(ListAssembly(w.module(), l) == 1);
+  for (const std::string& s : {z.str(), l.str()}) {
+    CHECK(s.find("func 0:") != std::string::npos);
+    CHECK(s.find("add esi, edi") != std::string::npos);  // the i32.add itself
+    CHECK(s.find("ret") != std::string::npos);
+    CHECK(s.find("not compiled (unsupported: i32x4.splat)") != std::string::npos);
+  }
+}
+
+}  // namespace
+}  // namespace cascade::jit::test
