@@ -28,6 +28,7 @@ int ValidateCommand(const std::vector<std::string_view>& args);
 int InspectCommand(const std::vector<std::string_view>& args);
 int HelpCommand(const std::vector<std::string_view>& args);
 int WastCommand(const std::vector<std::string_view>& args);  // wast_command.cc
+int CompileCommand(const std::vector<std::string_view>& args);  // compile_command.cc (jit/)
 // `cascade run` (run_command.cc) also exits with the guest's proc_exit status,
 // or 134 (128 + SIGABRT, as wasmtime) when the guest traps.
 int RunCommand(const std::vector<std::string_view>& args);

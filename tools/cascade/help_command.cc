@@ -81,12 +81,23 @@ constexpr CommandHelp kHelp[] = {
      "  <FILE>...  Spec-test scripts in the WAST format\n"
      "\n"
      "Options:\n"
-     "      --compiler=interp  Execution tier (only the interpreter today)\n"
+     "      --compiler=<C>     Execution tier: interp (default) or jit\n"
      "  -q, --quiet            Only print the per-file counts, not each failure\n"
      "  -h, --help             Print help\n"
      "\n"
      "Prints `FILE: N passed, N failed, N skipped` per script and each failure as\n"
      "`FILE:LINE: COMMAND: REASON` on stderr. Exits with 0 when nothing failed.\n"},
+    {"compile", "Compiles a module with the baseline JIT and reports the result",
+     "compile [OPTIONS] <FILE>",
+     "Arguments:\n"
+     "  <FILE>  The WebAssembly module (.wasm or .wat)\n"
+     "\n"
+     "Options:\n"
+     "      --disasm  Print each function's machine code\n"
+     "  -h, --help    Print help\n"
+     "\n"
+     "Prints how many functions compiled and how many run in the interpreter\n"
+     "(with --disasm, the reason for each one).\n"},
     {"help", "Prints this message or the help of the given subcommand", "help [COMMAND]", ""},
 };
 

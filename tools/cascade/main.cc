@@ -29,6 +29,7 @@ constexpr CommandEntry kCommands[] = {
     {"validate", ValidateCommand},
     {"inspect", InspectCommand},
     {"wast", WastCommand},
+    {"compile", CompileCommand},
     {"help", HelpCommand},
 };
 

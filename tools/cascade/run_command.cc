@@ -37,6 +37,9 @@
 #include "tools/cascade/run_options.h"
 #include "tools/cascade/value_text.h"
 
+#if CASCADE_JIT
+#include "jit/jit.h"
+#endif
 #if CASCADE_WASI
 #include "wasi/wasi.h"
 #endif
@@ -133,12 +136,19 @@ StoreLimits Runner::Limits() const {
 }
 
 bool Runner::SetUpStore(ErrorChain* chain) {
+#if !CASCADE_JIT
   if (o_.compiler == Compiler::kJit) {
-    chain->push_back("the baseline JIT (--compiler=jit) is not available in this build yet");
+    chain->push_back("the baseline JIT (--compiler=jit) is not available in this build");
     chain->push_back("use --compiler=interp (the default)");
     return false;
   }
+#endif
   store_ = std::make_unique<Store>(Limits());
+#if CASCADE_JIT
+  // Baseline JIT (jit/jit.h); while fuel or a timeout is set it still runs in
+  // the interpreter (the JIT has no interruption checks yet).
+  if (o_.compiler == Compiler::kJit) jit::EnableJit(*store_);
+#endif
   if (o_.fuel) store_->SetFuel(*o_.fuel);
   // The timer thread (Run) bumps the epoch once when the time is up.
   if (o_.timeout) store_->SetEpochDeadline(1);

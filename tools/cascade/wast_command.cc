@@ -10,6 +10,9 @@
 
 #include "spec-tests/wast_runner.h"
 #include "tools/cascade/cli.h"
+#if CASCADE_JIT
+#include "jit/jit.h"
+#endif
 
 namespace cascade::cli {
 
@@ -25,10 +28,18 @@ int WastCommand(const std::vector<std::string_view>& args) {
     if (a == "-q" || a == "--quiet") {
       quiet = true;
     } else if (a == "--compiler=interp") {
-      // The interpreter is the only tier today.
+#if CASCADE_JIT
+    } else if (a == "--compiler=jit") {
+      // Every store the scripts create runs wasm through the baseline JIT.
+      jit::EnableJitByDefault(true);
+#endif
     } else if (a.starts_with("--compiler=")) {
       return UsageError("wast", "unknown compiler '" + std::string(a.substr(11)) +
+#if CASCADE_JIT
+                                    "' (available: interp, jit)");
+#else
                                     "' (available: interp)");
+#endif
     } else if (a.starts_with("-") && a != "-") {
       return UsageError("wast", "unexpected argument '" + std::string(a) + "' found");
     } else {
