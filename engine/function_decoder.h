@@ -131,7 +131,7 @@ struct ControlFrame {
   std::span<const ValType> label_types() const {
     return is_loop() ? type.params() : type.results();
   }
-  bool reachable() const { return !unreachable && !dead; }
+  [[gnu::always_inline]] bool reachable() const { return !unreachable && !dead; }
 };
 
 // An Interface with every hook empty; derive from it and override what you need.
@@ -497,7 +497,7 @@ class FunctionDecoder {
       uint64_t byte = p[i];
       r |= (byte & 0x7F) << (7 * i);
       if (byte < 0x80) {
-        reader_.skip(i + 1);
+        reader_.advance(i + 1);  // within the 5 bytes checked above
         *value = r;
         *bits = 7 * (i + 1);
         return true;
@@ -508,7 +508,7 @@ class FunctionDecoder {
   [[gnu::always_inline]] uint32_t ReadU32() {
     const uint8_t* p = reader_.pc();
     if (p < reader_.end() && *p < 0x80) [[likely]] {
-      reader_.skip(1);
+      reader_.advance(1);  // checked just above
       return *p;
     }
     uint64_t v;

@@ -13,12 +13,16 @@
 // Invariants: `code` ends with a Return or a jump; every branch offset points at
 // an instruction header inside `code`; `trap_sites` is sorted by code offset;
 // `catches` lists try_table ranges innermost first (a range that contains
-// another is listed after it).
+// another is listed after it). An InterpCode and its three arrays are one
+// block (one allocation: malloc'd, or in a module's CodeArena), immutable once
+// published.
 #pragma once
 
 #include <cstdint>
+#include <cstdlib>
 #include <memory>
-#include <vector>
+#include <span>
+#include <utility>
 
 namespace cascade::interp {
 
@@ -38,7 +42,7 @@ struct CatchSite {
 };
 
 struct InterpCode {
-  std::unique_ptr<uint32_t[]> code;
+  const uint32_t* code = nullptr;  // code_units units, in this block
   uint32_t code_units = 0;
   uint32_t num_params = 0;    // param slots
   uint32_t num_locals = 0;    // param + declared local slots
@@ -49,11 +53,21 @@ struct InterpCode {
   uint32_t entry_cost = 1;
   // (code offset, wasm byte offset in the module) of instructions that can trap
   // or call, for trap messages and backtraces.
-  std::vector<std::pair<uint32_t, uint32_t>> trap_sites;
-  std::vector<CatchSite> catches;
+  const std::pair<uint32_t, uint32_t>* trap_sites = nullptr;
+  uint32_t num_trap_sites = 0;
+  uint32_t num_catches = 0;
+  const CatchSite* catches = nullptr;
 
+  std::span<const CatchSite> catch_sites() const { return {catches, num_catches}; }
   // The wasm byte offset of the instruction at code offset `off`, or 0.
+  // Async-signal-safe (a binary search, no allocation).
   uint32_t WasmOffset(uint32_t off) const;
 };
+
+// Frees a malloc'd InterpCode block (not one in a CodeArena).
+struct InterpCodeDeleter {
+  void operator()(InterpCode* c) const { std::free(c); }
+};
+using InterpCodePtr = std::unique_ptr<InterpCode, InterpCodeDeleter>;
 
 }  // namespace cascade::interp

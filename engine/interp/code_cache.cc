@@ -2,7 +2,8 @@
 //
 // Invariant: ModuleCode::slots[v][i] holds null or the published code of
 // defined function num_imported_funcs + i for variant v (0 unguarded, 1
-// guarded memory 0); entries only go from null to a value.
+// guarded memory 0); entries only go from null to a value. The code lives in
+// the ModuleCode's arena.
 #include "engine/interp/code_cache.h"
 
 #include <atomic>
@@ -21,16 +22,10 @@ struct ModuleCode final : TierCache {
     for (int v = 0; v < (guard_matters ? 2 : 1); ++v)
       slots[v] = std::make_unique<std::atomic<InterpCode*>[]>(num_defined);
   }
-  ~ModuleCode() override {
-    for (auto& s : slots) {
-      if (!s) continue;
-      for (uint32_t i = 0; i < num_defined; ++i) delete s[i].load(std::memory_order_relaxed);
-    }
-  }
-
   uint32_t num_defined;
   bool guard_matters;  // whether a guarded memory 0 changes the translation
   std::unique_ptr<std::atomic<InterpCode*>[]> slots[2];
+  CodeArena arena;  // every slot's code (freed with it)
 };
 
 [[gnu::noinline, gnu::cold]] ModuleCode* MakeModuleCode(const Module& m) {
@@ -46,11 +41,10 @@ const InterpCode* GetCode(const Module& module, uint32_t funcidx, bool mem0_guar
   std::atomic<InterpCode*>& slot = mc->slots[variant][funcidx - module.num_imported_funcs];
   InterpCode* code = slot.load(std::memory_order_acquire);
   if (code != nullptr) return code;
-  std::unique_ptr<InterpCode> fresh = TranslateFunction(module, funcidx, variant == 1);
+  InterpCode* fresh = TranslateFunction(module, funcidx, variant == 1, mc->arena);
   InterpCode* expected = nullptr;
-  if (slot.compare_exchange_strong(expected, fresh.get(), std::memory_order_acq_rel))
-    return fresh.release();
-  return expected;  // another thread published first; ours is freed
+  if (slot.compare_exchange_strong(expected, fresh, std::memory_order_acq_rel)) return fresh;
+  return expected;  // another thread published first (ours stays unused in the arena)
 }
 
 }  // namespace cascade::interp

@@ -245,10 +245,10 @@ InterpState* GetInterpState(Store& store) {
   es->exception = nullptr;
   for (;;) {
     const auto* code = static_cast<const InterpCode*>(es->func->code);
-    uint32_t off = static_cast<uint32_t>(*ip - code->code.get());
+    uint32_t off = static_cast<uint32_t>(*ip - code->code);
     bool to_caller = false;
   search:
-    for (const CatchSite& s : code->catches) {
+    for (const CatchSite& s : code->catch_sites()) {
       if (off < s.begin || off >= s.end) continue;
       if (s.kind == kDelegateSite) {
         if (s.target == kNoTarget) {
@@ -269,7 +269,7 @@ InterpState* GetInterpState(Store& store) {
       if (s.kind == 1 || s.kind == 3)
         *dst = reinterpret_cast<uint64_t>(ex);
       if (s.exn_slot != kNoTarget) (*fp)[s.exn_slot] = reinterpret_cast<uint64_t>(ex);
-      *ip = code->code.get() + s.target;
+      *ip = code->code + s.target;
       return true;
     }
     (void)to_caller;
@@ -518,8 +518,8 @@ void FillBacktrace(const uint32_t* ip, FuncInstance* f, const Frame* top,
       tf.instance = f->instance;
       tf.funcidx = f->funcidx;
       const auto* code = static_cast<const InterpCode*>(f->code);
-      if (code && ip && ip >= code->code.get() && ip < code->code.get() + code->code_units)
-        tf.code_offset = code->WasmOffset(static_cast<uint32_t>(ip - code->code.get()));
+      if (code && ip && ip >= code->code && ip < code->code + code->code_units)
+        tf.code_offset = code->WasmOffset(static_cast<uint32_t>(ip - code->code));
       trap->backtrace.push_back(tf);
     }
     if (top == entry_frame) break;
@@ -539,7 +539,7 @@ void FillBacktrace(const uint32_t* ip, FuncInstance* f, const Frame* top,
 // Whether `ip` (any value) is the start of a trap-site instruction of `code`.
 // Async-signal-safe.
 bool IsTrapSite(const InterpCode* code, uintptr_t ip) {
-  uintptr_t begin = reinterpret_cast<uintptr_t>(code->code.get());
+  uintptr_t begin = reinterpret_cast<uintptr_t>(code->code);
   if (ip < begin || (ip & 3) != 0) return false;
   uintptr_t off = (ip - begin) / 4;
   return off < code->code_units && code->WasmOffset(static_cast<uint32_t>(off)) != 0;
@@ -659,7 +659,7 @@ bool Execute(Store& store, FuncInstance* func, uint64_t* args_and_results, Trap*
   es.interrupt = &store.interrupt;
 
   if ((store.interrupt.budget -= code->entry_cost) < 0) [[unlikely]] {
-    if (!InterruptSlow(&es, code->code.get())) {
+    if (!InterruptSlow(&es, code->code)) {
       FillTrap(es, trap);
       return false;
     }
@@ -673,7 +673,7 @@ bool Execute(Store& store, FuncInstance* func, uint64_t* args_and_results, Trap*
     entry->capture_fault = &CaptureFault;
     entry->describe_fault = &DescribeFault;
   }
-  Run(code->code.get(), fp, func->instance->memory0_base, &es);
+  Run(code->code, fp, func->instance->memory0_base, &es);
   if (entry != nullptr) {
     entry->capture_fault = nullptr;
     entry->describe_fault = nullptr;

@@ -25,6 +25,8 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <cstring>
+#include <new>
 #include <vector>
 
 #include "engine/function_decoder.h"
@@ -41,6 +43,46 @@ struct Entry {
   Kind kind;
   uint32_t local;
   uint64_t value;
+};
+
+// A minimal growable array for the translator's two hottest buffers (emitted
+// code, abstract stack): push_back is a compare and a store inline, growth is
+// out of line, and the capacity is kept from one function to the next.
+// T is trivially copyable.
+template <typename T>
+class FastBuffer {
+ public:
+  FastBuffer() = default;
+  FastBuffer(const FastBuffer&) = delete;
+  FastBuffer& operator=(const FastBuffer&) = delete;
+  ~FastBuffer() { std::free(data_); }
+
+  [[gnu::always_inline]] void push_back(const T& v) {
+    if (size_ == cap_) [[unlikely]] Grow();
+    data_[size_++] = v;
+  }
+  void pop_back() { --size_; }
+  T& back() { return data_[size_ - 1]; }
+  T& operator[](size_t i) { return data_[i]; }
+  const T& operator[](size_t i) const { return data_[i]; }
+  size_t size() const { return size_; }
+  const T* data() const { return data_; }
+  void clear() { size_ = 0; }
+  void resize(size_t n) {  // shrinking only (dropping emitted instructions)
+    size_ = static_cast<uint32_t>(n);
+  }
+
+ private:
+  [[gnu::noinline, gnu::cold]] void Grow() {
+    cap_ = cap_ ? cap_ * 2 : 1024;
+    void* p = std::realloc(data_, size_t{cap_} * sizeof(T));
+    if (p == nullptr) std::abort();
+    data_ = static_cast<T*>(p);
+  }
+
+  T* data_ = nullptr;
+  uint32_t size_ = 0;
+  uint32_t cap_ = 0;
 };
 
 struct Fixup {
@@ -200,24 +242,39 @@ class InterpTranslator : public BaseInterface {
                  module_.memories[0].limits.page_size_log2 == 16;
   }
 
-  std::unique_ptr<InterpCode> Finish() {
+  // Copies the result into one block from `arena`, or malloc'd without one.
+  InterpCode* Finish(CodeArena* arena) {
     // Hidden slots (caught exceptions of legacy try blocks) sit above the
     // operand stack.
     uint32_t hidden_base = num_locals_ + max_height_;
     for (uint32_t p : hidden_patches_) code_[p] = hidden_base + (code_[p] & ~kHiddenSlot);
     for (CatchSite& site : catches_)
       if (site.exn_slot != kNoTarget) site.exn_slot = hidden_base + (site.exn_slot & ~kHiddenSlot);
-    auto out = std::make_unique<InterpCode>();
+    // Block layout: InterpCode | trap sites | code units | catch sites.
+    static_assert(sizeof(InterpCode) % 8 == 0 && alignof(CatchSite) <= 4);
+    size_t sites_bytes = trap_sites_.size() * sizeof(trap_sites_[0]);
+    size_t code_bytes = code_.size() * 4;
+    size_t bytes = sizeof(InterpCode) + sites_bytes + code_bytes + catches_.size() * sizeof(CatchSite);
+    void* block = arena ? arena->Allocate(bytes) : std::malloc(bytes);
+    if (block == nullptr) std::abort();
+    auto* out = new (block) InterpCode();
+    char* p = static_cast<char*>(block) + sizeof(InterpCode);
+    if (sites_bytes) std::memcpy(p, trap_sites_.data(), sites_bytes);
+    out->trap_sites = reinterpret_cast<const std::pair<uint32_t, uint32_t>*>(p);
+    out->num_trap_sites = static_cast<uint32_t>(trap_sites_.size());
+    p += sites_bytes;
+    std::memcpy(p, code_.data(), code_bytes);
+    out->code = reinterpret_cast<const uint32_t*>(p);
     out->code_units = static_cast<uint32_t>(code_.size());
-    out->code.reset(new uint32_t[code_.size()]);
-    std::memcpy(out->code.get(), code_.data(), code_.size() * 4);
+    p += code_bytes;
+    if (!catches_.empty()) std::memcpy(p, catches_.data(), catches_.size() * sizeof(CatchSite));
+    out->catches = reinterpret_cast<const CatchSite*>(p);
+    out->num_catches = static_cast<uint32_t>(catches_.size());
     out->num_params = num_params_;
     out->num_locals = num_locals_;
     out->num_results = num_results_;
     out->frame_slots = num_locals_ + max_height_ + max_legacy_ + 2;
     out->entry_cost = cost_ > 0 ? cost_ : 1;
-    out->trap_sites = trap_sites_;
-    out->catches = catches_;
     return out;
   }
 
@@ -1214,8 +1271,8 @@ class InterpTranslator : public BaseInterface {
   uint32_t num_params_ = 0, num_results_ = 0, num_locals_ = 0;
   bool mem0_fast_ = false;
 
-  std::vector<uint32_t> code_;
-  std::vector<Entry> stack_;
+  FastBuffer<uint32_t> code_;
+  FastBuffer<Entry> stack_;
   std::vector<Block> blocks_;
   std::vector<Fixup> fixups_;
   std::vector<std::pair<uint32_t, uint32_t>> trap_sites_;
@@ -1278,8 +1335,9 @@ class InterpTranslator : public BaseInterface {
 
 }  // namespace
 
-std::unique_ptr<InterpCode> TranslateFunction(const Module& module, uint32_t funcidx,
-                                              bool mem0_guarded) {
+namespace {
+InterpCode* Translate(const Module& module, uint32_t funcidx, bool mem0_guarded,
+                      CodeArena* arena) {
   // One translator and decoder per thread and module, so their buffers keep
   // their capacity from one function to the next.
   struct Cache {
@@ -1297,13 +1355,23 @@ std::unique_ptr<InterpCode> TranslateFunction(const Module& module, uint32_t fun
   }
   cache.t->Start(funcidx, mem0_guarded);
   cache.d->DecodeFunction(funcidx);
-  return cache.t->Finish();
+  return cache.t->Finish(arena);
+}
+}  // namespace
+
+InterpCodePtr TranslateFunction(const Module& module, uint32_t funcidx, bool mem0_guarded) {
+  return InterpCodePtr(Translate(module, funcidx, mem0_guarded, nullptr));
+}
+
+InterpCode* TranslateFunction(const Module& module, uint32_t funcidx, bool mem0_guarded,
+                              CodeArena& arena) {
+  return Translate(module, funcidx, mem0_guarded, &arena);
 }
 
 uint32_t InterpCode::WasmOffset(uint32_t off) const {
-  auto it = std::lower_bound(trap_sites.begin(), trap_sites.end(),
-                             std::make_pair(off, uint32_t{0}));
-  if (it != trap_sites.end() && it->first == off) return it->second;
+  const auto* end = trap_sites + num_trap_sites;
+  const auto* it = std::lower_bound(trap_sites, end, std::make_pair(off, uint32_t{0}));
+  if (it != end && it->first == off) return it->second;
   return 0;
 }
 

@@ -12,6 +12,7 @@
 #include <memory>
 
 #include "engine/interp/code.h"
+#include "engine/interp/code_arena.h"
 #include "engine/module.h"
 
 namespace cascade::interp {
@@ -20,7 +21,10 @@ namespace cascade::interp {
 // `mem0_guarded`, memory-0 accesses use the unchecked handlers (the memory has
 // an 8 GiB guard reservation, memory32 only); otherwise every access is
 // checked. Thread-safe. Never returns null.
-std::unique_ptr<InterpCode> TranslateFunction(const Module& module, uint32_t funcidx,
-                                              bool mem0_guarded);
+InterpCodePtr TranslateFunction(const Module& module, uint32_t funcidx, bool mem0_guarded);
+// The same, with the code block allocated in `arena` (it lives, and dies, with
+// the arena).
+InterpCode* TranslateFunction(const Module& module, uint32_t funcidx, bool mem0_guarded,
+                              CodeArena& arena);
 
 }  // namespace cascade::interp
