@@ -2,7 +2,8 @@
 // prints the wall time; with --translate-all, measures the translation cost of
 // every function against decode + validate (issue 4, acceptance 3).
 //
-//   interp_bench FILE.wasm EXPORT [i32 args...]   -> "result=<i64> time_ms=<t>"
+//   interp_bench FILE.wasm EXPORT [i32 args...]
+//     -> "result=<i64> time_ms=<wall ms of the call> cpu_ms=<process CPU ms of the call>"
 //   interp_bench --translate-all FILE.wasm         -> decode+validate vs translate ms
 //   --compiler=jit first: the same on the baseline JIT (jit/), where
 //   --translate-all compiles every function to machine code (compile_cpu_ms).
@@ -146,11 +147,11 @@ int main(int argc, char** argv) {
   for (int i = 3; i < argc; ++i) args.push_back(Value::I32(static_cast<uint32_t>(std::atoll(argv[i]))));
   std::vector<Value> results;
   Trap trap;
-  double t0 = NowMs();
+  double t0 = NowMs(), c0 = CpuMs();
   bool ok = Invoke(store, e.func(), args, &results, &trap);
-  double t1 = NowMs();
+  double t1 = NowMs(), c1 = CpuMs();
   if (!ok) return std::fprintf(stderr, "trap: %s\n", trap.message.c_str()), 1;
-  std::printf("result=%lld time_ms=%.1f\n",
-              results.empty() ? 0LL : static_cast<long long>(results[0].lo), t1 - t0);
+  std::printf("result=%lld time_ms=%.1f cpu_ms=%.1f\n",
+              results.empty() ? 0LL : static_cast<long long>(results[0].lo), t1 - t0, c1 - c0);
   return 0;
 }

@@ -1,13 +1,16 @@
 #!/usr/bin/env bash
 # JIT speed against V8 (issue 6, acceptance 3), side by side in one run.
 # Compiles bench/programs/*.c like bench/run_interp_bench.sh and times the
-# `bench` call (in-process, wall clock, the call only) on:
+# `bench` call (in-process, the call only; process CPU time by default, robust
+# to other jobs on a shared machine, METRIC=wall for the wall clock) on:
 #   - Cascade's interpreter:  interp_bench FILE bench
 #   - Cascade's JIT, when the driver accepts it:  interp_bench --compiler=jit FILE bench
 #     (detected on an empty module; until it exists the column is left out and
 #     a note says so). JIT_BENCH=/path/to/driver overrides the driver; it must
-#     print "result=<n> time_ms=<t>" like interp_bench.
-#   - node (V8) with --liftoff --no-wasm-tier-up (baseline tier only) and with
+#     print "result=<n> time_ms=<wall> cpu_ms=<cpu>" like interp_bench (time_ms
+#     is used when cpu_ms is missing).
+#   - node (V8) with --liftoff --no-wasm-tier-up --no-wasm-dynamic-tiering
+#     (baseline tier only; see liftoff_flags below) and with
 #     node's defaults (Liftoff, then TurboFan on hot functions), through
 #     bench/v8_run.js: first call as warm-up, best of the next two calls.
 # Every engine's result must equal the interpreter's (MISMATCH, exit 1).
@@ -16,7 +19,7 @@
 #
 # Then compile speed on the yosys module (npm @yowasp/yosys, fetched by
 # tools/tests/npm_fetch.sh into build/npm/, or YOSYS=FILE): V8's eager Liftoff
-# compile (`new WebAssembly.Module`, --liftoff --no-wasm-tier-up
+# compile (`new WebAssembly.Module`, the Liftoff-only flags plus
 # --no-wasm-lazy-compilation) in process CPU ms (all threads) and wall ms,
 # also with --single-threaded; Cascade's interpreter translation of every
 # function (interp_bench --translate-all) and, when the driver accepts
@@ -24,7 +27,7 @@
 # translate_cpu_ms=<t>, the JIT's compile of every function.
 #
 # usage: bench/run_jit_bench.sh BUILD_DIR   (release build with interp_bench)
-#   env: REPS (default 3), PROGRAMS="fib sort" (a subset), NODE (default node),
+#   env: REPS (default 3), METRIC=cpu|wall, PROGRAMS="fib sort", NODE (default node),
 #        YOSYS=path/to/yosys.core.wasm, SKIP_COMPILE=1
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -35,6 +38,9 @@ command -v clang >/dev/null || { echo "clang is needed to compile bench/programs
 node=${NODE:-node}
 command -v "$node" >/dev/null || { echo "node is needed for the V8 columns" >&2; exit 2; }
 reps=${REPS:-3}
+metric=${METRIC:-cpu}
+[[ $metric == cpu || $metric == wall ]] || { echo "METRIC is cpu or wall" >&2; exit 2; }
+key=$([[ $metric == cpu ]] && echo cpu_ms || echo time_ms)
 runner=$root/bench/v8_run.js
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
@@ -52,6 +58,10 @@ else
   echo "note: $bench_bin does not accept --compiler=jit yet; no Cascade JIT column" >&2
 fi
 
+# V8's baseline tier only. In node 20, --liftoff --no-wasm-tier-up alone still
+# tiers hot functions up to TurboFan (dynamic tiering): measured warm calls then
+# ran at TurboFan speed. --no-wasm-dynamic-tiering makes it Liftoff only.
+liftoff_flags=(--liftoff --no-wasm-tier-up --no-wasm-dynamic-tiering)
 engines=(interp)
 ((${#jit[@]})) && engines+=(jit)
 engines+=(liftoff turbofan)
@@ -59,7 +69,7 @@ engine_cmd() {  # engine file -> sets CMD
   case $1 in
     interp) CMD=("$bench_bin" "$2" bench) ;;
     jit) CMD=("${jit[@]}" "$2" bench) ;;
-    liftoff) CMD=("$node" --liftoff --no-wasm-tier-up "$runner" "$2") ;;
+    liftoff) CMD=("$node" "${liftoff_flags[@]}" "$runner" "$2") ;;
     turbofan) CMD=("$node" "$runner" "$2") ;;
   esac
 }
@@ -73,7 +83,7 @@ best() {
     if ! o=$("${CMD[@]}" 2>"$out/err"); then
       echo "$e failed on $f: $(cat "$out/err")" >&2; RES=error; MS=nan; return
     fi
-    t=$(field time_ms <<<"$o")
+    t=$(field "$key" <<<"$o"); [[ -n $t ]] || t=$(field time_ms <<<"$o")
     RES=$(( $(field result <<<"$o") & 0xFFFFFFFF ))
     if [[ -z $MS ]] || awk -v a="$t" -v b="$MS" 'BEGIN { exit !(a < b) }'; then MS=$t; fi
   done
@@ -131,7 +141,7 @@ for r in "${ratios[@]}"; do
 done
 echo "$row |"
 echo
-echo "ms of the bench() call only (wall), best of $reps processes; V8: best warm call after one warm-up call."
+echo "ms of the bench() call only ($metric: $([[ $metric == cpu ]] && echo 'process CPU time' || echo 'wall clock')), best of $reps processes; V8: best warm call after one warm-up call."
 echo "Ratios are time / time: below 1 means the first-named engine is faster."
 
 [[ -n ${SKIP_COMPILE:-} ]] && exit $mismatch
@@ -163,8 +173,8 @@ v8row() {  # label node-flags...
   awk -v l="$l" -v c="$cpu" -v w="$wall" -v s="$size" \
     'BEGIN { printf "| %s | %.0f | %.0f | %.0f |\n", l, c, w, s / 1e3 / c }'
 }
-v8row "V8 Liftoff, eager" --liftoff --no-wasm-tier-up --no-wasm-lazy-compilation
-v8row "V8 Liftoff, eager, --single-threaded" --liftoff --no-wasm-tier-up --no-wasm-lazy-compilation --single-threaded
+v8row "V8 Liftoff, eager" "${liftoff_flags[@]}" --no-wasm-lazy-compilation
+v8row "V8 Liftoff, eager, --single-threaded" "${liftoff_flags[@]}" --no-wasm-lazy-compilation --single-threaded
 # Cascade rows: the translation alone, and with decode+validate (V8's compile
 # validates as it goes, so the sum is the like-for-like figure).
 cascade_rows() {  # label driver... ; best of REPS by the compile/translate time
