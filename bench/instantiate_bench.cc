@@ -2,7 +2,8 @@
 // acceptance 1 and 2), and of crossing the host/wasm boundary.
 //
 //   BM_Request/<module>       Store + InstancePre::Instantiate + call one export
-//                             + drop (the Store dies, the slot goes back to the pool)
+//                             + drop (the Store dies, the slot goes back to the pool);
+//                             counter create_ms: the one-time InstancePre::Create
 //   BM_RequestSameStore/...   the same with one long-lived Store and
 //                             Store::DropInstance (no Store set-up per request)
 //   BM_HostToWasm             InvokeSlots of (i32) -> i32 identity, per call
@@ -22,6 +23,8 @@
 // fails the run instead of timing nothing.
 #include <benchmark/benchmark.h>
 #include <glob.h>
+
+#include <chrono>
 
 #include <cstdio>
 #include <cstdlib>
@@ -106,6 +109,7 @@ struct Prepared {
   Store host_store;  // owns the dummy host functions
   std::shared_ptr<InstancePre> pre;
   std::string skip;  // why the benchmark cannot run
+  double create_ms = 0;  // InstancePre::Create, once (wall)
 };
 
 // Binds every function import to a host function of its type that returns
@@ -127,7 +131,9 @@ std::unique_ptr<Prepared> Prepare(std::shared_ptr<const Module> m) {
     linker.Define(imp.module, imp.name, Extern::Func(f));
   }
   InstantiateError err;
+  auto t0 = std::chrono::steady_clock::now();
   p->pre = InstancePre::Create(linker, m, {}, &err);
+  p->create_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
   if (p->pre == nullptr) p->skip = "InstancePre::Create: " + err.trap.message;
   return p;
 }
@@ -188,6 +194,7 @@ void BM_Request(benchmark::State& state, const std::string& name) {
     benchmark::DoNotOptimize(inst);
   }
   state.counters["pooled"] = p->pre->pooled();
+  state.counters["create_ms"] = p->create_ms;
 }
 
 void BM_RequestSameStore(benchmark::State& state, const std::string& name) {

@@ -20,6 +20,7 @@
 
 #include "engine/runtime/invoke.h"
 #include "engine/runtime/memory_image.h"
+#include "engine/runtime/table_writes.h"
 
 #if __has_include("engine/interp/interpreter.h")
 #include "engine/interp/interpreter.h"
@@ -59,6 +60,9 @@ struct InstancePre::Pool : std::enable_shared_from_this<InstancePre::Pool> {
   bool pooled = false;
   std::vector<std::unique_ptr<MemoryImage>> images;  // per defined memory, may be null
   std::vector<uint64_t> data_offsets;                // per data segment (active only)
+  // Per table: whether an instance can change it (its code writes it, or it is
+  // exported); unchanged tables need no reset.
+  std::vector<bool> table_writable;
 
   mutable std::mutex mu;
   std::vector<Slot*> free;
@@ -112,6 +116,7 @@ struct Slot final : StoreLease {
       globals[i].value[1] = global_init[i][1];
     }
     for (size_t i = 0; i < table_init.size(); ++i) {
+      if (!owner->table_writable[i]) continue;
       std::vector<uint64_t>& e = tables[i].elements;
       if (e.size() != table_init[i].size()) e.resize(table_init[i].size());
       std::copy(table_init[i].begin(), table_init[i].end(), e.begin());
@@ -337,6 +342,10 @@ std::shared_ptr<InstancePre> InstancePre::Create(const Linker& linker,
       return nullptr;
     }
     mem.image = pool->images[i].get();
+  }
+  pool->table_writable = TablesWrittenByCode(m);
+  for (const Export& e : m.exports) {
+    if (e.kind == ExternKind::kTable) pool->table_writable[e.index] = true;
   }
   pool->pooled = true;
   pool->free.push_back(first.release());

@@ -299,3 +299,29 @@ TEST_CASE("instance_pre: instances outlive the InstancePre") {
   }
   CheckInitial(store, inst);
 }
+
+TEST_CASE("instance_pre: tables written only through an export are reset too") {
+  // No table-writing instruction: only the export lets the host change the table.
+  auto m = Wat(R"((module (table (export "t") 2 funcref) (elem (i32.const 0) $f)
+                    (func $f (result i32) (i32.const 5))
+                    (func (export "call0") (result i32) (call_indirect (result i32) (i32.const 0)))))");
+  Linker linker;
+  InstantiateError err;
+  auto pre = InstancePre::Create(linker, m, {}, &err);
+  REQUIRE(pre != nullptr);
+  for (int round = 0; round < 2; ++round) {
+    Store store;
+    Instance* inst = pre->Instantiate(store, &err);
+    REQUIRE(inst != nullptr);
+    CHECK(Call(store, inst, "call0") == 5);
+    TableInstance* t = inst->GetExport("t").table();
+    REQUIRE(t != nullptr);
+    t->elements[0] = 0;  // what the host API's Table::Set does
+    CHECK(t->Grow(3, 0) == 2);
+  }
+  Store store;
+  Instance* inst = pre->Instantiate(store, &err);
+  REQUIRE(inst != nullptr);
+  CHECK(inst->tables[0]->size() == 2);
+  CHECK(Call(store, inst, "call0") == 5);
+}
