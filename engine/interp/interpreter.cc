@@ -69,12 +69,18 @@ inline uint64_t PutF64(double d) {
   return b;
 }
 // 32-bit immediates of the Imm variants (sign-extended for 64-bit types).
-inline uint32_t ImmU32(uint32_t u) { return u; }
-inline int32_t ImmS32(uint32_t u) { return static_cast<int32_t>(u); }
-inline uint64_t ImmU64(uint32_t u) {
-  return static_cast<uint64_t>(static_cast<int64_t>(static_cast<int32_t>(u)));
+// Float immediates are the value's bits: f32 in one unit, f64 in two (lo, hi);
+// kImmUnits<get> is the immediate's size in units.
+inline uint32_t ImmU32(const uint32_t* p) { return *p; }
+inline int32_t ImmS32(const uint32_t* p) { return static_cast<int32_t>(*p); }
+inline uint64_t ImmU64(const uint32_t* p) {
+  return static_cast<uint64_t>(static_cast<int64_t>(static_cast<int32_t>(*p)));
 }
-inline int64_t ImmS64(uint32_t u) { return static_cast<int64_t>(static_cast<int32_t>(u)); }
+inline int64_t ImmS64(const uint32_t* p) { return static_cast<int64_t>(static_cast<int32_t>(*p)); }
+inline float ImmF32(const uint32_t* p) { return GetF32(*p); }
+inline double ImmF64(const uint32_t* p) { return GetF64(p[0] | (static_cast<uint64_t>(p[1]) << 32)); }
+constexpr uint32_t kImmUnitsU32 = 1, kImmUnitsS32 = 1, kImmUnitsU64 = 1, kImmUnitsS64 = 1,
+                   kImmUnitsF32 = 1, kImmUnitsF64 = 2;
 
 // ------------------------------------------------------ IEEE helpers (spec 4.3.3)
 template <typename F>

@@ -683,14 +683,18 @@ class InterpTranslator : public BaseInterface {
       uint32_t h = Height() - 2;
       IOp imm = kSimpleMap.imm[i];
       Entry& b = stack_[h + 1];
+      // A constant right operand becomes an immediate: 32 bits for i32 and f32
+      // (the bits), i64 when it sign-extends from 32 bits, both halves for f64.
       if (imm != IOp::kCount && b.kind == Entry::kConst &&
-          (sig.params[1] == ValType::kI32 ||
+          (sig.params[1] != ValType::kI64 ||
            static_cast<int64_t>(b.value) == static_cast<int32_t>(b.value))) {
-        uint32_t bv = static_cast<uint32_t>(b.value);
+        uint32_t lo = static_cast<uint32_t>(b.value), hi = static_cast<uint32_t>(b.value >> 32);
+        bool wide = sig.params[1] == ValType::kF64;
         uint32_t a = Use(h);
         Pop();
         Pop();
-        EmitValue(imm, h, {a, bv});
+        if (wide) EmitValue(imm, h, {a, lo, hi});
+        else EmitValue(imm, h, {a, lo});
         return;
       }
       uint32_t a = Use(h), bs = Use(h + 1);
