@@ -697,6 +697,7 @@ bool CompileFunction(const Module& module, uint32_t funcidx, const CompileEnv& e
                      CodeMemory& memory, CompiledCode* out, std::string* why) {
   BaselineCompiler c(module, funcidx, env);
   if (env.listing) c.masm().EnableListing();
+  c.masm().Reserve(module.funcs[funcidx].body.size * 6 + 512);
   BaselineCompiler::Decoder d(module, c);
   c.set_decoder(&d);
   c.fn_offset_ = module.funcs[funcidx].body.offset;

@@ -1,4 +1,4 @@
-// CodeMemory: page-aligned code in RW chunks, sealed RX (see code_memory.h).
+// CodeMemory: memfd chunks mapped RW + RX (see code_memory.h).
 #include "jit/code_memory.h"
 
 #include <sys/mman.h>
@@ -8,43 +8,49 @@ namespace cascade::jit {
 
 namespace {
 constexpr size_t kChunkBytes = size_t{4} << 20;
-size_t PageRound(size_t n) {
-  size_t page = static_cast<size_t>(sysconf(_SC_PAGESIZE));
-  return (n + page - 1) & ~(page - 1);
-}
+constexpr size_t kAlign = 16;
 }  // namespace
 
 CodeMemory::~CodeMemory() {
-  for (const Range& r : chunks_) munmap(r.base, r.size);
-}
-
-uint8_t* CodeMemory::Allocate(size_t size) {
-  size_t n = PageRound(size == 0 ? 1 : size);
-  if (cursor_ == nullptr || static_cast<size_t>(chunk_end_ - cursor_) < n) {
-    size_t c = n > kChunkBytes ? n : kChunkBytes;
-    void* p = mmap(nullptr, c, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-    if (p == MAP_FAILED) return nullptr;
-    chunks_.push_back({static_cast<uint8_t*>(p), c});
-    cursor_ = static_cast<uint8_t*>(p);
-    chunk_end_ = cursor_ + c;
+  for (const Chunk& c : chunks_) {
+    munmap(c.write, c.size);
+    munmap(c.exec, c.size);
   }
-  pending_ = cursor_;
-  pending_size_ = n;
-  cursor_ += n;
-  bytes_ += n;
-  return pending_;
 }
 
-bool CodeMemory::Seal(uint8_t* ptr) {
-  if (ptr != pending_ || ptr == nullptr) return false;
-  pending_ = nullptr;
-  return mprotect(ptr, pending_size_, PROT_READ | PROT_EXEC) == 0;
+CodeMemory::Block CodeMemory::Allocate(size_t size) {
+  size = (size + kAlign - 1) & ~(kAlign - 1);
+  if (chunks_.empty() || chunks_.back().size - cursor_ < size) {
+    size_t page = static_cast<size_t>(sysconf(_SC_PAGESIZE));
+    size_t n = size > kChunkBytes ? (size + page - 1) & ~(page - 1) : kChunkBytes;
+    int fd = memfd_create("cascade-jit", MFD_CLOEXEC);
+    if (fd < 0) return {};
+    if (ftruncate(fd, static_cast<off_t>(n)) != 0) {
+      close(fd);
+      return {};
+    }
+    void* w = mmap(nullptr, n, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+    void* x = mmap(nullptr, n, PROT_READ | PROT_EXEC, MAP_SHARED, fd, 0);
+    close(fd);
+    if (w == MAP_FAILED || x == MAP_FAILED) {
+      if (w != MAP_FAILED) munmap(w, n);
+      if (x != MAP_FAILED) munmap(x, n);
+      return {};
+    }
+    chunks_.push_back({static_cast<uint8_t*>(w), static_cast<uint8_t*>(x), n});
+    cursor_ = 0;
+  }
+  Chunk& c = chunks_.back();
+  Block b{c.write + cursor_, c.exec + cursor_};
+  cursor_ += size;
+  used_ += size;
+  return b;
 }
 
 bool CodeMemory::Contains(const void* pc) const {
   auto p = static_cast<const uint8_t*>(pc);
-  for (const Range& r : chunks_) {
-    if (p >= r.base && p < r.base + r.size) return true;
+  for (const Chunk& c : chunks_) {
+    if (p >= c.exec && p < c.exec + c.size) return true;
   }
   return false;
 }

@@ -1,12 +1,13 @@
-// CodeMemory: executable memory for JIT code, W^X. Code is written into
-// page-aligned space of a read-write chunk (4 MiB mappings), then those pages
-// are made read+execute (adjacent RX pages merge into one mapping); pages are
-// never writable and executable at once. Everything is unmapped with the
-// CodeMemory (one per Store's JIT state, so code dies with the Store that
-// compiled it).
+// CodeMemory: executable memory for JIT code, W^X by dual mapping. Each 4 MiB
+// chunk is a memfd mapped twice: once read+write (where code is copied in) and
+// once read+execute (where it runs); no page is ever writable and executable
+// in the same mapping, and installing a function costs no mprotect (no TLB
+// shootdown). Everything is unmapped with the CodeMemory (one per Store's JIT
+// state, so code dies with the Store that compiled it).
 //
-// Invariants: every range handed out stays mapped RX until destruction;
-// Contains(pc) is exact for installed ranges.
+// Invariants: Allocate hands out 16-byte aligned, non-overlapping ranges;
+// `exec` and `write` of one allocation alias the same bytes; Contains(pc) is
+// exact for the executable views.
 #pragma once
 
 #include <cstddef>
@@ -17,32 +18,31 @@ namespace cascade::jit {
 
 class CodeMemory {
  public:
+  struct Block {
+    uint8_t* write = nullptr;  // where to copy the code
+    uint8_t* exec = nullptr;   // where it runs (relocate against this)
+  };
+
   CodeMemory() = default;
   CodeMemory(const CodeMemory&) = delete;
   CodeMemory& operator=(const CodeMemory&) = delete;
   ~CodeMemory();
 
-  // Reserves `size` bytes of writable memory for code about to be installed;
-  // returns nullptr when mmap fails. Must be followed by Seal(ptr).
-  uint8_t* Allocate(size_t size);
-  // Makes the range returned by the last Allocate read+execute. Returns false
-  // when mprotect fails (the range must then not be run).
-  bool Seal(uint8_t* ptr);
+  // Room for `size` bytes of code; {nullptr, nullptr} when memory runs out.
+  Block Allocate(size_t size);
 
   bool Contains(const void* pc) const;
-  size_t bytes_mapped() const { return bytes_; }
+  size_t bytes_used() const { return used_; }
 
  private:
-  struct Range {
-    uint8_t* base;
+  struct Chunk {
+    uint8_t* write;
+    uint8_t* exec;
     size_t size;
   };
-  std::vector<Range> chunks_;
-  uint8_t* cursor_ = nullptr;  // next free page in the newest chunk
-  uint8_t* chunk_end_ = nullptr;
-  uint8_t* pending_ = nullptr;  // the last Allocate, until Seal
-  size_t pending_size_ = 0;
-  size_t bytes_ = 0;
+  std::vector<Chunk> chunks_;
+  size_t cursor_ = 0;  // next free byte of the newest chunk
+  size_t used_ = 0;
 };
 
 }  // namespace cascade::jit

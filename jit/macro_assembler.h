@@ -66,6 +66,9 @@ class MacroAssembler {
   MacroAssembler(const MacroAssembler&) = delete;
   MacroAssembler& operator=(const MacroAssembler&) = delete;
 
+  // Expects about `bytes` of code (reserves the buffer once instead of
+  // growing it by copies).
+  void Reserve(size_t bytes);
   // Starts a function: saves registers, loads ctx/fp/instance/memory base,
   // checks the native and value stack limits (jumping to `overflow`), zeroes
   // fp[num_params..num_locals). The frame size is set later (SetFrameSlots).

@@ -112,6 +112,10 @@ std::string MacroAssembler::listing() const { return impl_->logger.data(); }
 MacroAssembler::~MacroAssembler() = default;
 bool MacroAssembler::failed() const { return impl_->errors.failed; }
 
+void MacroAssembler::Reserve(size_t bytes) {
+  impl_->code.reserveBuffer(&impl_->code.textSection()->_buffer, bytes);
+}
+
 void MacroAssembler::Prologue(uint32_t num_params, uint32_t num_locals, const void* instance,
                               Label overflow) {
   auto& a = impl_->a;
@@ -583,17 +587,17 @@ void* MacroAssembler::Finish(CodeMemory& memory, size_t* code_size, std::string*
     return nullptr;
   }
   size_t size = code.codeSize();
-  uint8_t* p = memory.Allocate(size);
-  if (!p) {
+  CodeMemory::Block b = memory.Allocate(size);
+  if (!b.exec) {
     *error = "out of executable memory";
     return nullptr;
   }
-  if (code.relocateToBase(reinterpret_cast<uint64_t>(p)) != asmjit::kErrorOk ||
-      code.copyFlattenedData(p, size) != asmjit::kErrorOk || !memory.Seal(p)) {
+  if (code.relocateToBase(reinterpret_cast<uint64_t>(b.exec)) != asmjit::kErrorOk ||
+      code.copyFlattenedData(b.write, size) != asmjit::kErrorOk) {
     *error = "installing code failed";
-    memory.Seal(p);
     return nullptr;
   }
+  uint8_t* p = b.exec;
   *code_size = size;
   return p;
 }
