@@ -11,6 +11,12 @@
 //    committed by the OS); `stack_top` is the first free slot while the host
 //    runs, so a host function that calls back into wasm continues above the
 //    frames of its caller. A trap or stack exhaustion restores it (Invoke does).
+//    Value stacks of the default size are recycled through a small process-wide
+//    pool (kept resident, not zeroed: frames never read a slot they did not
+//    write), so a Store per request does not pay an mmap/munmap pair each time.
+//  * Instances an InstancePre lends (StoreLease) are released, newest first,
+//    when the Store dies, or one by one through DropInstance; they count
+//    against StoreLimits::max_instances like the Store's own instances.
 //  * Interruption (fuel and epochs, wasmtime's model): execution tiers charge
 //    `interrupt.budget` at every function entry and loop back-edge and take
 //    InterruptState::OnExhausted when it goes negative. With both off (the
