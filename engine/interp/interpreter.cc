@@ -574,11 +574,12 @@ bool AccessHits(const uint32_t* ip, int addr_operand, const uint64_t* fp, const 
 
 // trap_handler::WasmEntry::capture_fault, in the SIGSEGV handler: a fast
 // memory-0 access faulted in the running function (es->func). Its ip is in one
-// of the saved registers, pointing at the access or (if the compiler advanced
-// it early) just past it; another register holds fp. A candidate is confirmed
-// by recomputing its effective address from a register that points into the
-// value stack and comparing with the fault address; without a confirmed one,
-// the first register pointing at a trap site is taken. Records the function,
+// of the saved registers (or spilled near the stack pointer), pointing at the
+// access or (if the compiler advanced it early) just past it; another word
+// holds fp. A candidate is confirmed by recomputing its effective address from
+// a word that points into the value stack and comparing with the fault
+// address; without a confirmed one, the first word pointing at a trap site is
+// taken. Records the function,
 // the ip and the frame-stack extent. Async-signal-safe: only reads, and only
 // from the function's code and the value stack (code and its sorted
 // trap_sites are immutable once published).
@@ -591,17 +592,23 @@ void CaptureFault(trap_handler::WasmEntry* e) {
   uintptr_t lo = reinterpret_cast<uintptr_t>(es->stack_base);
   uintptr_t hi = reinterpret_cast<uintptr_t>(es->stack_limit);
   constexpr uintptr_t kFastAccessBytes = (kHeaderUnits + 3) * 4;
+  // Candidates: the registers first, then the words at the stack pointer.
+  constexpr int kMaxWords = trap_handler::WasmEntry::kMaxRegs + trap_handler::WasmEntry::kStackWords;
+  uintptr_t words[kMaxWords];
+  int n = 0;
+  for (int i = 0; i < e->num_fault_regs; ++i) words[n++] = e->fault_regs[i];
+  for (int i = 0; i < e->num_fault_stack; ++i) words[n++] = e->fault_stack[i];
   uintptr_t ip = 0, fallback = 0;
-  for (int i = 0; i < e->num_fault_regs && ip == 0; ++i) {
+  for (int i = 0; i < n && ip == 0; ++i) {
     for (uintptr_t back : {uintptr_t{0}, kFastAccessBytes}) {
-      uintptr_t r = e->fault_regs[i] - back;
+      uintptr_t r = words[i] - back;
       if (!IsTrapSite(code, r)) continue;
       if (fallback == 0 && back == 0) fallback = r;
       const auto* cand = reinterpret_cast<const uint32_t*>(r);
       int addr_operand = FastAccessAddrOperand(cand);
       if (addr_operand < 0) continue;
-      for (int j = 0; j < e->num_fault_regs; ++j) {
-        uintptr_t q = e->fault_regs[j];
+      for (int j = 0; j < n; ++j) {
+        uintptr_t q = words[j];
         if (q < lo || q >= hi || (q & 7) != 0) continue;
         // The operand slot must lie inside the value stack too.
         uintptr_t slot = q + uintptr_t{8} * cand[kHeaderUnits + addr_operand];

@@ -46,21 +46,32 @@ void Forward(int sig, siginfo_t* info, void* uctx) {
   signal(sig, SIG_DFL);
 }
 
-// Copies the general registers of the interrupted context (signal-safe).
+// Copies the general registers of the interrupted context and the words at
+// its stack pointer (signal-safe; the interrupted frame's callers are live
+// above its stack pointer, so those words are mapped).
 void SaveRegisters(WasmEntry* e, const void* uctx) {
   e->num_fault_regs = 0;
+  e->num_fault_stack = 0;
   if (uctx == nullptr) return;
   const auto* uc = static_cast<const ucontext_t*>(uctx);
+  uintptr_t sp = 0;
 #if defined(__x86_64__)
   // gregs[0..14]: r8-r15, rdi, rsi, rbp, rbx, rdx, rax, rcx (then rsp, rip).
   for (int i = 0; i <= REG_RCX; ++i) e->fault_regs[i] = static_cast<uintptr_t>(uc->uc_mcontext.gregs[i]);
   e->num_fault_regs = REG_RCX + 1;
+  sp = static_cast<uintptr_t>(uc->uc_mcontext.gregs[REG_RSP]);
 #elif defined(__aarch64__)
   for (int i = 0; i < 31; ++i) e->fault_regs[i] = static_cast<uintptr_t>(uc->uc_mcontext.regs[i]);
   e->num_fault_regs = 31;
+  sp = static_cast<uintptr_t>(uc->uc_mcontext.sp);
 #else
   (void)uc;
 #endif
+  if (sp != 0 && (sp & 7) == 0) {
+    const auto* words = reinterpret_cast<const uintptr_t*>(sp);
+    for (int i = 0; i < WasmEntry::kStackWords; ++i) e->fault_stack[i] = words[i];
+    e->num_fault_stack = WasmEntry::kStackWords;
+  }
 }
 
 void Handler(int sig, siginfo_t* info, void* uctx) {

@@ -70,9 +70,14 @@ struct WasmEntry {
   uintptr_t fault_info[4] = {};
 
   // The general registers at the fault (x86-64: r8-r15, rdi, rsi, rbp, rbx,
-  // rdx, rax, rcx; AArch64: x0-x30), num_fault_regs of them (0 elsewhere).
+  // rdx, rax, rcx; AArch64: x0-x30), num_fault_regs of them (0 elsewhere),
+  // then the kStackWords words at the faulting stack pointer (spilled values
+  // of the faulting frame, e.g. in unoptimized builds), num_fault_stack.
+  static constexpr int kStackWords = 64;
   uintptr_t fault_regs[kMaxRegs] = {};
   int num_fault_regs = 0;
+  uintptr_t fault_stack[kStackWords] = {};
+  int num_fault_stack = 0;
 
   void Enter();    // becomes this thread's innermost entry
   void Exit();     // pops it (call exactly once after Enter, on every path)
