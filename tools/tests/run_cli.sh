@@ -4,12 +4,20 @@
 # entry-point rules (`_start`, "", `_initialize`, none), --preload, the limits
 # (--max-memory, --max-stack, --fuel, --timeout), exit statuses (0, 1 load/link
 # error, 2 usage error, 134 trap), and the trap report's shape.
-# Usage: run_cli.sh PATH/TO/cascade
+# Usage: run_cli.sh PATH/TO/cascade [TIER]
+# TIER (interp, the default, or jit) is passed to every `run` as --compiler=;
+# exit 77 (CTest "skipped", reason printed) when the build lacks that tier.
 set -uo pipefail
-cascade="${1:?usage: run_cli.sh PATH/TO/cascade}"
+cascade="${1:?usage: run_cli.sh PATH/TO/cascade [TIER]}"
+tier="${2:-interp}"
 tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
 passed=0 failed=0
+printf '(module (func (export "_start")))' >"$tmp/nop.wat"
+if ! "$cascade" run --compiler="$tier" "$tmp/nop.wat" >"$tmp/probe" 2>&1; then
+  echo "SKIP: this build cannot run --compiler=$tier: $(head -c 300 "$tmp/probe" | tr '\n' ' ')"
+  exit 77
+fi
 
 # expect NAME EXIT_CODE STDOUT_EXACT STDERR_REGEX -- ARGS...
 # STDOUT_EXACT is compared with the whole stdout (use $'..' for newlines);
@@ -17,6 +25,7 @@ passed=0 failed=0
 expect() {
   local name="$1" want="$2" out="$3" err_re="$4"
   shift 5
+  if [[ ${1:-} == run ]]; then set -- run --compiler="$tier" "${@:2}"; fi
   "$cascade" "$@" >"$tmp/out" 2>"$tmp/err" <"${STDIN:-/dev/null}"
   local got=$? why=""
   [[ $got == "$want" ]] || why="exit $got, want $want"
@@ -28,7 +37,7 @@ expect() {
     passed=$((passed + 1))
   else
     failed=$((failed + 1))
-    echo "FAIL $name: $why"
+    echo "FAIL $name ($tier): $why"
     sed 's/^/  stdout: /' "$tmp/out" | head -8
     sed 's/^/  stderr: /' "$tmp/err" | head -12
   fi
@@ -74,7 +83,7 @@ expect f64 0 '0.30000000000000004' '' -- run --invoke f64 "$v" 0.300000000000000
 expect f64-small 0 '0.000001' '' -- run --invoke f64 "$v" 1e-6
 expect add 0 '5' '' -- run --invoke add "$v" 2 3
 expect mixed 0 $'2.5\n1.25\n-3\n9' '' -- run --invoke mixed "$v" 9 -3 1.25 2.5
-if [[ "$("$cascade" run --invoke v128 "$v" 2>&1)" == *"not implemented"* ]]; then
+if [[ "$("$cascade" run --compiler="$tier" --invoke v128 "$v" 2>&1)" == *"not implemented"* ]]; then
   echo "SKIP v128-result: the interpreter does not run v128.const yet"
 else
   expect v128-result 0 '36893488147419103233' '' -- run --invoke v128 "$v"
@@ -183,7 +192,7 @@ cat >"$tmp/spin.wat" <<'EOF'
 )
 EOF
 s="$tmp/spin.wat"
-if "$cascade" run --fuel 1000 --invoke count "$s" 1 >/dev/null 2>"$tmp/fuel_probe"; then
+if "$cascade" run --compiler="$tier" --fuel 1000 --invoke count "$s" 1 >/dev/null 2>"$tmp/fuel_probe"; then
   expect fuel-stops-loop 134 '' 'wasm trap: .*fuel' -- run --fuel 100000 --invoke spin "$s"
   expect fuel-W 134 '' 'fuel' -- run -W fuel=5000 "$s"
   expect fuel-enough 0 '100' '' -- run --fuel 1000000 --invoke count "$s" 100
@@ -215,5 +224,5 @@ printf '(module (func i32.frob))\n' >"$tmp/bad.wat"
 expect bad-text 1 '' 'bad.wat:1:' -- run "$tmp/bad.wat"
 STDIN="$v" expect stdin-module 0 '42' '' -- run --invoke i32 - 42
 
-echo "run_cli: $passed passed, $failed failed"
+echo "run_cli ($tier): $passed passed, $failed failed"
 [[ $failed == 0 ]]
