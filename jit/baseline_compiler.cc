@@ -115,13 +115,10 @@ class BaselineCompiler : public BaseInterface {
   }
   void OnIf(Decoder::Control& c) {
     if (failed()) return;
-    Reg cond = stack_.PopToReg();
-    stack_.SpillAll();
+    Label else_label = masm_.NewLabel();
+    PopAndBranch(/*if_zero=*/true, else_label);
     OpenBlock(c, ControlKind::kIf);
-    Block& b = blocks_.back();
-    b.else_label = masm_.NewLabel();
-    masm_.BranchIfZero(Width::k32, cond, b.else_label);
-    stack_.Release(cond);
+    blocks_.back().else_label = else_label;
   }
   void OnElse(Decoder::Control&) {
     if (failed()) return;
@@ -155,19 +152,21 @@ class BaselineCompiler : public BaseInterface {
   }
   void OnBrIf(uint32_t depth) {
     if (failed()) return;
-    Reg cond = stack_.PopToReg();
-    stack_.SpillAll();
+    // The target's copy decision looks at the stack without the condition.
+    VarState cond = stack_.top();
+    stack_.Pop();
     Block& t = Target(depth);
-    if (!NeedsCopy(t)) {
-      masm_.BranchIfNonZero(Width::k32, cond, t.label);
+    bool copy = NeedsCopy(t);
+    stack_.PushRaw(cond);
+    if (!copy) {
+      PopAndBranch(/*if_zero=*/false, t.label);
     } else {
       Label skip = masm_.NewLabel();
-      masm_.BranchIfZero(Width::k32, cond, skip);
+      PopAndBranch(/*if_zero=*/true, skip);
       CopyToLabel(t);
       masm_.Jump(t.label);
       masm_.Bind(skip);
     }
-    stack_.Release(cond);
   }
   void OnBrTable(std::span<const uint32_t> targets, uint32_t def) {
     if (failed()) return;
@@ -357,7 +356,12 @@ class BaselineCompiler : public BaseInterface {
       FCMP(F64Eq, true, kEq) FCMP(F64Ne, true, kNe) FCMP(F64Lt, true, kLt)
       FCMP(F64Gt, true, kGt) FCMP(F64Le, true, kLe) FCMP(F64Ge, true, kGe)
 #undef FCMP
-      case Opcode::kI32Eqz: return Unary([&](Reg r) { masm_.Eqz(Width::k32, r); });
+      case Opcode::kI32Eqz:
+        if (stack_.top().kind == VarState::kCond) {
+          stack_.top().cond = Negate(stack_.top().cond);
+          return;
+        }
+        return Unary([&](Reg r) { masm_.Eqz(Width::k32, r); });
       case Opcode::kI64Eqz: return Unary([&](Reg r) { masm_.Eqz(Width::k64, r); });
       case Opcode::kI32WrapI64:
       case Opcode::kI64ExtendI32U: return Unary([&](Reg r) { masm_.ExtendOp(Extend::kWrap, r); });
@@ -607,16 +611,54 @@ class BaselineCompiler : public BaseInterface {
     }
     Binary(w, [&](Reg a, Reg b) { masm_.Alu(op, w, a, b); });
   }
+  // Integer comparisons stay pending (kCond) until a consumer needs them.
   void CompareEmit(Cond c, Width w) {
     int32_t imm;
     if (TopImm(w, &imm)) {
       stack_.Drop();
       Reg a = stack_.PopToReg();
-      masm_.CompareImm(c, w, a, a, imm);
-      stack_.PushReg(a);
+      stack_.PushCond(c, w, a, 0, true, imm);
       return;
     }
-    Binary(w, [&](Reg a, Reg b) { masm_.Compare(c, w, a, a, b); });
+    Reg b = stack_.PopToReg();
+    Reg a = stack_.PopToReg();
+    stack_.PushCond(c, w, a, b, false, 0);
+  }
+  static Cond Negate(Cond c) {
+    switch (c) {
+      case Cond::kEq: return Cond::kNe;
+      case Cond::kNe: return Cond::kEq;
+      case Cond::kLtS: return Cond::kGeS;
+      case Cond::kLtU: return Cond::kGeU;
+      case Cond::kGtS: return Cond::kLeS;
+      case Cond::kGtU: return Cond::kLeU;
+      case Cond::kLeS: return Cond::kGtS;
+      case Cond::kLeU: return Cond::kGtU;
+      case Cond::kGeS: return Cond::kLtS;
+      case Cond::kGeU: return Cond::kLtU;
+    }
+    return c;
+  }
+  // Pops the i32 condition on top and branches to `l` when it is non-zero
+  // (or zero, with `if_zero`), fusing a pending comparison into one
+  // compare-and-jump. SpillAll runs between the pop and the branch.
+  void PopAndBranch(bool if_zero, Label l) {
+    VarState top = stack_.top();
+    if (top.kind == VarState::kCond) {
+      stack_.Pop();  // registers stay held until the branch is emitted
+      stack_.SpillAll();
+      Cond c = if_zero ? Negate(top.cond) : top.cond;
+      if (top.has_imm) masm_.BranchCompareImm(c, top.width, top.reg, static_cast<int32_t>(top.imm), l);
+      else masm_.BranchCompare(c, top.width, top.reg, top.reg2, l);
+      stack_.Release(top.reg);
+      if (!top.has_imm) stack_.Release(top.reg2);
+      return;
+    }
+    Reg cond = stack_.PopToReg();
+    stack_.SpillAll();
+    if (if_zero) masm_.BranchIfZero(Width::k32, cond, l);
+    else masm_.BranchIfNonZero(Width::k32, cond, l);
+    stack_.Release(cond);
   }
   void DivEmit(DivOp op, Width w) {
     Label zero = NewTrap(kTrapDivByZero);

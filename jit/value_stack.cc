@@ -3,8 +3,22 @@
 
 namespace cascade::jit {
 
+void ValueStack::Materialize(uint32_t index) {
+  VarState& v = s_[index];
+  if (v.kind != VarState::kCond) return;
+  if (v.has_imm) {
+    masm_.CompareImm(v.cond, v.width, v.reg, v.reg, static_cast<int32_t>(v.imm));
+  } else {
+    masm_.Compare(v.cond, v.width, v.reg, v.reg, v.reg2);
+    used_[v.reg2] = false;
+  }
+  v.kind = VarState::kReg;
+}
+
 void ValueStack::Drop() {
-  if (s_.back().kind == VarState::kReg) used_[s_.back().reg] = false;
+  VarState& v = s_.back();
+  if (v.kind == VarState::kReg || v.kind == VarState::kCond) used_[v.reg] = false;
+  if (v.kind == VarState::kCond && !v.has_imm) used_[v.reg2] = false;
   s_.pop_back();
 }
 
@@ -15,8 +29,16 @@ Reg ValueStack::Alloc() {
       return r;
     }
   }
+  // A pending comparison holding two registers gives one back when evaluated.
+  for (uint32_t i = 0; i < s_.size(); ++i) {
+    if (s_[i].kind == VarState::kCond && !s_[i].has_imm) {
+      Materialize(i);
+      return Alloc();
+    }
+  }
   // Spill the deepest register entry; its register changes owner.
   for (uint32_t i = 0; i < s_.size(); ++i) {
+    Materialize(i);
     if (s_[i].kind == VarState::kReg) {
       Reg r = s_[i].reg;
       masm_.StoreSlot(home(i), r);
@@ -28,6 +50,7 @@ Reg ValueStack::Alloc() {
 }
 
 Reg ValueStack::PopToReg() {
+  Materialize(static_cast<uint32_t>(s_.size() - 1));
   VarState v = s_.back();
   s_.pop_back();
   if (v.kind == VarState::kReg) return v.reg;
@@ -38,6 +61,7 @@ Reg ValueStack::PopToReg() {
 }
 
 void ValueStack::StoreEntry(uint32_t index, uint32_t dst) {
+  Materialize(index);
   const VarState& v = s_[index];
   switch (v.kind) {
     case VarState::kReg: masm_.StoreSlot(dst, v.reg); break;
@@ -58,7 +82,8 @@ void ValueStack::SpillAll() {
 
 void ValueStack::ResetTo(uint32_t height) {
   for (const VarState& v : s_) {
-    if (v.kind == VarState::kReg) used_[v.reg] = false;
+    if (v.kind == VarState::kReg || v.kind == VarState::kCond) used_[v.reg] = false;
+    if (v.kind == VarState::kCond && !v.has_imm) used_[v.reg2] = false;
   }
   s_.assign(height, VarState{});
   if (height > max_height_) max_height_ = height;

@@ -3,6 +3,9 @@
 //   kStack  in its home slot, fp[home_base + height]
 //   kReg    in an allocatable register (owned by exactly this entry)
 //   kConst  a constant not materialized anywhere yet
+//   kCond   an integer comparison not evaluated yet (reg `cond` reg2|imm), so
+//           br_if / if / eqz consume it as flags (compare + jcc); anything
+//           else materializes it as 0/1 in `reg`
 // Registers are allocated from the MacroAssembler's pool; when none is free,
 // the deepest register entry is spilled to its home slot.
 //
@@ -20,10 +23,15 @@
 namespace cascade::jit {
 
 struct VarState {
-  enum Kind : uint8_t { kStack, kReg, kConst };
+  enum Kind : uint8_t { kStack, kReg, kConst, kCond };
   Kind kind = kStack;
   Reg reg = 0;
   uint64_t imm = 0;
+  // kCond only: reg <cond> reg2 (or reg <cond> imm when has_imm).
+  Cond cond = Cond::kEq;
+  Width width = Width::k32;
+  Reg reg2 = 0;
+  bool has_imm = false;
 };
 
 class ValueStack {
@@ -45,10 +53,25 @@ class ValueStack {
   void PushReg(Reg r) { Push(VarState{VarState::kReg, r, 0}); }
   void PushConst(uint64_t v) { Push(VarState{VarState::kConst, 0, v}); }
   void PushStack() { Push(VarState{VarState::kStack, 0, 0}); }
+  void PushCond(Cond c, Width w, Reg a, Reg b, bool has_imm, int32_t imm) {
+    VarState v;
+    v.kind = VarState::kCond;
+    v.cond = c;
+    v.width = w;
+    v.reg = a;
+    v.reg2 = b;
+    v.has_imm = has_imm;
+    v.imm = static_cast<uint64_t>(static_cast<int64_t>(imm));
+    Push(v);
+  }
+  // Evaluates a kCond entry into its register (0/1); other entries unchanged.
+  void Materialize(uint32_t index);
   // Drops the top entry (its register becomes free).
   void Drop();
   // Pops the top entry into a register the caller owns until Release/PushReg.
   Reg PopToReg();
+  // Pushes an entry popped with Pop back unchanged (its registers are still held).
+  void PushRaw(const VarState& v) { s_.push_back(v); }
   VarState Pop() {
     VarState v = s_.back();
     s_.pop_back();
@@ -66,7 +89,8 @@ class ValueStack {
  private:
   void Push(VarState v) {
     s_.push_back(v);
-    if (v.kind == VarState::kReg) used_[v.reg] = true;
+    if (v.kind == VarState::kReg || v.kind == VarState::kCond) used_[v.reg] = true;
+    if (v.kind == VarState::kCond && !v.has_imm) used_[v.reg2] = true;
     if (s_.size() > max_height_) max_height_ = static_cast<uint32_t>(s_.size());
   }
   MacroAssembler& masm_;
