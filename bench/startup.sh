@@ -12,7 +12,8 @@
 # mean as a multiple of Cascade's. Target: cascade under 3 ms.
 #
 # usage: bench/startup.sh BUILD_DIR [FILE.wasm]   (default BUILD_DIR/examples/hello.wasm)
-#   env: RUNS (default 200), WASM3=, IWASM= (else found on PATH), NODE (default node)
+#   env: RUNS (default 200), WASM3=, IWASM= (else found on PATH), NODE (default node),
+#        NO_HYPERFINE=1 (use the loop even when hyperfine is installed)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=${1:?usage: bench/startup.sh BUILD_DIR [FILE.wasm]}
@@ -26,6 +27,8 @@ IWASM=${IWASM:-$(command -v iwasm || true)}
 node=${NODE:-$(command -v node || true)}
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
+hyperfine=$(command -v hyperfine || true)
+[[ -n ${NO_HYPERFINE:-} ]] && hyperfine=""
 
 names=(); cmds=()
 add() { names+=("$1"); shift; cmds+=("$*"); }  # paths here have no spaces
@@ -53,13 +56,13 @@ for i in "${!names[@]}"; do
 done
 ((${#keep_n[@]})) || { echo "no engine ran $wasm" >&2; exit 1; }
 
-echo "$(basename "$wasm"): $runs runs each, $(command -v hyperfine >/dev/null && echo hyperfine -N || echo 'date loop (hyperfine not installed)'), load average $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "$(basename "$wasm"): $runs runs each, $([[ -n $hyperfine ]] && echo hyperfine -N || echo 'date loop (no hyperfine)'), load average $(cut -d' ' -f1-3 /proc/loadavg)"
 echo
 declare -A mean sd mn cpu
-if command -v hyperfine >/dev/null; then
+if [[ -n $hyperfine ]]; then
   hargs=()
   for i in "${!keep_n[@]}"; do hargs+=(-n "${keep_n[$i]}" "${keep_c[$i]}"); done
-  hyperfine -N --style none --warmup 5 --runs "$runs" --export-csv "$out/h.csv" \
+  "$hyperfine" -N --style none --warmup 5 --runs "$runs" --export-csv "$out/h.csv" \
     "${hargs[@]}" >/dev/null 2>"$out/herr" || { cat "$out/herr" >&2; exit 1; }
   # command,mean,stddev,median,user,system,min,max (seconds)
   while IFS=, read -r n m s _ u sy lo _; do
