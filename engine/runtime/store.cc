@@ -17,35 +17,55 @@ namespace cascade {
 
 namespace {
 
-// Recycled value stacks of kPooledStackSlots slots (see store.h).
+// Recycled anonymous mappings (value stacks, tier frame stacks; see store.h),
+// found by exact size.
 constexpr uint64_t kPooledStackSlots = uint64_t{1} << 20;
-constexpr size_t kMaxPooledStacks = 16;
+constexpr size_t kMaxPooledMappings = 32;
 
-struct StackPool {
+struct MappingPool {
   std::mutex mu;
-  uint64_t* free[kMaxPooledStacks];
+  void* ptr[kMaxPooledMappings];
+  size_t bytes[kMaxPooledMappings];
   size_t count = 0;
 };
-StackPool& Stacks() {
-  static StackPool* pool = new StackPool();  // never destroyed: Stores may outlive statics
+MappingPool& Mappings() {
+  static MappingPool* pool = new MappingPool();  // never destroyed: Stores may outlive statics
   return *pool;
 }
 
-uint64_t* TakePooledStack() {
-  StackPool& p = Stacks();
+}  // namespace
+
+void* Store::TakeRecycledMapping(size_t bytes) {
+  MappingPool& p = Mappings();
   std::lock_guard<std::mutex> lock(p.mu);
-  return p.count == 0 ? nullptr : p.free[--p.count];
+  for (size_t i = p.count; i-- > 0;) {
+    if (p.bytes[i] != bytes) continue;
+    void* m = p.ptr[i];
+    --p.count;
+    p.ptr[i] = p.ptr[p.count];
+    p.bytes[i] = p.bytes[p.count];
+    return m;
+  }
+  return nullptr;
 }
 
-// Returns true when the pool took `stack` (already zeroed).
-bool ReturnPooledStack(uint64_t* stack) {
-  StackPool& p = Stacks();
+bool Store::RecycleMapping(void* mapping, size_t bytes) {
+  MappingPool& p = Mappings();
   std::lock_guard<std::mutex> lock(p.mu);
-  if (p.count == kMaxPooledStacks) return false;
-  p.free[p.count++] = stack;
+  if (p.count == kMaxPooledMappings) return false;
+  p.ptr[p.count] = mapping;
+  p.bytes[p.count] = bytes;
+  ++p.count;
   return true;
 }
 
+namespace {
+uint64_t* TakePooledStack() {
+  return static_cast<uint64_t*>(Store::TakeRecycledMapping(kPooledStackSlots * sizeof(uint64_t)));
+}
+bool ReturnPooledStack(uint64_t* stack) {
+  return Store::RecycleMapping(stack, kPooledStackSlots * sizeof(uint64_t));
+}
 }  // namespace
 
 Store::Store(StoreLimits limits) : limits_(limits) {}

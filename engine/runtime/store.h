@@ -138,6 +138,17 @@ class Store {
   // Instances alive in this Store (allocated + leased).
   uint32_t instance_count() const { return instance_count_; }
 
+  // A process-wide pool of anonymous read/write mappings, so per-Store
+  // mappings (the value stack; a tier's frame stack) are not mapped and
+  // unmapped for every Store: page-table changes cost tens of microseconds on
+  // virtualized hosts. TakeRecycledMapping returns a mapping of exactly
+  // `bytes` (contents left by its previous user: only for memory whose users
+  // write before they read) or nullptr; RecycleMapping hands one back and
+  // returns false when the pool is full (the caller then unmaps it).
+  // Thread-safe.
+  static void* TakeRecycledMapping(size_t bytes);
+  static bool RecycleMapping(void* mapping, size_t bytes);
+
   // The value stack (slots). Reserved on first use.
   uint64_t* stack_base();
   uint64_t* stack_end() { stack_base(); return stack_end_; }

@@ -325,3 +325,23 @@ TEST_CASE("instance_pre: tables written only through an export are reset too") {
   CHECK(inst->tables[0]->size() == 2);
   CHECK(Call(store, inst, "call0") == 5);
 }
+
+TEST_CASE("store: value stacks and mappings are recycled") {
+  uint64_t* first = nullptr;
+  {
+    Store a;
+    first = a.stack_base();
+    first[0] = 1;
+  }
+  {
+    Store b;
+    CHECK(b.stack_base() == first);  // the pool hands the last returned stack back
+  }
+  size_t odd = 3 * 4096;
+  CHECK(Store::TakeRecycledMapping(odd) == nullptr);
+  int marker = 0;
+  CHECK(Store::RecycleMapping(&marker, odd));
+  CHECK(Store::TakeRecycledMapping(odd + 4096) == nullptr);  // exact size only
+  CHECK(Store::TakeRecycledMapping(odd) == &marker);
+  CHECK(Store::TakeRecycledMapping(odd) == nullptr);
+}
