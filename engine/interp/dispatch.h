@@ -65,6 +65,7 @@ enum class IOp : uint16_t {
 #define IBIN(Name, g, p, e) k##Name,
 #define IBINI(Name, g, p, e) k##Name, k##Name##Imm,
 #define ICMPBR(Name, g, e) kBrIf##Name, kBrIf##Name##Imm, kBrIf##Name##Back, kBrIf##Name##ImmBack,
+#define FCMPBR(Name, g, e) kBrIf##Name, kBrUnless##Name, kBrIf##Name##Imm, kBrUnless##Name##Imm,
 #define ILOAD(Name, c, p) k##Name, k##Name##M,
 #define ISTORE(Name, c, g) k##Name, k##Name##M,
 #include "engine/interp/ops.def"

@@ -412,6 +412,8 @@ const uint64_t* MakeHandlerWords() {
 #define IBINI(Name, g, p, e) reinterpret_cast<uint64_t>(&H_##Name), reinterpret_cast<uint64_t>(&H_##Name##Imm),
 #define ICMPBR(Name, g, e) reinterpret_cast<uint64_t>(&H_BrIf##Name), reinterpret_cast<uint64_t>(&H_BrIf##Name##Imm), \
   reinterpret_cast<uint64_t>(&H_BrIf##Name##Back), reinterpret_cast<uint64_t>(&H_BrIf##Name##ImmBack),
+#define FCMPBR(Name, g, e) reinterpret_cast<uint64_t>(&H_BrIf##Name), reinterpret_cast<uint64_t>(&H_BrUnless##Name), \
+  reinterpret_cast<uint64_t>(&H_BrIf##Name##Imm), reinterpret_cast<uint64_t>(&H_BrUnless##Name##Imm),
 #define ILOAD(Name, c, p) reinterpret_cast<uint64_t>(&H_##Name), reinterpret_cast<uint64_t>(&H_##Name##M),
 #define ISTORE(Name, c, g) reinterpret_cast<uint64_t>(&H_##Name), reinterpret_cast<uint64_t>(&H_##Name##M),
 #include "engine/interp/ops.def"
@@ -432,6 +434,7 @@ namespace {
 #define IBIN(Name, g, p, e) &&L_##Name,
 #define IBINI(Name, g, p, e) &&L_##Name, &&L_##Name##Imm,
 #define ICMPBR(Name, g, e) &&L_BrIf##Name, &&L_BrIf##Name##Imm, &&L_BrIf##Name##Back, &&L_BrIf##Name##ImmBack,
+#define FCMPBR(Name, g, e) &&L_BrIf##Name, &&L_BrUnless##Name, &&L_BrIf##Name##Imm, &&L_BrUnless##Name##Imm,
 #define ILOAD(Name, c, p) &&L_##Name, &&L_##Name##M,
 #define ISTORE(Name, c, g) &&L_##Name, &&L_##Name##M,
 #include "engine/interp/ops.def"
@@ -497,6 +500,7 @@ const char* IOpName(IOp op) {
 #define IBIN(Name, g, p, e) #Name,
 #define IBINI(Name, g, p, e) #Name, #Name "Imm",
 #define ICMPBR(Name, g, e) "BrIf" #Name, "BrIf" #Name "Imm", "BrIf" #Name "Back", "BrIf" #Name "ImmBack",
+#define FCMPBR(Name, g, e) "BrIf" #Name, "BrUnless" #Name, "BrIf" #Name "Imm", "BrUnless" #Name "Imm",
 #define ILOAD(Name, c, p) #Name, #Name "M",
 #define ISTORE(Name, c, g) #Name, #Name "M",
 #include "engine/interp/ops.def"

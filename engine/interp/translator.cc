@@ -160,6 +160,19 @@ IOp FusedBranch(IOp op, bool negate) {
   }
 }
 
+// The fused float compare + branch for compare `op` (plain or Imm form),
+// branching when the compare is true (`when_true`) or false; kCount if `op` is
+// not a float compare.
+IOp FusedFloatBranch(IOp op, bool when_true) {
+  switch (op) {
+#define FCMPBR(Name, g, e)                                                   \
+  case IOp::k##Name: return when_true ? IOp::kBrIf##Name : IOp::kBrUnless##Name; \
+  case IOp::k##Name##Imm: return when_true ? IOp::kBrIf##Name##Imm : IOp::kBrUnless##Name##Imm;
+#include "engine/interp/ops.def"
+    default: return IOp::kCount;
+  }
+}
+
 // Simple (fixed-signature) wasm opcodes with a one-to-one IOp; kCount otherwise.
 struct SimpleMap {
   IOp op[kOpcodeCount];
@@ -491,7 +504,7 @@ class InterpTranslator : public BaseInterface {
     uint32_t h = Height() - 1;
     Block& t = Target(depth);
     if (t.kind != ControlKind::kFunction && !NeedsMoves(t, h)) {
-      Fixup f = EmitCondBranch(h, false);
+      Fixup f = EmitCondBranch(h, false, t.kind == ControlKind::kLoop);
       if (t.kind == ControlKind::kLoop) {
         Patch(f, t.loop_pc);
         MakeBackEdge(t, f.instr);
@@ -986,6 +999,10 @@ class InterpTranslator : public BaseInterface {
   uint32_t EmitValue(IOp op, uint32_t h, std::initializer_list<uint32_t> operands,
                      bool dst_first = true) {
     (void)dst_first;
+    prev_start_ = last_start_;
+    prev_end_ = last_end_;
+    prev_dst_ = last_dst_;
+    prev_op_ = last_op_;
     uint32_t at = Begin(op);
     last_dst_ = Here();
     U(Home(h));
@@ -1238,9 +1255,22 @@ class InterpTranslator : public BaseInterface {
   // Emits a conditional branch on entry h (taken when the value is nonzero, or
   // zero when `negate`), fusing with the compare that produced it when
   // possible. Returns the branch to patch.
-  Fixup EmitCondBranch(uint32_t h, bool negate) {
+  Fixup EmitCondBranch(uint32_t h, bool negate, bool to_loop = false) {
     Entry& e = stack_[h];
     if (e.kind == Entry::kHome && last_end_ == Here() && code_[last_dst_] == Home(h)) {
+      // Float compares fuse with the branch, also through an i32.eqz (not on
+      // loop back-edges, which need the ...Back forms).
+      if (!to_loop) {
+        IOp fused = FusedFloatBranch(last_op_, !negate);
+        if (fused != IOp::kCount) return FuseCompare(last_start_, last_dst_, last_end_, fused);
+        // (The compare must have written the eqz's operand slot, a temporary:
+        // not a local it was tee'd into.)
+        if (last_op_ == IOp::kI32Eqz && prev_end_ == last_start_ &&
+            code_[last_dst_ + 1] == Home(h) && code_[prev_dst_] == Home(h)) {
+          fused = FusedFloatBranch(prev_op_, negate);
+          if (fused != IOp::kCount) return FuseCompare(prev_start_, prev_dst_, prev_end_, fused);
+        }
+      }
       if (IsI32Compare(last_op_)) {
         uint32_t a = code_[last_dst_ + 1], b = code_[last_dst_ + 2];
         code_.resize(last_start_);
@@ -1260,6 +1290,17 @@ class InterpTranslator : public BaseInterface {
     uint32_t c = Use(h);
     uint32_t at = Begin(negate ? IOp::kBrUnless : IOp::kBrIf);
     U(c);
+    return CondOperand(at);
+  }
+  // Replaces the code from `start` (a compare with dst at `dst`, operands up to
+  // `end`, possibly followed by an i32.eqz of its result) by the fused branch.
+  Fixup FuseCompare(uint32_t start, uint32_t dst, uint32_t end, IOp fused) {
+    uint32_t ops[4];
+    uint32_t n = end - dst - 1;
+    for (uint32_t i = 0; i < n; ++i) ops[i] = code_[dst + 1 + i];
+    code_.resize(start);
+    uint32_t at = Begin(fused);
+    for (uint32_t i = 0; i < n; ++i) U(ops[i]);
     return CondOperand(at);
   }
   Fixup CondOperand(uint32_t at) {
@@ -1293,9 +1334,12 @@ class InterpTranslator : public BaseInterface {
   // body outside loops, or the innermost open loop's body.
   uint32_t cost_ = 0;
 
-  // The last value-producing instruction (for dst retargeting and fusion).
+  // The last value-producing instruction (for dst retargeting and fusion), and
+  // the one before it (prev_end_ == last_start_ when they are adjacent).
   uint32_t last_start_ = 0, last_end_ = kNone, last_dst_ = 0;
   IOp last_op_ = IOp::kCount;
+  uint32_t prev_start_ = 0, prev_end_ = kNone, prev_dst_ = 0;
+  IOp prev_op_ = IOp::kCount;
 
  public:
   static Opcode PlainOf(Opcode op) {

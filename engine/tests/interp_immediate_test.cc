@@ -50,5 +50,42 @@ TEST_CASE("interp: constant operands as immediates") {
   CHECK(w.Run("i32and", {Value::I32(-1)}) == 0xF0F0F0F0u);
 }
 
+// Float compare + if / br_if (also through i32.eqz) fuse into one branch op
+// with both senses, so NaN operands take the path the spec says.
+TEST_CASE("interp: fused float compare and branch, NaN included") {
+  WatInstance w(R"((module
+    (func (export "le_if") (param f64 f64) (result i32)
+      (if (result i32) (f64.le (local.get 0) (local.get 1)) (then (i32.const 1)) (else (i32.const 2))))
+    (func (export "le4_eqz_brif") (param f64) (result i32)
+      (block (br_if 0 (i32.eqz (f64.le (local.get 0) (f64.const 4.0)))) (return (i32.const 1)))
+      (i32.const 2))
+    (func (export "lt_eqz_if") (param f32) (result i32)
+      (if (result i32) (i32.eqz (f32.lt (local.get 0) (f32.const 0.5)))
+        (then (i32.const 10)) (else (i32.const 20))))
+    (func (export "tee_eqz") (param f64) (result i32) (local i32)
+      ;; the compare's result is also kept in a local: it must still be written
+      (block (br_if 0 (i32.eqz (local.tee 1 (f64.gt (local.get 0) (f64.const 0))))))
+      (local.get 1))
+    (func (export "ne_brif") (param f32 f32) (result i32)
+      (block (br_if 0 (f32.ne (local.get 0) (local.get 1))) (return (i32.const 0)))
+      (i32.const 1))
+  ))");
+  double nan = std::nan("");
+  CHECK(w.Run("le_if", {Value::F64(1), Value::F64(2)}) == 1);
+  CHECK(w.Run("le_if", {Value::F64(3), Value::F64(2)}) == 2);
+  CHECK(w.Run("le_if", {Value::F64(nan), Value::F64(2)}) == 2);
+  CHECK(w.Run("le4_eqz_brif", {Value::F64(3.5)}) == 1);
+  CHECK(w.Run("le4_eqz_brif", {Value::F64(4.5)}) == 2);
+  CHECK(w.Run("le4_eqz_brif", {Value::F64(nan)}) == 2);
+  CHECK(w.Run("lt_eqz_if", {Value::F32(0.25f)}) == 20);
+  CHECK(w.Run("lt_eqz_if", {Value::F32(1.0f)}) == 10);
+  CHECK(w.Run("lt_eqz_if", {Value::F32(std::nanf(""))}) == 10);
+  CHECK(w.Run("tee_eqz", {Value::F64(1)}) == 1);
+  CHECK(w.Run("tee_eqz", {Value::F64(-1)}) == 0);
+  CHECK(w.Run("ne_brif", {Value::F32(1), Value::F32(1)}) == 0);
+  CHECK(w.Run("ne_brif", {Value::F32(1), Value::F32(2)}) == 1);
+  CHECK(w.Run("ne_brif", {Value::F32(std::nanf("")), Value::F32(std::nanf(""))}) == 1);
+}
+
 }  // namespace
 }  // namespace cascade::test
