@@ -21,11 +21,6 @@
 namespace cascade::wasi {
 namespace {
 
-// Rights that imply reading / writing when path_open decides the host mode
-// (wasi-libc asks for exactly these from O_RDONLY / O_WRONLY).
-constexpr uint64_t kReadRights = kRightFdRead | (uint64_t{1} << 14);  // fd_read, fd_readdir
-constexpr uint64_t kWriteRights = kRightFdWrite | (uint64_t{1} << 0) | (uint64_t{1} << 8) |
-                                  (uint64_t{1} << 22);  // fd_write, datasync, allocate, set_size
 
 Errno HostResult(int r) { return r == 0 ? Errno::k_success : ErrnoFromHost(errno); }
 
@@ -77,10 +72,13 @@ Errno path_open(Call& c, const uint64_t* a) {
   uint64_t rights = a[5];
   if (!c.mem.Check(ret, 4)) return Errno::k_fault;
   if ((oflags & ~uint32_t{0xf}) || (fdflags & ~uint32_t{0x1f})) return Errno::k_inval;
-  bool read = (rights & kReadRights) != 0;
-  bool write = (rights & kWriteRights) != 0;
+  // The host access mode: fd_write means writing (wasi-libc asks for it from
+  // O_WRONLY / O_RDWR), fd_read reading; without either, read-only.
+  bool read = (rights & kRightFdRead) != 0;
+  bool write = (rights & kRightFdWrite) != 0;
   int flags = O_NOCTTY;
   if (oflags & kOflagDirectory) {
+    if (write) return Errno::k_isdir;  // as open(2) with O_DIRECTORY | O_RDWR
     if (oflags & kOflagTrunc) return Errno::k_inval;
     flags |= O_RDONLY | O_DIRECTORY;
   } else if (write) {
@@ -195,20 +193,31 @@ Errno path_link(Call& c, const uint64_t* a) {
   CASCADE_WASI_TRY(Parent(c, U32(a[0]), U32(a[2]), U32(a[3]), &from));
   CASCADE_WASI_TRY(Parent(c, U32(a[4]), U32(a[5]), U32(a[6]), &to));
   if (U32(a[1]) & kLookupSymlinkFollow) return Errno::k_inval;
-  if (from.trailing_slash || to.trailing_slash) {
+  if (from.trailing_slash) {
     CASCADE_WASI_TRY(CheckTrailingSlash(from));
     return Errno::k_perm;  // a directory: no hard links to directories
+  }
+  if (to.trailing_slash) {
+    // A new name with a trailing slash would have to be a directory.
+    struct stat st;
+    return ::fstatat(to.parent.get(), to.name.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0
+               ? Errno::k_exist
+               : Errno::k_noent;
   }
   return HostResult(::linkat(from.parent.get(), from.name.c_str(), to.parent.get(), to.name.c_str(), 0));
 }
 
 // path_symlink(old_path, old_path_len, fd, new_path, new_path_len): the link's
-// contents are stored as given; following them later is what the resolver
+// contents are stored as given, except that absolute targets are refused
+// (`perm`, as wasmtime): they could only ever point out of the sandbox, and a
+// host program reading the directory later might follow them. Relative
+// targets that climb out may be created; following them is what the resolver
 // confines.
 Errno path_symlink(Call& c, const uint64_t* a) {
   std::string_view target;
   if (!c.mem.String(U32(a[0]), U32(a[1]), &target)) return Errno::k_fault;
   if (target.find('\0') != std::string_view::npos) return Errno::k_inval;
+  if (!target.empty() && target.front() == '/') return Errno::k_perm;
   ParentAndName p;
   CASCADE_WASI_TRY(Parent(c, U32(a[2]), U32(a[3]), U32(a[4]), &p));
   if (p.trailing_slash) {

@@ -93,10 +93,35 @@ inline constexpr uint16_t kOflagExcl = 1 << 2;
 inline constexpr uint16_t kOflagTrunc = 1 << 3;
 
 // rights (u64): bit i is the i-th right of the witx list (fd_datasync = 0 ...
-// sock_accept = 29). Reported permissively, ignored on input (as wasmtime).
+// sock_accept = 29). Never enforced; fd_fdstat_get reports what the object
+// allows (as wasmtime does), path_open reads fd_read/fd_write as the mode.
+inline constexpr uint64_t kRightFdDatasync = uint64_t{1} << 0;
 inline constexpr uint64_t kRightFdRead = uint64_t{1} << 1;
+inline constexpr uint64_t kRightFdSeek = uint64_t{1} << 2;
+inline constexpr uint64_t kRightFdFdstatSetFlags = uint64_t{1} << 3;
+inline constexpr uint64_t kRightFdSync = uint64_t{1} << 4;
+inline constexpr uint64_t kRightFdTell = uint64_t{1} << 5;
 inline constexpr uint64_t kRightFdWrite = uint64_t{1} << 6;
+inline constexpr uint64_t kRightFdAdvise = uint64_t{1} << 7;
+inline constexpr uint64_t kRightFdAllocate = uint64_t{1} << 8;
+inline constexpr uint64_t kRightFdReaddir = uint64_t{1} << 14;
+inline constexpr uint64_t kRightFdFilestatGet = uint64_t{1} << 21;
+inline constexpr uint64_t kRightFdFilestatSetSize = uint64_t{1} << 22;
+inline constexpr uint64_t kRightFdFilestatSetTimes = uint64_t{1} << 23;
+inline constexpr uint64_t kRightPollFdReadwrite = uint64_t{1} << 27;
+inline constexpr uint64_t kRightSockShutdown = uint64_t{1} << 28;
+inline constexpr uint64_t kRightSockAccept = uint64_t{1} << 29;
 inline constexpr uint64_t kRightsAll = (uint64_t{1} << 30) - 1;
+// The path_* rights a directory reports: path_create_directory (9) ..
+// path_filestat_set_times (20) except fd_readdir (14) and
+// path_filestat_set_size (19: truncation by path_open's O_TRUNC is not a
+// right wasmtime reports either), and path_symlink, path_remove_directory,
+// path_unlink_file (24..26).
+inline constexpr uint64_t kRightPathFilestatSetSize = uint64_t{1} << 19;
+inline constexpr uint64_t kRightsPath =
+    ((((uint64_t{1} << 21) - 1) & ~((uint64_t{1} << 9) - 1)) & ~kRightFdReaddir &
+     ~kRightPathFilestatSetSize) |
+    (uint64_t{7} << 24);
 
 // eventtype (u8), eventrwflags (u16), subclockflags (u16)
 inline constexpr uint8_t kEventtypeClock = 0;

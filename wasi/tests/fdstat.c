@@ -32,7 +32,26 @@ int main(void) {
   CHECK_EQ(__wasi_fd_fdstat_set_flags((__wasi_fd_t)fd, __WASI_FDFLAGS_APPEND), __WASI_ERRNO_SUCCESS);
   CHECK_EQ(__wasi_fd_fdstat_get((__wasi_fd_t)fd, &st), __WASI_ERRNO_SUCCESS);
   CHECK_EQ(st.fs_flags, __WASI_FDFLAGS_APPEND);
-  CHECK_EQ(__wasi_fd_fdstat_set_rights((__wasi_fd_t)fd, 0, 0), __WASI_ERRNO_SUCCESS);
+  /* Rights: reported by object and open mode, not enforced, not narrowable. */
+  CHECK_EQ(__wasi_fd_fdstat_set_rights((__wasi_fd_t)fd, 0, 0), __WASI_ERRNO_NOTSUP);
+  CHECK(st.fs_rights_base & __WASI_RIGHTS_FD_READ);
+  CHECK(st.fs_rights_base & __WASI_RIGHTS_FD_WRITE);
+  CHECK(st.fs_rights_base & __WASI_RIGHTS_FD_SEEK);
+  CHECK_EQ(st.fs_rights_inheriting, 0);
+  int ro = open("/sandbox/file.txt", O_RDONLY);
+  CHECK(ro >= 0);
+  CHECK_EQ(__wasi_fd_fdstat_get((__wasi_fd_t)ro, &st), __WASI_ERRNO_SUCCESS);
+  CHECK(st.fs_rights_base & __WASI_RIGHTS_FD_READ);
+  CHECK_EQ(st.fs_rights_base & __WASI_RIGHTS_FD_WRITE, 0);
+  CHECK_EQ(close(ro), 0);
+  __wasi_fdstat_t dst;
+  CHECK_EQ(__wasi_fd_fdstat_get(dir, &dst), __WASI_ERRNO_SUCCESS);
+  CHECK_EQ(dst.fs_rights_base & (__WASI_RIGHTS_FD_SEEK | __WASI_RIGHTS_FD_WRITE | __WASI_RIGHTS_FD_FILESTAT_SET_SIZE), 0);
+  CHECK(dst.fs_rights_base & __WASI_RIGHTS_FD_READDIR);
+  /* A directory opened for writing is isdir. */
+  __wasi_fd_t wd;
+  CHECK_EQ(raw_open(dir, "sub", 0, __WASI_OFLAGS_DIRECTORY, 1, &wd), __WASI_ERRNO_ISDIR);
+  CHECK_EQ(raw_open(dir, "sub", 0, 0, 1, &wd), __WASI_ERRNO_ISDIR);
   CHECK_EQ(write(fd, "first", 5), 5);
 
   /* fdstat of stdout: not a directory, not a regular file preopen. */

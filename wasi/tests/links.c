@@ -98,7 +98,12 @@ int main(void) {
   check_contents("/sandbox/sub/b.txt", "gamma");
   /* path_link with symlink_follow is refused (inval), as in wasmtime. */
   CHECK_EQ(__wasi_path_link(3, __WASI_LOOKUPFLAGS_SYMLINK_FOLLOW, "sub/b.txt", 3, "l2"), __WASI_ERRNO_INVAL);
+  /* Absolute symlink targets are refused (perm, as wasmtime). */
+  CHECK_EQ(__wasi_path_symlink("/etc/passwd", 3, "abs_link"), __WASI_ERRNO_PERM);
+  CHECK_EQ(symlink("/", "/sandbox/abs_link"), -1);
+  CHECK_EQ(errno, EPERM);
   /* Trailing slashes on files. */
+  CHECK_EQ(__wasi_path_link(3, 0, "sub/b.txt", 3, "newlink/"), __WASI_ERRNO_NOENT);
   CHECK_EQ(__wasi_path_unlink_file(3, "file.txt/"), __WASI_ERRNO_NOTDIR);
   CHECK_EQ(__wasi_path_rename(3, "file.txt/", 3, "f2"), __WASI_ERRNO_NOTDIR);
   CHECK_EQ(__wasi_path_symlink("x", 3, "newlink/"), __WASI_ERRNO_NOENT);
