@@ -710,6 +710,7 @@ class InterpTranslator : public BaseInterface {
         else EmitValue(imm, h, {a, lo});
         return;
       }
+      if (FuseMultiplyAdd(iop, h)) return;
       uint32_t a = Use(h), bs = Use(h + 1);
       Pop();
       Pop();
@@ -722,6 +723,33 @@ class InterpTranslator : public BaseInterface {
       uint32_t at = EmitValue(iop, h, {a});
       if (Traps(iop)) TrapSite(at);
     }
+  }
+
+  // f32/f64 add or sub (entries h, h + 1) of the product the last instruction
+  // made (a temporary, consumed here) and a value already in a slot: replaces
+  // the multiply by one MulAdd / MulSub / SubMul op. Returns false otherwise.
+  bool FuseMultiplyAdd(IOp op, uint32_t h) {
+    bool f64 = op == IOp::kF64Add || op == IOp::kF64Sub;
+    if (!f64 && op != IOp::kF32Add && op != IOp::kF32Sub) return false;
+    if (last_end_ != Here() || last_op_ != (f64 ? IOp::kF64Mul : IOp::kF32Mul)) return false;
+    uint32_t m = code_[last_dst_];
+    bool mul_left = stack_[h].kind == Entry::kHome && m == Home(h);
+    bool mul_right = stack_[h + 1].kind == Entry::kHome && m == Home(h + 1);
+    if (mul_left == mul_right) return false;
+    uint32_t other = mul_left ? h + 1 : h;
+    if (stack_[other].kind == Entry::kConst) return false;  // would emit a Const after the mul
+    uint32_t x = code_[last_dst_ + 1], y = code_[last_dst_ + 2];
+    uint32_t c = Use(other);
+    bool add = op == IOp::kF64Add || op == IOp::kF32Add;
+    IOp fused = add ? (f64 ? IOp::kF64MulAdd : IOp::kF32MulAdd)
+                : mul_left ? (f64 ? IOp::kF64MulSub : IOp::kF32MulSub)
+                           : (f64 ? IOp::kF64SubMul : IOp::kF32SubMul);
+    code_.resize(last_start_);
+    last_end_ = kNone;
+    Pop();
+    Pop();
+    EmitValue(fused, h, {x, y, c});
+    return true;
   }
 
   // Wide arithmetic: two results in consecutive home slots.

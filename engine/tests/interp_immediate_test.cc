@@ -87,5 +87,32 @@ TEST_CASE("interp: fused float compare and branch, NaN included") {
   CHECK(w.Run("ne_brif", {Value::F32(std::nanf("")), Value::F32(std::nanf(""))}) == 1);
 }
 
+// f32/f64 mul followed by add/sub fuses into one op that still rounds twice:
+// (1 + 2^-30)(1 - 2^-30) = 1 - 2^-60 rounds to 1, so each form gives exactly 0
+// (a hardware fma would give +-2^-60).
+TEST_CASE("interp: fused multiply-add ops round like two instructions") {
+  WatInstance w(R"((module
+    (func (export "muladd") (param f64 f64 f64) (result f64)
+      (f64.add (f64.mul (local.get 0) (local.get 1)) (local.get 2)))
+    (func (export "addmul") (param f64 f64 f64) (result f64)
+      (f64.add (local.get 2) (f64.mul (local.get 0) (local.get 1))))
+    (func (export "mulsub") (param f64 f64 f64) (result f64)
+      (f64.sub (f64.mul (local.get 0) (local.get 1)) (local.get 2)))
+    (func (export "submul") (param f64 f64 f64) (result f64)
+      (f64.sub (local.get 2) (f64.mul (local.get 0) (local.get 1))))
+    (func (export "f32mulsub") (param f32 f32 f32) (result f32)
+      (f32.sub (f32.mul (local.get 0) (local.get 1)) (local.get 2)))
+  ))");
+  Value x = Value::F64(1 + std::ldexp(1.0, -30)), y = Value::F64(1 - std::ldexp(1.0, -30));
+  CHECK(F64Of(w.Run("muladd", {x, y, Value::F64(-1)})) == 0.0);
+  CHECK(F64Of(w.Run("addmul", {x, y, Value::F64(-1)})) == 0.0);
+  CHECK(F64Of(w.Run("mulsub", {x, y, Value::F64(1)})) == 0.0);
+  CHECK(F64Of(w.Run("submul", {x, y, Value::F64(1)})) == 0.0);
+  CHECK(F64Of(w.Run("mulsub", {Value::F64(3), Value::F64(4), Value::F64(2)})) == 10.0);
+  CHECK(F64Of(w.Run("submul", {Value::F64(3), Value::F64(4), Value::F64(2)})) == -10.0);
+  Value fx = Value::F32(1 + std::ldexp(1.0f, -13)), fy = Value::F32(1 - std::ldexp(1.0f, -13));
+  CHECK(F32Of(w.Run("f32mulsub", {fx, fy, Value::F32(1)})) == 0.0f);
+}
+
 }  // namespace
 }  // namespace cascade::test
