@@ -135,7 +135,12 @@ Errno path_filestat_set_times(Call& c, const uint64_t* a) {
     if (fd.get() < 0) return err;
     char proc[64];
     std::snprintf(proc, sizeof proc, "/proc/self/fd/%d", fd.get());
-    return HostResult(::utimensat(AT_FDCWD, proc, times, 0));
+    if (::utimensat(AT_FDCWD, proc, times, 0) == 0) return Errno::k_success;
+    if (errno != ENOENT) return ErrnoFromHost(errno);
+    // No /proc: open the object for reading instead (fails for unreadable files).
+    ScopedFd file(OpenBeneath(dirfd, path, O_RDONLY | O_NONBLOCK, 0, true, &err), true);
+    if (file.get() < 0) return err;
+    return HostResult(::futimens(file.get(), times));
   }
   ParentAndName p;
   CASCADE_WASI_TRY(Parent(c, U32(a[0]), U32(a[2]), U32(a[3]), &p));
