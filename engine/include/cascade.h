@@ -26,7 +26,7 @@ WASM_API_EXTERN bool cascade_wat2wasm(const char* text, size_t len, own wasm_byt
 typedef struct cascade_store_limits_t {
   uint64_t max_memory_bytes;   /* per memory, bytes (default 4 GiB) */
   uint64_t max_table_elements; /* per table (default 10,000,000) */
-  uint32_t max_instances;      /* live instances (default 100,000) */
+  uint32_t max_instances;      /* live instances (default: no limit) */
 } cascade_store_limits_t;
 
 WASM_API_EXTERN own wasm_store_t* cascade_store_new_with_limits(wasm_engine_t*,

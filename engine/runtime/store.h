@@ -40,7 +40,7 @@ struct StoreLimits {
   uint32_t max_host_reentry = 200;                // nested Invoke calls (C stack)
   uint64_t max_memory_bytes = uint64_t{1} << 32;  // per memory (memory32 with 64 KiB pages: 65536 pages)
   uint64_t max_table_elements = 10000000;         // per table
-  uint32_t max_instances = 100000;                // live instances (pooled ones included)
+  uint32_t max_instances = UINT32_MAX;            // live instances (pooled ones included); default: no limit
 };
 
 // Storage on loan to a Store from outside it (a pooled instance slot of an

@@ -355,7 +355,7 @@ class Module {
 struct StoreLimits {
   uint64_t max_memory_bytes = uint64_t{1} << 32;  // per memory
   uint64_t max_table_elements = 10000000;         // per table
-  uint32_t max_instances = 100000;                // live instances
+  uint32_t max_instances = UINT32_MAX;            // live instances (default: no limit)
   uint64_t max_stack_slots = uint64_t{1} << 20;   // wasm value stack, 8-byte slots
   uint32_t max_call_depth = 100000;               // wasm frames
 };
