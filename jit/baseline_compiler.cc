@@ -258,8 +258,14 @@ class BaselineCompiler : public BaseInterface {
   }
 
   // ------------------------------------------------------------- variables
-  void OnLocalGet(uint32_t idx, ValType) {
+  void OnLocalGet(uint32_t idx, ValType t) {
     if (failed()) return;
+    if (IsFloat(t)) {
+      FReg f = stack_.AllocF();
+      masm_.LoadSlotF(f, idx);
+      stack_.PushFReg(f);
+      return;
+    }
     Reg r = stack_.Alloc();
     masm_.LoadSlot(r, idx);
     stack_.PushReg(r);
@@ -343,14 +349,14 @@ class BaselineCompiler : public BaseInterface {
 #undef DIV
 #define FBIN(N, F64, O)  \
   case Opcode::k##N:     \
-    return Binary(Width::k64, [&](Reg a, Reg b) { masm_.FloatBin(FloatOp::O, F64, a, b); });
+    return FloatBinEmit(FloatOp::O, F64);
       FBIN(F32Add, false, kAdd) FBIN(F32Sub, false, kSub) FBIN(F32Mul, false, kMul)
       FBIN(F32Div, false, kDiv) FBIN(F64Add, true, kAdd) FBIN(F64Sub, true, kSub)
       FBIN(F64Mul, true, kMul) FBIN(F64Div, true, kDiv)
 #undef FBIN
 #define FCMP(N, F64, C)  \
   case Opcode::k##N:     \
-    return Binary(Width::k64, [&](Reg a, Reg b) { masm_.FloatCompare(FCond::C, F64, a, a, b); });
+    return FloatCompareEmit(FCond::C, F64);
       FCMP(F32Eq, false, kEq) FCMP(F32Ne, false, kNe) FCMP(F32Lt, false, kLt)
       FCMP(F32Gt, false, kGt) FCMP(F32Le, false, kLe) FCMP(F32Ge, false, kGe)
       FCMP(F64Eq, true, kEq) FCMP(F64Ne, true, kNe) FCMP(F64Lt, true, kLt)
@@ -394,6 +400,13 @@ class BaselineCompiler : public BaseInterface {
     if (!Access(op, &acc)) return Unsupported(GetOpcodeInfo(op).name);
     if (!MemorySupported(m.memidx)) return;
     Reg addr = stack_.PopToReg();
+    if (op == Opcode::kF32Load || op == Opcode::kF64Load) {
+      FReg f = stack_.AllocF();
+      masm_.LoadF(op == Opcode::kF64Load, f, addr, m.offset, !env_.mem0_guarded, OobLabel());
+      stack_.Release(addr);
+      stack_.PushFReg(f);
+      return;
+    }
     masm_.Load(acc, addr, addr, m.offset, !env_.mem0_guarded, OobLabel());
     stack_.PushReg(addr);
   }
@@ -402,6 +415,15 @@ class BaselineCompiler : public BaseInterface {
     MemAccess acc;
     if (!Access(op, &acc)) return Unsupported(GetOpcodeInfo(op).name);
     if (!MemorySupported(m.memidx)) return;
+    if ((op == Opcode::kF32Store || op == Opcode::kF64Store) &&
+        stack_.top().kind == VarState::kFReg) {
+      FReg f = stack_.PopToFReg();
+      Reg addr = stack_.PopToReg();
+      masm_.StoreF(op == Opcode::kF64Store, addr, m.offset, f, !env_.mem0_guarded, OobLabel());
+      stack_.ReleaseF(f);
+      stack_.Release(addr);
+      return;
+    }
     Reg value = stack_.PopToReg();
     Reg addr = stack_.PopToReg();
     masm_.Store(acc, addr, m.offset, value, !env_.mem0_guarded, OobLabel());
@@ -610,6 +632,25 @@ class BaselineCompiler : public BaseInterface {
       return;
     }
     Binary(w, [&](Reg a, Reg b) { masm_.Alu(op, w, a, b); });
+  }
+  void FloatBinEmit(FloatOp op, bool f64) {
+    FReg b = stack_.PopToFReg();
+    FReg a = stack_.PopToFReg();
+    masm_.FloatBin(op, f64, a, b);
+    stack_.ReleaseF(b);
+    stack_.PushFReg(a);
+  }
+  void FloatCompareEmit(FCond c, bool f64) {
+    FReg b = stack_.PopToFReg();
+    FReg a = stack_.PopToFReg();
+    Reg r = stack_.Alloc();
+    masm_.FloatCompare(c, f64, r, a, b);
+    stack_.ReleaseF(a);
+    stack_.ReleaseF(b);
+    stack_.PushReg(r);
+  }
+  static bool IsFloat(ValType t) {
+    return t.kind() == ValType::kF32 || t.kind() == ValType::kF64;
   }
   // Integer comparisons stay pending (kCond) until a consumer needs them.
   void CompareEmit(Cond c, Width w) {

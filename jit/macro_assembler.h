@@ -28,6 +28,8 @@ class CodeMemory;
 
 using Reg = uint8_t;
 inline constexpr uint32_t kNumRegs = 7;
+using FReg = uint8_t;  // allocatable float register (f32/f64 bits; f32 keeps bits 32..63 zero)
+inline constexpr uint32_t kNumFRegs = 14;
 struct Label {
   uint32_t id = 0xFFFFFFFF;
 };
@@ -112,9 +114,16 @@ class MacroAssembler {
   // dst = cond != 0 ? dst : other.
   void Select(Reg dst, Reg other, Reg cond);
 
-  // Floats, held as bit patterns in integer registers.
-  void FloatBin(FloatOp op, bool f64, Reg dst, Reg src);
-  void FloatCompare(FCond c, bool f64, Reg dst, Reg a, Reg b);
+  // Floats in float registers; moves between classes keep the bits.
+  void LoadSlotF(FReg dst, uint32_t slot);
+  void StoreSlotF(uint32_t slot, FReg src);
+  void MovToF(FReg dst, Reg src);
+  void MovFromF(Reg dst, FReg src);
+  void MovImmF(FReg dst, uint64_t bits);
+  void FloatBin(FloatOp op, bool f64, FReg dst, FReg src);
+  void FloatCompare(FCond c, bool f64, Reg dst, FReg a, FReg b);
+  void LoadF(bool f64, FReg dst, Reg addr, uint64_t offset, bool checked, Label oob);
+  void StoreF(bool f64, Reg addr, uint64_t offset, FReg value, bool checked, Label oob);
 
   // Memory 0: dst = mem[addr(u32) + offset]. With `checked`, the access is
   // compared against the instance's memory-0 size first (jumping to `oob`).

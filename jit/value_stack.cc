@@ -19,7 +19,46 @@ void ValueStack::Drop() {
   VarState& v = s_.back();
   if (v.kind == VarState::kReg || v.kind == VarState::kCond) used_[v.reg] = false;
   if (v.kind == VarState::kCond && !v.has_imm) used_[v.reg2] = false;
+  if (v.kind == VarState::kFReg) fused_[v.reg] = false;
   s_.pop_back();
+}
+
+FReg ValueStack::AllocF() {
+  for (FReg r = 0; r < kNumFRegs; ++r) {
+    if (!fused_[r]) {
+      fused_[r] = true;
+      return r;
+    }
+  }
+  for (uint32_t i = 0; i < s_.size(); ++i) {
+    if (s_[i].kind == VarState::kFReg) {
+      FReg r = s_[i].reg;
+      masm_.StoreSlotF(home(i), r);
+      s_[i].kind = VarState::kStack;
+      return r;
+    }
+  }
+  return 0;  // unreachable: at most two float registers are held outside the stack
+}
+
+FReg ValueStack::PopToFReg() {
+  VarState v = s_.back();
+  if (v.kind == VarState::kFReg) {
+    s_.pop_back();
+    return v.reg;
+  }
+  if (v.kind == VarState::kReg || v.kind == VarState::kCond) {
+    Reg g = PopToReg();
+    FReg f = AllocF();
+    masm_.MovToF(f, g);
+    used_[g] = false;
+    return f;
+  }
+  s_.pop_back();
+  FReg f = AllocF();
+  if (v.kind == VarState::kConst) masm_.MovImmF(f, v.imm);
+  else masm_.LoadSlotF(f, home(static_cast<uint32_t>(s_.size())));
+  return f;
 }
 
 Reg ValueStack::Alloc() {
@@ -55,6 +94,11 @@ Reg ValueStack::PopToReg() {
   s_.pop_back();
   if (v.kind == VarState::kReg) return v.reg;
   Reg r = Alloc();
+  if (v.kind == VarState::kFReg) {
+    masm_.MovFromF(r, v.reg);
+    fused_[v.reg] = false;
+    return r;
+  }
   if (v.kind == VarState::kConst) masm_.MovImm(r, v.imm);
   else masm_.LoadSlot(r, home(static_cast<uint32_t>(s_.size())));
   return r;
@@ -67,6 +111,8 @@ void ValueStack::StoreEntry(uint32_t index, uint32_t dst) {
     case VarState::kReg: masm_.StoreSlot(dst, v.reg); break;
     case VarState::kConst: masm_.StoreSlotImm(dst, v.imm); break;
     case VarState::kStack: masm_.CopySlot(dst, home(index)); break;
+    case VarState::kFReg: masm_.StoreSlotF(dst, v.reg); break;
+    case VarState::kCond: break;  // materialized above
   }
 }
 
@@ -76,6 +122,7 @@ void ValueStack::SpillAll() {
     if (v.kind == VarState::kStack) continue;
     StoreEntry(i, home(i));
     if (v.kind == VarState::kReg) used_[v.reg] = false;
+    if (v.kind == VarState::kFReg) fused_[v.reg] = false;
     v.kind = VarState::kStack;
   }
 }
@@ -84,6 +131,7 @@ void ValueStack::ResetTo(uint32_t height) {
   for (const VarState& v : s_) {
     if (v.kind == VarState::kReg || v.kind == VarState::kCond) used_[v.reg] = false;
     if (v.kind == VarState::kCond && !v.has_imm) used_[v.reg2] = false;
+    if (v.kind == VarState::kFReg) fused_[v.reg] = false;
   }
   s_.assign(height, VarState{});
   if (height > max_height_) max_height_ = height;

@@ -2,6 +2,8 @@
 // CacheState / VarState), parallel to the decoder's type stack. Each entry is
 //   kStack  in its home slot, fp[home_base + height]
 //   kReg    in an allocatable register (owned by exactly this entry)
+//   kFReg   in an allocatable float register (f32/f64 values; any class
+//           holds any value's bits, moves between classes keep them)
 //   kConst  a constant not materialized anywhere yet
 //   kCond   an integer comparison not evaluated yet (reg `cond` reg2|imm), so
 //           br_if / if / eqz consume it as flags (compare + jcc); anything
@@ -23,7 +25,7 @@
 namespace cascade::jit {
 
 struct VarState {
-  enum Kind : uint8_t { kStack, kReg, kConst, kCond };
+  enum Kind : uint8_t { kStack, kReg, kConst, kCond, kFReg };
   Kind kind = kStack;
   Reg reg = 0;
   uint64_t imm = 0;
@@ -41,6 +43,7 @@ class ValueStack {
   void Reset(uint32_t home_base) {
     s_.clear();
     for (bool& u : used_) u = false;
+    for (bool& u : fused_) u = false;
     home_base_ = home_base;
     max_height_ = 0;
   }
@@ -51,6 +54,11 @@ class ValueStack {
   VarState& top() { return s_.back(); }
 
   void PushReg(Reg r) { Push(VarState{VarState::kReg, r, 0}); }
+  void PushFReg(FReg r) { Push(VarState{VarState::kFReg, r, 0}); }
+  // Pops the top entry into a float register the caller owns.
+  FReg PopToFReg();
+  FReg AllocF();
+  void ReleaseF(FReg r) { fused_[r] = false; }
   void PushConst(uint64_t v) { Push(VarState{VarState::kConst, 0, v}); }
   void PushStack() { Push(VarState{VarState::kStack, 0, 0}); }
   void PushCond(Cond c, Width w, Reg a, Reg b, bool has_imm, int32_t imm) {
@@ -91,11 +99,13 @@ class ValueStack {
     s_.push_back(v);
     if (v.kind == VarState::kReg || v.kind == VarState::kCond) used_[v.reg] = true;
     if (v.kind == VarState::kCond && !v.has_imm) used_[v.reg2] = true;
+    if (v.kind == VarState::kFReg) fused_[v.reg] = true;
     if (s_.size() > max_height_) max_height_ = static_cast<uint32_t>(s_.size());
   }
   MacroAssembler& masm_;
   std::vector<VarState> s_;
   bool used_[kNumRegs] = {};
+  bool fused_[kNumFRegs] = {};
   uint32_t home_base_ = 0;
   uint32_t max_height_ = 0;
 };

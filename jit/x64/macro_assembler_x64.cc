@@ -5,6 +5,7 @@
 //   r13  Instance* (baked per code)   r14  memory-0 base (reloaded after calls)
 //   rax, rcx, rdx, xmm0, xmm1          scratch, never allocated
 //   rsi rdi r8 r9 r10 r11 r15          allocatable (Reg 0..6)
+//   xmm2..xmm15                        allocatable floats (FReg 0..13)
 // Native frame: push rbp + 5 callee-saved + 8 bytes pad, so rsp is 16-byte
 // aligned at every call this code makes.
 #include <asmjit/x86.h>
@@ -31,6 +32,7 @@ const x86::Gp kFp = x86::rbx, kCtx = x86::r12, kInst = x86::r13, kMem = x86::r14
 x86::Gp R64(Reg r) { return kPool[r]; }
 x86::Gp R32(Reg r) { return kPool[r].r32(); }
 x86::Gp RW(Width w, Reg r) { return w == Width::k64 ? R64(r) : R32(r); }
+x86::Xmm F(FReg r) { return x86::xmm(2 + r); }  // xmm2..xmm15
 x86::Mem SlotMem(uint32_t slot) { return x86::qword_ptr(kFp, static_cast<int32_t>(slot * 8)); }
 
 struct Offsets {
@@ -356,45 +358,45 @@ void MacroAssembler::Select(Reg dst, Reg other, Reg cond) {
   impl_->a.cmovz(R64(dst), R64(other));
 }
 
-void MacroAssembler::FloatBin(FloatOp op, bool f64, Reg dst, Reg src) {
-  auto& a = impl_->a;
-  if (f64) {
-    a.movq(x86::xmm0, R64(dst));
-    a.movq(x86::xmm1, R64(src));
-    switch (op) {
-      case FloatOp::kAdd: a.addsd(x86::xmm0, x86::xmm1); break;
-      case FloatOp::kSub: a.subsd(x86::xmm0, x86::xmm1); break;
-      case FloatOp::kMul: a.mulsd(x86::xmm0, x86::xmm1); break;
-      case FloatOp::kDiv: a.divsd(x86::xmm0, x86::xmm1); break;
-    }
-    a.movq(R64(dst), x86::xmm0);
+void MacroAssembler::LoadSlotF(FReg dst, uint32_t slot) { impl_->a.movsd(F(dst), SlotMem(slot)); }
+void MacroAssembler::StoreSlotF(uint32_t slot, FReg src) { impl_->a.movsd(SlotMem(slot), F(src)); }
+void MacroAssembler::MovToF(FReg dst, Reg src) { impl_->a.movq(F(dst), R64(src)); }
+void MacroAssembler::MovFromF(Reg dst, FReg src) { impl_->a.movq(R64(dst), F(src)); }
+void MacroAssembler::MovImmF(FReg dst, uint64_t bits) {
+  if (bits == 0) {
+    impl_->a.xorps(F(dst), F(dst));
   } else {
-    a.movd(x86::xmm0, R32(dst));
-    a.movd(x86::xmm1, R32(src));
-    switch (op) {
-      case FloatOp::kAdd: a.addss(x86::xmm0, x86::xmm1); break;
-      case FloatOp::kSub: a.subss(x86::xmm0, x86::xmm1); break;
-      case FloatOp::kMul: a.mulss(x86::xmm0, x86::xmm1); break;
-      case FloatOp::kDiv: a.divss(x86::xmm0, x86::xmm1); break;
-    }
-    a.movd(R32(dst), x86::xmm0);
+    impl_->a.mov(x86::rax, bits);
+    impl_->a.movq(F(dst), x86::rax);
   }
 }
-void MacroAssembler::FloatCompare(FCond c, bool f64, Reg dst, Reg x, Reg y) {
+void MacroAssembler::FloatBin(FloatOp op, bool f64, FReg dst, FReg src) {
+  auto& a = impl_->a;
+  x86::Xmm d = F(dst), s = F(src);
+  if (f64) {
+    switch (op) {
+      case FloatOp::kAdd: a.addsd(d, s); break;
+      case FloatOp::kSub: a.subsd(d, s); break;
+      case FloatOp::kMul: a.mulsd(d, s); break;
+      case FloatOp::kDiv: a.divsd(d, s); break;
+    }
+  } else {
+    switch (op) {
+      case FloatOp::kAdd: a.addss(d, s); break;
+      case FloatOp::kSub: a.subss(d, s); break;
+      case FloatOp::kMul: a.mulss(d, s); break;
+      case FloatOp::kDiv: a.divss(d, s); break;
+    }
+  }
+}
+void MacroAssembler::FloatCompare(FCond c, bool f64, Reg dst, FReg x, FReg y) {
   auto& a = impl_->a;
   // Lt/Le compare swapped so that every ordered test is "above" (CF=0, ZF=0),
   // which is false for unordered (NaN) operands.
   bool swap = c == FCond::kLt || c == FCond::kLe;
-  Reg p = swap ? y : x, q = swap ? x : y;
-  if (f64) {
-    a.movq(x86::xmm0, R64(p));
-    a.movq(x86::xmm1, R64(q));
-    a.ucomisd(x86::xmm0, x86::xmm1);
-  } else {
-    a.movd(x86::xmm0, R32(p));
-    a.movd(x86::xmm1, R32(q));
-    a.ucomiss(x86::xmm0, x86::xmm1);
-  }
+  x86::Xmm p = F(swap ? y : x), q = F(swap ? x : y);
+  if (f64) a.ucomisd(p, q);
+  else a.ucomiss(p, q);
   switch (c) {
     case FCond::kEq:
       a.sete(x86::al);
@@ -470,6 +472,24 @@ void MacroAssembler::Store(MemAccess m, Reg addr, uint64_t offset, Reg value, bo
     case 4: mem.setSize(4); a.mov(mem, R32(value)); break;
     default: mem.setSize(8); a.mov(mem, R64(value)); break;
   }
+}
+void MacroAssembler::LoadF(bool f64, FReg dst, Reg addr, uint64_t offset, bool checked,
+                           Label oob) {
+  auto& a = impl_->a;
+  int32_t disp = EffectiveAddress(a, addr, offset);
+  if (checked) BoundsCheck(a, disp, f64 ? 8 : 4, impl_->L(oob));
+  x86::Mem mem = x86::ptr(kMem, x86::rax, 0, disp);
+  if (f64) a.movsd(F(dst), mem);
+  else a.movss(F(dst), mem);
+}
+void MacroAssembler::StoreF(bool f64, Reg addr, uint64_t offset, FReg value, bool checked,
+                            Label oob) {
+  auto& a = impl_->a;
+  int32_t disp = EffectiveAddress(a, addr, offset);
+  if (checked) BoundsCheck(a, disp, f64 ? 8 : 4, impl_->L(oob));
+  x86::Mem mem = x86::ptr(kMem, x86::rax, 0, disp);
+  if (f64) a.movsd(mem, F(value));
+  else a.movss(mem, F(value));
 }
 void MacroAssembler::ReloadMemoryBase() {
   impl_->a.mov(kMem, x86::qword_ptr(kInst, Off().mem_base));
