@@ -190,9 +190,10 @@ template <> struct Results<void> {
 template <typename... T> struct Results<std::tuple<T...>> {
   static constexpr size_t count = sizeof...(T);
   static std::vector<ValKind> Kinds() { return {KindOf<T>::kind...}; }
-  static std::tuple<T...> Read(const uint64_t* s) {
-    size_t i = 0;
-    return std::tuple<T...>{FromSlot<T>(s[i++])...};
+  static std::tuple<T...> Read(const uint64_t* s) { return ReadAt(s, std::index_sequence_for<T...>{}); }
+  template <size_t... I>
+  static std::tuple<T...> ReadAt(const uint64_t* s, std::index_sequence<I...>) {
+    return std::tuple<T...>{FromSlot<T>(s[I])...};
   }
   static void Write(const std::tuple<T...>& r, uint64_t* s) {
     std::apply([s](const T&... v) { size_t i = 0; ((s[i++] = ToSlot(v)), ...); }, r);
