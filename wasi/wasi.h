@@ -50,7 +50,8 @@ class WasiState;  // the fd table and its helpers (wasi/wasi_state.h; internal)
 // The guest's fd table and state.
 class WasiContext {
  public:
-  // Opens the preopened directories (O_DIRECTORY | O_PATH-free read-only fds).
+  // Opens the preopened directories (read-only directory fds, owned by the
+  // context; guest fds 3, 4, ... in config order, then the sockets).
   // Returns nullptr with *error = "failed to open directory 'HOST': REASON"
   // when one cannot be opened.
   static std::unique_ptr<WasiContext> Create(const WasiConfig& config, std::string* error);
