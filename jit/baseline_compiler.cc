@@ -593,8 +593,12 @@ class BaselineCompiler : public BaseInterface {
     uint32_t arg_slot = stack_.home(h - sig.param_count);
     Label propagate = masm_.NewLabel();
     traps_.push_back({propagate, nullptr, decoder_->op_offset(), true});
-    masm_.CallWasm(callee, arg_slot, env_.store_serial,
-                   reinterpret_cast<const void*>(&HelperCallSlow), env_.instance, propagate);
+    if (env_.instance && callee == env_.instance->funcs[funcidx_]) {
+      masm_.CallSelf(arg_slot, propagate);  // recursion: no lookup, no slow path
+    } else {
+      masm_.CallWasm(callee, arg_slot, env_.store_serial,
+                     reinterpret_cast<const void*>(&HelperCallSlow), env_.instance, propagate);
+    }
     for (uint32_t i = 0; i < sig.param_count; ++i) stack_.Drop();
     for (uint32_t i = 0; i < sig.result_count; ++i) stack_.PushStack();
   }

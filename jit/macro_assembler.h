@@ -144,6 +144,8 @@ class MacroAssembler {
   // callee, caller_instance). A trap status jumps to `propagate`.
   void CallWasm(const void* callee, uint32_t arg_slot, uint64_t store_serial,
                 const void* slow, const void* caller_instance, Label propagate);
+  // A call of the function being compiled itself (its code exists by then).
+  void CallSelf(uint32_t arg_slot, Label propagate);
   // The out-of-line trap path of a call site: binds `l`, calls
   // `frame_helper`(ctx, instance, funcidx, wasm_offset), returns status 1.
   void PropagateStub(Label l, const void* frame_helper, const void* instance, uint32_t funcidx,

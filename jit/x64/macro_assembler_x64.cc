@@ -88,6 +88,7 @@ struct MacroAssembler::Impl {
   x86::Assembler a;
   std::vector<asmjit::Label> labels;
   asmjit::Label epilogue;
+  asmjit::Label entry;  // the function's first instruction
   size_t frame_patch = 0;  // buffer offset of the prologue's frame-size disp32
   struct Table {
     asmjit::Label at;
@@ -101,6 +102,7 @@ struct MacroAssembler::Impl {
     code.setErrorHandler(&errors);
     code.attach(&a);
     epilogue = a.newLabel();
+    entry = a.newLabel();
   }
   asmjit::Label L(Label l) { return labels[l.id]; }
 };
@@ -121,6 +123,7 @@ void MacroAssembler::Reserve(size_t bytes) {
 void MacroAssembler::Prologue(uint32_t num_params, uint32_t num_locals, const void* instance,
                               Label overflow) {
   auto& a = impl_->a;
+  a.bind(impl_->entry);
   a.push(x86::rbp);
   a.mov(x86::rbp, x86::rsp);
   a.push(x86::rbx);
@@ -574,6 +577,16 @@ void MacroAssembler::TrapStub(Label l, const char* message, uint32_t funcidx,
   a.mov(x86::qword_ptr(kCtx, kCtxTrapInstance), x86::rax);
   a.mov(x86::eax, 1);
   a.jmp(impl_->epilogue);
+}
+
+void MacroAssembler::CallSelf(uint32_t arg_slot, Label propagate) {
+  auto& a = impl_->a;
+  a.mov(x86::rdi, kCtx);
+  a.lea(x86::rsi, SlotMem(arg_slot));
+  a.call(impl_->entry);
+  a.test(x86::eax, x86::eax);
+  a.jnz(impl_->L(propagate));
+  a.mov(kMem, x86::qword_ptr(kInst, Off().mem_base));
 }
 
 void MacroAssembler::PropagateStub(Label l, const void* frame_helper, const void* instance,
