@@ -10,6 +10,18 @@
 #include "engine/type_canon.h"
 
 #include <sys/mman.h>
+
+#if defined(__has_feature)
+#if __has_feature(address_sanitizer) || __has_feature(leak_sanitizer)
+#define CASCADE_HAVE_LSAN 1
+#endif
+#endif
+#if !defined(CASCADE_HAVE_LSAN) && defined(__SANITIZE_ADDRESS__)
+#define CASCADE_HAVE_LSAN 1
+#endif
+#if CASCADE_HAVE_LSAN
+#include <sanitizer/lsan_interface.h>
+#endif
 #include <xxhash.h>
 
 #include <atomic>
@@ -44,6 +56,11 @@ struct TypeCanonicalizer::Impl {
                    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     if (p == MAP_FAILED) p = std::calloc(kMaxChunks, sizeof(CanonicalType*));
     if (p == nullptr) std::abort();
+#if CASCADE_HAVE_LSAN
+    // LeakSanitizer does not scan anonymous mappings: the chunks (and what
+    // their entries own) are reachable only from here.
+    __lsan_register_root_region(p, kMaxChunks * sizeof(CanonicalType*));
+#endif
     return static_cast<CanonicalType**>(p);
   }
   std::atomic<uint32_t> count{0};
