@@ -221,8 +221,8 @@ class BaselineCompiler : public BaseInterface {
   }
   void OnSelect(ValType t) {
     if (failed()) return;
-    if (IsUnsupportedType(t) || IsUnsupportedType(decoder_->stack_value(0)))
-      return Unsupported("v128 select");
+    // `t` is the operands' type (the decoder has already popped them).
+    if (IsUnsupportedType(t)) return Unsupported("v128 select");
     Reg cond = stack_.PopToReg();
     Reg b = stack_.PopToReg();
     Reg a = stack_.PopToReg();
