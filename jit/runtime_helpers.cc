@@ -8,6 +8,7 @@
 #include <cstring>
 #include <limits>
 
+#include "engine/interp/numeric.h"
 #include "engine/opcodes.h"
 #include "engine/runtime/instance.h"
 #include "engine/runtime/memory_instance.h"
@@ -18,77 +19,22 @@
 namespace cascade::jit {
 namespace {
 
-// Slot codecs named as in ops.def.
-inline uint32_t GetU32(uint64_t s) { return static_cast<uint32_t>(s); }
-inline int32_t GetS32(uint64_t s) { return static_cast<int32_t>(static_cast<uint32_t>(s)); }
-inline uint64_t GetU64(uint64_t s) { return s; }
-inline int64_t GetS64(uint64_t s) { return static_cast<int64_t>(s); }
-inline float GetF32(uint64_t s) {
-  uint32_t b = static_cast<uint32_t>(s);
-  float f;
-  std::memcpy(&f, &b, 4);
-  return f;
-}
-inline double GetF64(uint64_t s) {
-  double d;
-  std::memcpy(&d, &s, 8);
-  return d;
-}
-inline uint64_t PutU32(uint32_t v) { return v; }
-inline uint64_t PutU64(uint64_t v) { return v; }
-inline uint64_t PutF32(float f) {
-  uint32_t b;
-  std::memcpy(&b, &f, 4);
-  return b;
-}
-inline uint64_t PutF64(double d) {
-  uint64_t b;
-  std::memcpy(&b, &d, 8);
-  return b;
-}
-
-// fmin/fmax with wasm's NaN propagation and -0 < +0 (spec 4.3.3 fmin/fmax).
-template <typename F>
-F WasmMin(F a, F b) {
-  if (a != a || b != b) return a + b;
-  if (a == b) return std::signbit(a) ? a : b;
-  return a < b ? a : b;
-}
-template <typename F>
-F WasmMax(F a, F b) {
-  if (a != a || b != b) return a + b;
-  if (a == b) return std::signbit(a) ? b : a;
-  return a > b ? a : b;
-}
-
-// Saturating float -> int (spec 4.3.3 trunc_sat).
-template <typename I, typename F>
-I SatTrunc(F f) {
-  if (f != f) return 0;
-  double d = static_cast<double>(f);
-  constexpr double kMin = static_cast<double>(std::numeric_limits<I>::min());  // exact
-  constexpr double kLimit = std::is_signed_v<I>
-                                ? -kMin
-                                : 2.0 * static_cast<double>(std::numeric_limits<I>::max() / 2 + 1);
-  if (d <= kMin) return std::numeric_limits<I>::min();
-  if (d >= kLimit) return std::numeric_limits<I>::max();
-  return static_cast<I>(std::trunc(d));
-}
+// Slot codecs and IEEE helpers named as in ops.def, shared with the interpreter.
+using namespace ::cascade::interp;  // NOLINT(google-build-using-namespace)
 
 // Trapping float -> int (spec 4.3.3 trunc): NaN is an invalid conversion, an
-// out-of-range value an integer overflow. `lo`/`hi` are the exclusive bounds.
+// out-of-range value an integer overflow (the interpreter's TRUNC_HANDLER).
 template <typename I, typename F>
-uint64_t Trunc(JitContext* ctx, F f, double lo, double hi) {
+uint64_t Trunc(JitContext* ctx, F f) {
   if (f != f) {
     ctx->trap_message = kTrapInvalidConversion;
     return 0;
   }
-  double d = static_cast<double>(f);
-  if (!(d > lo && d < hi)) {
+  if (!TruncInRange<I>(f)) {
     ctx->trap_message = kTrapIntOverflow;
     return 0;
   }
-  I v = static_cast<I>(std::trunc(d));
+  I v = static_cast<I>(f);
   if constexpr (sizeof(I) == 4) return static_cast<uint32_t>(v);
   return static_cast<uint64_t>(v);
 }
@@ -114,16 +60,14 @@ uint64_t HelperNumeric(JitContext* ctx, uint32_t opcode, uint64_t x, uint64_t y)
 #undef IUN
 #undef IBIN
 #undef IBINI
-    case Opcode::kI32TruncF32S: return Trunc<int32_t>(ctx, GetF32(x), -2147483649.0, 2147483648.0);
-    case Opcode::kI32TruncF64S: return Trunc<int32_t>(ctx, GetF64(x), -2147483649.0, 2147483648.0);
-    case Opcode::kI32TruncF32U: return Trunc<uint32_t>(ctx, GetF32(x), -1.0, 4294967296.0);
-    case Opcode::kI32TruncF64U: return Trunc<uint32_t>(ctx, GetF64(x), -1.0, 4294967296.0);
-    case Opcode::kI64TruncF32S:
-      return Trunc<int64_t>(ctx, GetF32(x), -9223372036854777856.0, 9223372036854775808.0);
-    case Opcode::kI64TruncF64S:
-      return Trunc<int64_t>(ctx, GetF64(x), -9223372036854777856.0, 9223372036854775808.0);
-    case Opcode::kI64TruncF32U: return Trunc<uint64_t>(ctx, GetF32(x), -1.0, 18446744073709551616.0);
-    case Opcode::kI64TruncF64U: return Trunc<uint64_t>(ctx, GetF64(x), -1.0, 18446744073709551616.0);
+    case Opcode::kI32TruncF32S: return Trunc<int32_t>(ctx, GetF32(x));
+    case Opcode::kI32TruncF64S: return Trunc<int32_t>(ctx, GetF64(x));
+    case Opcode::kI32TruncF32U: return Trunc<uint32_t>(ctx, GetF32(x));
+    case Opcode::kI32TruncF64U: return Trunc<uint32_t>(ctx, GetF64(x));
+    case Opcode::kI64TruncF32S: return Trunc<int64_t>(ctx, GetF32(x));
+    case Opcode::kI64TruncF64S: return Trunc<int64_t>(ctx, GetF64(x));
+    case Opcode::kI64TruncF32U: return Trunc<uint64_t>(ctx, GetF32(x));
+    case Opcode::kI64TruncF64U: return Trunc<uint64_t>(ctx, GetF64(x));
     default:
       ctx->trap_message = "not implemented in the JIT";
       return 0;

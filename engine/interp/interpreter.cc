@@ -25,6 +25,7 @@
 #include "engine/interp/code_cache.h"
 #include "engine/interp/dispatch.h"
 #include "engine/interp/exec_state.h"
+#include "engine/interp/numeric.h"
 #include "engine/interp/translator.h"
 #include "engine/opcodes.h"
 #include "engine/runtime/atomic_wait.h"
@@ -38,36 +39,6 @@
 namespace cascade::interp {
 namespace {
 
-// ----------------------------------------------------------- slot codecs
-inline uint32_t GetU32(uint64_t s) { return static_cast<uint32_t>(s); }
-inline int32_t GetS32(uint64_t s) { return static_cast<int32_t>(static_cast<uint32_t>(s)); }
-inline uint64_t GetU64(uint64_t s) { return s; }
-inline int64_t GetS64(uint64_t s) { return static_cast<int64_t>(s); }
-inline float GetF32(uint64_t s) {
-  uint32_t b = static_cast<uint32_t>(s);
-  float f;
-  std::memcpy(&f, &b, 4);
-  return f;
-}
-inline double GetF64(uint64_t s) {
-  double d;
-  std::memcpy(&d, &s, 8);
-  return d;
-}
-inline uint64_t PutU32(uint32_t v) { return v; }
-inline uint64_t PutS32(int32_t v) { return static_cast<uint32_t>(v); }
-inline uint64_t PutU64(uint64_t v) { return v; }
-inline uint64_t PutS64(int64_t v) { return static_cast<uint64_t>(v); }
-inline uint64_t PutF32(float f) {
-  uint32_t b;
-  std::memcpy(&b, &f, 4);
-  return b;
-}
-inline uint64_t PutF64(double d) {
-  uint64_t b;
-  std::memcpy(&b, &d, 8);
-  return b;
-}
 // 32-bit immediates of the Imm variants (sign-extended for 64-bit types).
 // Float immediates are the value's bits: f32 in one unit, f64 in two (lo, hi);
 // kImmUnits<get> is the immediate's size in units.
@@ -81,42 +52,6 @@ inline float ImmF32(const uint32_t* p) { return GetF32(*p); }
 inline double ImmF64(const uint32_t* p) { return GetF64(p[0] | (static_cast<uint64_t>(p[1]) << 32)); }
 constexpr uint32_t kImmUnitsU32 = 1, kImmUnitsS32 = 1, kImmUnitsU64 = 1, kImmUnitsS64 = 1,
                    kImmUnitsF32 = 1, kImmUnitsF64 = 2;
-
-// ------------------------------------------------------ IEEE helpers (spec 4.3.3)
-template <typename F>
-inline F WasmMin(F a, F b) {
-  if (a != a || b != b) return a + b;  // NaN in, (arithmetic) NaN out
-  if (a == b) return std::signbit(a) ? a : b;  // -0 < +0
-  return a < b ? a : b;
-}
-template <typename F>
-inline F WasmMax(F a, F b) {
-  if (a != a || b != b) return a + b;
-  if (a == b) return std::signbit(a) ? b : a;
-  return a > b ? a : b;
-}
-// Whether trunc(a) fits integer type T (a is not NaN).
-template <typename T, typename F>
-inline bool TruncInRange(F a) {
-  if constexpr (std::is_signed_v<T>) {
-    // -2^(N-1) <= a < 2^(N-1), with the lower bound exclusive by one ulp of trunc.
-    constexpr F lo = -static_cast<F>(std::numeric_limits<T>::max()) - F(1);  // -2^(N-1)
-    constexpr F hi = -lo;
-    if constexpr (sizeof(T) == 4 && sizeof(F) == 8) return a > lo - F(1) && a < hi;
-    return a >= lo && a < hi;
-  } else {
-    constexpr F hi = static_cast<F>(std::numeric_limits<T>::max()) + F(1);  // 2^N
-    (void)hi;
-    if constexpr (sizeof(T) == 4) return a > F(-1) && a < F(4294967296.0);
-    return a > F(-1) && a < F(18446744073709551616.0);
-  }
-}
-template <typename T, typename F>
-inline T SatTrunc(F a) {
-  if (a != a) return 0;
-  if (TruncInRange<T>(a)) return static_cast<T>(a);
-  return a < 0 ? std::numeric_limits<T>::min() : std::numeric_limits<T>::max();
-}
 
 // ------------------------------------------------------------ slow paths
 void SwitchInstance(ExecState* es, Instance* inst) {
