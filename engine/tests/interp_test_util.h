@@ -1,6 +1,7 @@
-// Shared helper of the interpreter tests: WAT text -> validated Module ->
-// Instance in a Store, and calls of exports through Invoke (which runs
-// interp::Execute under the trap handler).
+// Shared helper of the execution tests: WAT text -> validated Module ->
+// Instance in a Store, and calls of exports through Invoke (which runs the
+// store's tier under the trap handler). The interpreter tests use it as is;
+// jit/tests/jit_test_util.h configures the Store for the JIT first.
 //
 // Invariant: header-only and tiny; every interp_*_test.cc includes it.
 #pragma once
@@ -21,7 +22,12 @@ namespace cascade::test {
 
 class WatInstance {
  public:
-  explicit WatInstance(const std::string& wat, StoreLimits limits = {}) : store_(limits) {
+  // `configure` (optional) runs on the Store before instantiation, e.g. to
+  // select an execution tier.
+  explicit WatInstance(const std::string& wat, StoreLimits limits = {},
+                       void (*configure)(Store&) = nullptr)
+      : store_(limits) {
+    if (configure) configure(store_);
     std::vector<uint8_t> bytes;
     text::TextError terr;
     REQUIRE_MESSAGE(text::ParseWat(wat, &bytes, &terr), terr.ToString());
@@ -29,6 +35,7 @@ class WatInstance {
     Error err;
     REQUIRE_MESSAGE(DecodeModule(std::move(bytes), m.get(), &err), err.message);
     REQUIRE_MESSAGE(ValidateModule(*m, &err), err.message);
+    module_ = m;
     DefineSpectest(store_, linker_);
     InstantiateError ierr;
     instance_ = Instantiate(store_, linker_, m, &ierr);
@@ -58,12 +65,23 @@ class WatInstance {
     bool ok = Call(name, std::move(args), &r, &msg);
     return ok ? std::string("<no trap>") : msg;
   }
+  // Calls export `name` expecting a trap; returns it (message, backtrace).
+  Trap TrapRecord(const std::string& name, std::vector<Value> args) {
+    Extern e = instance_->GetExport(name);
+    REQUIRE_MESSAGE(e.object != nullptr, name);
+    Trap trap;
+    std::vector<Value> results;
+    CHECK_FALSE(Invoke(store_, e.func(), args, &results, &trap));
+    return trap;
+  }
   Store& store() { return store_; }
   Instance* instance() { return instance_; }
+  const Module& module() { return *module_; }
 
  private:
   Store store_;
   Linker linker_;
+  std::shared_ptr<Module> module_;
   Instance* instance_ = nullptr;
 };
 
