@@ -18,6 +18,7 @@
 #include <mutex>
 #include <vector>
 
+#include "engine/runtime/instance_init.h"
 #include "engine/runtime/invoke.h"
 #include "engine/runtime/memory_image.h"
 #include "engine/runtime/table_writes.h"
@@ -31,22 +32,6 @@
 
 namespace cascade {
 namespace {
-
-ValType Canonical(const Module& m, ValType t) {
-  if (t.is_ref() && t.heap_type().is_index()) {
-    return ValType::Ref(HeapType::Index(m.types[t.heap_type().index()].canonical_id),
-                        t.is_nullable());
-  }
-  return t;
-}
-
-uint32_t SlotsOf(std::span<const ValType> types) {
-  uint32_t n = 0;
-  for (ValType t : types) n += SlotCount(t);
-  return n;
-}
-
-uint64_t TableAddrMax(const Limits& l) { return l.is64 ? ~uint64_t{0} : 0xFFFFFFFFull; }
 
 struct Slot;
 
@@ -162,7 +147,6 @@ void InstancePre::Pool::Put(Slot* slot) {
 
 Slot* InstancePre::Pool::NewSlot(std::string* message) {
   const Module& m = *module;
-  const TypeCanonicalizer& tc = TypeCanonicalizer::Global();
   auto slot = std::make_unique<Slot>();
   slot->owner = this;
   Instance& inst = slot->inst;
@@ -185,13 +169,7 @@ Slot* InstancePre::Pool::NewSlot(std::string* message) {
   inst.funcs.reserve(m.funcs.size());
   for (uint32_t i = m.num_imported_funcs; i < m.funcs.size(); ++i) {
     FuncInstance* f = &slot->funcs[i - m.num_imported_funcs];
-    f->canonical_type_id = inst.types[m.funcs[i].type_index];
-    f->type = &tc.Get(f->canonical_type_id);
-    f->module = &m;
-    f->instance = &inst;
-    f->funcidx = i;
-    f->param_slots = SlotsOf(f->type->params());
-    f->result_slots = SlotsOf(f->type->results());
+    InitFuncInstance(f, m, &inst, i);
     inst.funcs.push_back(f);
   }
   // Globals, in order (initializers may read earlier ones).
@@ -202,10 +180,7 @@ Slot* InstancePre::Pool::NewSlot(std::string* message) {
     uint64_t v[2] = {0, 0};
     if (!EvalConstExpr(m, inst, g.init, v, message)) return nullptr;
     GlobalInstance* gi = &slot->globals[i];
-    gi->type = Canonical(m, g.type);
-    gi->mut = g.mut;
-    gi->value[0] = v[0];
-    gi->value[1] = gi->type.kind() == ValType::kV128 ? v[1] : 0;
+    InitGlobalInstance(gi, m, g, v);
     inst.globals.push_back(gi);
     slot->global_init.push_back({gi->value[0], gi->value[1]});
   }
@@ -217,10 +192,7 @@ Slot* InstancePre::Pool::NewSlot(std::string* message) {
     uint64_t init[2] = {0, 0};
     if (t.has_init && !EvalConstExpr(m, inst, t.init, init, message)) return nullptr;
     TableInstance* ti = &slot->tables[i];
-    ti->elem_type = Canonical(m, t.elem_type);
-    ti->limits = t.limits;
-    ti->max_elements = t.limits.has_max ? t.limits.max : TableAddrMax(t.limits);
-    ti->elements.assign(t.limits.min, init[0]);
+    InitTableInstance(ti, m, t, init[0]);
     inst.tables.push_back(ti);
   }
   // Memories: reserved, with the image mapped (images are built by Create
@@ -235,19 +207,13 @@ Slot* InstancePre::Pool::NewSlot(std::string* message) {
     }
     inst.memories.push_back(&slot->memories[i]);
   }
-  if (!inst.memories.empty()) {
-    inst.memory0_base = inst.memories[0]->base;
-    inst.memory0_size = inst.memories[0]->size_bytes;
-    inst.memories[0]->users.push_back(&inst);
-  }
+  AttachMemory0(&inst);
   // Tags.
   uint32_t num_tags = static_cast<uint32_t>(m.tags.size() - m.num_imported_tags);
   slot->tags.reset(new TagInstance[num_tags]);
   for (uint32_t i = 0; i < num_tags; ++i) {
     TagInstance* tag = &slot->tags[i];
-    tag->canonical_type_id = inst.types[m.tags[m.num_imported_tags + i].type_index];
-    tag->type = &tc.Get(tag->canonical_type_id);
-    tag->param_slots = SlotsOf(tag->type->params());
+    InitTagInstance(tag, inst, m.tags[m.num_imported_tags + i].type_index);
     inst.tags.push_back(tag);
   }
   // Element segments: evaluate items, apply active ones, drop non-passive.
@@ -256,20 +222,7 @@ Slot* InstancePre::Pool::NewSlot(std::string* message) {
   for (size_t s = 0; s < m.elems.size(); ++s) {
     const ElemSegment& seg = m.elems[s];
     ElemInstance& ei = inst.elems[s];
-    ei.type = Canonical(m, seg.elem_type);
-    ei.items.resize(seg.item_count);
-    for (uint32_t k = 0; k < seg.item_count; ++k) {
-      if (seg.uses_exprs) {
-        uint64_t v[2];
-        if (!EvalConstExpr(m, inst, m.elem_exprs[seg.items_offset + k], v, message)) {
-          return nullptr;
-        }
-        ei.items[k] = v[0];
-      } else {
-        ei.items[k] =
-            reinterpret_cast<uintptr_t>(inst.funcs[m.elem_func_indices[seg.items_offset + k]]);
-      }
-    }
+    if (!EvalElemItems(m, inst, seg, &ei, message)) return nullptr;
     if (seg.mode == SegmentMode::kActive) {
       uint64_t off[2];
       if (!EvalConstExpr(m, inst, seg.offset, off, message)) return nullptr;
@@ -378,7 +331,7 @@ Instance* InstancePre::Instantiate(Store& store, InstantiateError* error) {
   }
   for (size_t i = 0; i < m.tables.size() && fail == nullptr; ++i) {
     TableInstance& t = slot->tables[i];
-    t.max_elements = std::min(t.limits.has_max ? t.limits.max : TableAddrMax(t.limits),
+    t.max_elements = std::min(t.limits.has_max ? t.limits.max : TableAddressMax(t.limits),
                               limits.max_table_elements);
     if (t.limits.min > t.max_elements) fail = "table size exceeds implementation limit";
   }

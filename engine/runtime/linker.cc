@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <cstring>
 
+#include "engine/runtime/instance_init.h"
 #include "engine/runtime/invoke.h"
 #include "engine/runtime/value.h"
 
@@ -30,21 +31,6 @@ Extern Linker::Resolve(std::string_view module, std::string_view name) const {
 }
 
 namespace {
-
-// A module-relative value type with its type indices replaced by canonical ids.
-ValType Canonical(const Module& m, ValType t) {
-  if (t.is_ref() && t.heap_type().is_index()) {
-    return ValType::Ref(HeapType::Index(m.types[t.heap_type().index()].canonical_id),
-                        t.is_nullable());
-  }
-  return t;
-}
-
-uint32_t SlotsOf(std::span<const ValType> types) {
-  uint32_t n = 0;
-  for (ValType t : types) n += SlotCount(t);
-  return n;
-}
 
 // Limits matching for imports (spec 3.x "Limits"): `actual_min` is the current
 // size of the imported object.
@@ -69,7 +55,7 @@ bool CheckImport(const Module& m_, const Import& imp, const Extern& ext) {
       const Table& want = m_.tables[imp.index];
       const TableInstance* t = ext.table();
       if (t->limits.is64 != want.limits.is64) return false;
-      if (t->elem_type != Canonical(m_, want.elem_type)) return false;
+      if (t->elem_type != CanonicalValType(m_, want.elem_type)) return false;
       return LimitsMatch(t->size(), t->limits.has_max, t->limits.max, want.limits);
     }
     case ExternKind::kMemory: {
@@ -85,7 +71,7 @@ bool CheckImport(const Module& m_, const Import& imp, const Extern& ext) {
       const Global& want = m_.globals[imp.index];
       const GlobalInstance* g = ext.global();
       if (g->mut != want.mut) return false;
-      ValType expected = Canonical(m_, want.type);
+      ValType expected = CanonicalValType(m_, want.type);
       if (want.mut) return g->type == expected;
       return tc.IsValSubtype(g->type, expected);
     }
@@ -144,17 +130,10 @@ bool Instantiator::ResolveImports() {
 }
 
 bool Instantiator::CreateDefinitions() {
-  const TypeCanonicalizer& tc = TypeCanonicalizer::Global();
   // Functions first: constant expressions may take ref.func of any of them.
   for (uint32_t i = m_.num_imported_funcs; i < m_.funcs.size(); ++i) {
     FuncInstance* f = store_.NewFunc();
-    f->canonical_type_id = inst_->types[m_.funcs[i].type_index];
-    f->type = &tc.Get(f->canonical_type_id);
-    f->module = &m_;
-    f->instance = inst_;
-    f->funcidx = i;
-    f->param_slots = SlotsOf(f->type->params());
-    f->result_slots = SlotsOf(f->type->results());
+    InitFuncInstance(f, m_, inst_, i);
     inst_->funcs.push_back(f);
   }
   for (uint32_t i = m_.num_imported_globals; i < m_.globals.size(); ++i) {
@@ -162,24 +141,20 @@ bool Instantiator::CreateDefinitions() {
     uint64_t v[2];
     if (!Eval(g.init, v)) return false;
     GlobalInstance* gi = store_.NewGlobal();
-    gi->type = Canonical(m_, g.type);
-    gi->mut = g.mut;
-    gi->value[0] = v[0];
-    gi->value[1] = gi->type.kind() == ValType::kV128 ? v[1] : 0;
+    InitGlobalInstance(gi, m_, g, v);
     inst_->globals.push_back(gi);
   }
   for (uint32_t i = m_.num_imported_tables; i < m_.tables.size(); ++i) {
     const Table& t = m_.tables[i];
     uint64_t init[2] = {0, 0};
     if (t.has_init && !Eval(t.init, init)) return false;
+    // The store's limit applies; checked before `min` elements are allocated.
+    uint64_t max_elements = std::min(t.limits.has_max ? t.limits.max : TableAddressMax(t.limits),
+                                     store_.limits().max_table_elements);
+    if (t.limits.min > max_elements) return Fail("table size exceeds implementation limit");
     TableInstance* ti = store_.NewTable();
-    ti->elem_type = Canonical(m_, t.elem_type);
-    ti->limits = t.limits;
-    uint64_t addr_max = t.limits.is64 ? ~uint64_t{0} : 0xFFFFFFFFull;
-    ti->max_elements = std::min(t.limits.has_max ? t.limits.max : addr_max,
-                                store_.limits().max_table_elements);
-    if (t.limits.min > ti->max_elements) return Fail("table size exceeds implementation limit");
-    ti->elements.assign(t.limits.min, init[0]);
+    InitTableInstance(ti, m_, t, init[0]);
+    ti->max_elements = max_elements;
     inst_->tables.push_back(ti);
   }
   for (uint32_t i = m_.num_imported_memories; i < m_.memories.size(); ++i) {
@@ -192,34 +167,15 @@ bool Instantiator::CreateDefinitions() {
   }
   for (uint32_t i = m_.num_imported_tags; i < m_.tags.size(); ++i) {
     TagInstance* tag = store_.NewTag();
-    tag->canonical_type_id = inst_->types[m_.tags[i].type_index];
-    tag->type = &tc.Get(tag->canonical_type_id);
-    tag->param_slots = SlotsOf(tag->type->params());
+    InitTagInstance(tag, *inst_, m_.tags[i].type_index);
     inst_->tags.push_back(tag);
   }
-  if (!inst_->memories.empty()) {
-    MemoryInstance* mem0 = inst_->memories[0];
-    inst_->memory0_base = mem0->base;
-    inst_->memory0_size = mem0->size_bytes;
-    mem0->users.push_back(inst_);
-  }
+  AttachMemory0(inst_);
   // Segment instances.
   inst_->elems.resize(m_.elems.size());
   for (size_t s = 0; s < m_.elems.size(); ++s) {
-    const ElemSegment& seg = m_.elems[s];
-    ElemInstance& ei = inst_->elems[s];
-    ei.type = Canonical(m_, seg.elem_type);
-    ei.items.resize(seg.item_count);
-    for (uint32_t k = 0; k < seg.item_count; ++k) {
-      if (seg.uses_exprs) {
-        uint64_t v[2];
-        if (!Eval(m_.elem_exprs[seg.items_offset + k], v)) return false;
-        ei.items[k] = v[0];
-      } else {
-        ei.items[k] = reinterpret_cast<uintptr_t>(
-            inst_->funcs[m_.elem_func_indices[seg.items_offset + k]]);
-      }
-    }
+    std::string msg;
+    if (!EvalElemItems(m_, *inst_, m_.elems[s], &inst_->elems[s], &msg)) return Fail(msg);
   }
   inst_->datas.resize(m_.datas.size());
   for (size_t s = 0; s < m_.datas.size(); ++s) {
