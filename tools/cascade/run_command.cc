@@ -115,6 +115,11 @@ class Runner {
   bool DefineWasi(ErrorChain* chain);
   std::shared_ptr<Module> Load(const std::string& path, ErrorChain* chain);
   bool CheckImports(const Module& module, ErrorChain* chain);
+  // Loads `path`, checks its imports and instantiates it, under `chain`
+  // (`context`, when not empty, is added once the module has loaded). On
+  // failure prints the chain (or finishes a trap) and sets *status.
+  Instance* LoadAndInstantiate(const std::string& path, ErrorChain chain,
+                               const std::string& context, int* status);
   // Finishes a failed call or instantiation: the exit status for `trap`, with
   // `chain` (already holding the context) printed unless the guest exited.
   int Failure(const Trap& trap, ErrorChain chain);
@@ -317,44 +322,39 @@ int Runner::Run() {
   std::unique_ptr<TimeoutThread> timer;
   if (o_.timeout) timer = std::make_unique<TimeoutThread>(*o_.timeout);
 
+  int status = kExitOk;
   for (const auto& [name, path] : o_.preloads) {
     ErrorChain chain{"failed to process preload " + Quoted(name) + " at " + Quoted(path)};
-    std::shared_ptr<Module> module = Load(path, &chain);
-    if (module == nullptr || !CheckImports(*module, &chain)) {
-      PrintErrorChain(chain);
-      return kExitRejected;
-    }
-    InstantiateError error;
-    Instance* instance = Instantiate(*store_, linker_, module, &error);
-    if (instance == nullptr) {
-      if (!error.link_error && IsTrap(error.trap)) return Failure(error.trap, chain);
-      chain.push_back(error.trap.message);
-      PrintErrorChain(chain);
-      return kExitRejected;
-    }
+    Instance* instance = LoadAndInstantiate(path, std::move(chain), "", &status);
+    if (instance == nullptr) return status;
     linker_.DefineInstance(name, *instance);
   }
-
-  ErrorChain chain{Head()};
-  std::shared_ptr<Module> module = Load(o_.module_path, &chain);
-  if (module == nullptr) {
-    PrintErrorChain(chain);
-    return kExitRejected;
-  }
-  chain.push_back("failed to instantiate " + Quoted(o_.module_path));
-  if (!CheckImports(*module, &chain)) {
-    PrintErrorChain(chain);
-    return kExitRejected;
-  }
-  InstantiateError error;
-  Instance* instance = Instantiate(*store_, linker_, module, &error);
-  if (instance == nullptr) {
-    if (!error.link_error && IsTrap(error.trap)) return Failure(error.trap, chain);
-    chain.push_back(error.trap.message);
-    PrintErrorChain(chain);
-    return kExitRejected;
-  }
+  Instance* instance = LoadAndInstantiate(o_.module_path, ErrorChain{Head()},
+                                          "failed to instantiate " + Quoted(o_.module_path),
+                                          &status);
+  if (instance == nullptr) return status;
   return InvokeEntry(instance);
+}
+
+Instance* Runner::LoadAndInstantiate(const std::string& path, ErrorChain chain,
+                                     const std::string& context, int* status) {
+  std::shared_ptr<Module> module = Load(path, &chain);
+  if (module != nullptr) {
+    if (!context.empty()) chain.push_back(context);
+    if (CheckImports(*module, &chain)) {
+      InstantiateError error;
+      Instance* instance = Instantiate(*store_, linker_, module, &error);
+      if (instance != nullptr) return instance;
+      if (!error.link_error && IsTrap(error.trap)) {
+        *status = Failure(error.trap, std::move(chain));
+        return nullptr;
+      }
+      chain.push_back(error.trap.message);
+    }
+  }
+  PrintErrorChain(chain);
+  *status = kExitRejected;
+  return nullptr;
 }
 
 }  // namespace
