@@ -14,6 +14,7 @@
 #include "engine/runtime/host_func.h"
 #include "engine/runtime/instance_pre.h"
 #include "engine/runtime/invoke.h"
+#include "engine/tests/interp_test_util.h"
 #include "engine/text/wat_parser.h"
 #include "engine/validator.h"
 
@@ -21,16 +22,7 @@ using namespace cascade;
 
 namespace {
 
-std::shared_ptr<const Module> Wat(const std::string& wat) {
-  std::vector<uint8_t> bytes;
-  text::TextError terr;
-  REQUIRE_MESSAGE(text::ParseWat(wat, &bytes, &terr), terr.ToString());
-  auto m = std::make_shared<Module>();
-  Error err;
-  REQUIRE_MESSAGE(DecodeModule(std::move(bytes), m.get(), &err), err.message);
-  REQUIRE_MESSAGE(ValidateModule(*m, &err), err.message);
-  return m;
-}
+std::shared_ptr<const Module> Wat(const std::string& wat) { return test::CompileWat(wat); }
 
 uint64_t Call(Store& store, Instance* inst, const char* name, std::vector<Value> args = {},
               std::string* trap_message = nullptr) {

@@ -25,17 +25,6 @@ constexpr char kModule[] = R"((module
   (func (export "calls") (result i32) (global.get $g))
 ))";
 
-std::shared_ptr<Module> Compile(const char* wat) {
-  std::vector<uint8_t> bytes;
-  text::TextError terr;
-  REQUIRE_MESSAGE(text::ParseWat(wat, &bytes, &terr), terr.ToString());
-  auto m = std::make_shared<Module>();
-  Error err;
-  REQUIRE_MESSAGE(DecodeModule(std::move(bytes), m.get(), &err), err.message);
-  REQUIRE_MESSAGE(ValidateModule(*m, &err), err.message);
-  return m;
-}
-
 Instance* Make(Store& store, const std::shared_ptr<Module>& m) {
   Linker linker;
   InstantiateError ierr;
@@ -53,7 +42,7 @@ uint64_t Call(Store& store, Instance* inst, const char* name, std::vector<Value>
 }
 
 TEST_CASE("interp: instances in one store and across stores share translated code") {
-  auto m = Compile(kModule);
+  auto m = CompileWat(kModule);
   Store s1, s2;
   Instance* a = Make(s1, m);
   Instance* b = Make(s1, m);
@@ -79,7 +68,7 @@ TEST_CASE("interp: instances in one store and across stores share translated cod
 }
 
 TEST_CASE("interp: the code cache keeps one variant per memory-0 guard state only where it matters") {
-  auto m = Compile(kModule);
+  auto m = CompileWat(kModule);
   uint32_t sum = 0;
   const interp::InterpCode* guarded = interp::GetCode(*m, sum, true);
   const interp::InterpCode* checked = interp::GetCode(*m, sum, false);
@@ -87,12 +76,12 @@ TEST_CASE("interp: the code cache keeps one variant per memory-0 guard state onl
   CHECK(interp::GetCode(*m, sum, true) == guarded);
   CHECK(interp::GetCode(*m, sum, false) == checked);
 
-  auto no_memory = Compile(R"((module (func (export "f") (result i32) (i32.const 7))))");
+  auto no_memory = CompileWat(R"((module (func (export "f") (result i32) (i32.const 7))))");
   CHECK(interp::GetCode(*no_memory, 0, true) == interp::GetCode(*no_memory, 0, false));
 }
 
 TEST_CASE("interp: stores on several threads translate a shared module safely") {
-  auto m = Compile(kModule);
+  auto m = CompileWat(kModule);
   constexpr int kThreads = 4;
   std::vector<uint64_t> results(kThreads);
   std::vector<const void*> codes(kThreads);

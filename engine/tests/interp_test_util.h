@@ -20,6 +20,18 @@
 
 namespace cascade::test {
 
+// WAT text -> decoded, validated Module (the test fails on any error).
+inline std::shared_ptr<Module> CompileWat(const std::string& wat) {
+  std::vector<uint8_t> bytes;
+  text::TextError terr;
+  REQUIRE_MESSAGE(text::ParseWat(wat, &bytes, &terr), terr.ToString());
+  auto m = std::make_shared<Module>();
+  Error err;
+  REQUIRE_MESSAGE(DecodeModule(std::move(bytes), m.get(), &err), err.message);
+  REQUIRE_MESSAGE(ValidateModule(*m, &err), err.message);
+  return m;
+}
+
 class WatInstance {
  public:
   // `configure` (optional) runs on the Store before instantiation, e.g. to
@@ -28,13 +40,7 @@ class WatInstance {
                        void (*configure)(Store&) = nullptr)
       : store_(limits) {
     if (configure) configure(store_);
-    std::vector<uint8_t> bytes;
-    text::TextError terr;
-    REQUIRE_MESSAGE(text::ParseWat(wat, &bytes, &terr), terr.ToString());
-    auto m = std::make_shared<Module>();
-    Error err;
-    REQUIRE_MESSAGE(DecodeModule(std::move(bytes), m.get(), &err), err.message);
-    REQUIRE_MESSAGE(ValidateModule(*m, &err), err.message);
+    std::shared_ptr<Module> m = CompileWat(wat);
     module_ = m;
     DefineSpectest(store_, linker_);
     InstantiateError ierr;
