@@ -121,7 +121,10 @@ struct InterpState : Store::Extension {
   uint64_t capacity = 0;
   Frame* in_use = nullptr;
   ~InterpState() override {
-    if (frames) munmap(frames, capacity * sizeof(Frame));
+    // Back to the process-wide pool (store.h), like the value stack, so a
+    // Store per request does not pay an mmap/munmap pair and fresh faults.
+    if (frames && !Store::RecycleMapping(frames, capacity * sizeof(Frame)))
+      munmap(frames, capacity * sizeof(Frame));
   }
 };
 
@@ -131,9 +134,14 @@ InterpState* GetInterpState(Store& store) {
   auto owned = std::make_unique<InterpState>();
   uint64_t n = store.limits().max_call_depth;
   if (n < 16) n = 16;
-  void* f = mmap(nullptr, n * sizeof(Frame), PROT_READ | PROT_WRITE,
-                 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-  if (f == MAP_FAILED) return nullptr;
+  // A call writes its Frame record before a return reads it, so a recycled
+  // mapping's old contents are never observed.
+  void* f = Store::TakeRecycledMapping(n * sizeof(Frame));
+  if (f == nullptr) {
+    f = mmap(nullptr, n * sizeof(Frame), PROT_READ | PROT_WRITE,
+             MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    if (f == MAP_FAILED) return nullptr;
+  }
   owned->frames = static_cast<Frame*>(f);
   owned->capacity = n;
   owned->in_use = owned->frames;
