@@ -37,17 +37,34 @@ bool ProcExitThunk(HostContext&, const uint64_t* args, uint64_t*, Trap* trap) {
   return false;
 }
 
+// Whether `importer` imports wasi_snapshot_preview1.`name` and `linker` has no
+// definition for it yet (an earlier one, e.g. a module preloaded under that
+// name, wins).
+bool Imports(const Module& importer, const Linker& linker, std::string_view name) {
+  for (const Import& import : importer.imports) {
+    if (import.module == kModule && import.name == name) {
+      return linker.Resolve(kModule, name).object == nullptr;
+    }
+  }
+  return false;
+}
+
 }  // namespace
 
 Errno proc_exit(Call&, const uint64_t*) { return Errno::k_nosys; }  // see ProcExitThunk
 
-void DefinePreview1(Store& store, Linker& linker, WasiContext& ctx) {
+namespace {
+
+// Defines the functions `importer` imports (see Imports), or all of them when
+// it is null.
+void DefineSome(Store& store, Linker& linker, WasiContext& ctx, const Module* importer) {
   void* data = &ctx.state();
   std::vector<ValType> params;
   const ValType errno_result[] = {kWasmI32};
   // 46 functions share 20 signatures: canonicalize each signature once.
   std::vector<std::pair<std::string_view, uint32_t>> type_ids;
   auto define = [&](const char* name, const char* sig, HostFunc fn, bool has_result) {
+    if (importer != nullptr && !Imports(*importer, linker, name)) return;
     std::string_view key = has_result ? std::string_view(sig) : std::string_view("-");
     uint32_t id = UINT32_MAX;
     for (const auto& [k, v] : type_ids) {
@@ -67,6 +84,17 @@ void DefinePreview1(Store& store, Linker& linker, WasiContext& ctx) {
   CASCADE_WASI_PREVIEW1(CASCADE_WASI_DEFINE)
 #undef CASCADE_WASI_DEFINE
   define("proc_exit", "i", ProcExitThunk, false);
+}
+
+}  // namespace
+
+void DefinePreview1(Store& store, Linker& linker, WasiContext& ctx) {
+  DefineSome(store, linker, ctx, nullptr);
+}
+
+void DefinePreview1Imports(Store& store, Linker& linker, WasiContext& ctx,
+                           const Module& importer) {
+  DefineSome(store, linker, ctx, &importer);
 }
 
 }  // namespace cascade::wasi

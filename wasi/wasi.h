@@ -26,6 +26,7 @@
 namespace cascade {
 class Store;
 class Linker;
+struct Module;
 }  // namespace cascade
 
 namespace cascade::wasi {
@@ -75,5 +76,13 @@ class WasiContext {
 // "exit with status N" (the CLI prints wasmtime's "Exited with i32 exit status N").
 // proc_raise returns `nosys`, as wasmtime does.
 void DefinePreview1(Store& store, Linker& linker, WasiContext& ctx);
+
+// Like DefinePreview1, but defines only the wasi_snapshot_preview1 functions
+// that `importer` (a decoded module) imports and that `linker` does not define
+// yet, so an earlier definition (e.g. a module preloaded under that name) is
+// kept. What `cascade run` calls for each module it loads: defining 46
+// functions for a module that imports five was a visible part of start-up.
+void DefinePreview1Imports(Store& store, Linker& linker, WasiContext& ctx,
+                           const Module& importer);
 
 }  // namespace cascade::wasi

@@ -179,7 +179,8 @@ bool Runner::DefineWasi(ErrorChain* chain) {
     chain->push_back(error);
     return false;
   }
-  wasi::DefinePreview1(*store_, linker_, *wasi_);
+  // The functions themselves are defined per module, for what it imports
+  // (LoadAndInstantiate).
 #else
   if (!o_.dirs.empty() || !o_.envs.empty()) {
     chain->push_back("--dir and --env need WASI, which this build does not include");
@@ -341,6 +342,9 @@ Instance* Runner::LoadAndInstantiate(const std::string& path, ErrorChain chain,
   std::shared_ptr<Module> module = Load(path, &chain);
   if (module != nullptr) {
     if (!context.empty()) chain.push_back(context);
+#if CASCADE_WASI
+    wasi::DefinePreview1Imports(*store_, linker_, *wasi_, *module);
+#endif
     if (CheckImports(*module, &chain)) {
       InstantiateError error;
       Instance* instance = Instantiate(*store_, linker_, module, &error);
