@@ -10,9 +10,15 @@ namespace {
 
 constexpr size_t kMaxChunk = size_t{4} << 20;
 constexpr size_t kHugePage = size_t{2} << 20;
+// Chunks up to this size are populated when mapped: they fill up with code
+// right away (the first chunk is where a short program's functions land), and
+// one populating mmap costs a fraction of the page faults it replaces (about
+// 2.5 us against 9 us per page on the CI machines; bench/RESULTS.md, start-up).
+constexpr size_t kPopulateMax = size_t{256} << 10;
 
 void* Map(size_t size) {
-  void* p = mmap(nullptr, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  int flags = MAP_PRIVATE | MAP_ANONYMOUS | (size <= kPopulateMax ? MAP_POPULATE : 0);
+  void* p = mmap(nullptr, size, PROT_READ | PROT_WRITE, flags, -1, 0);
   if (p == MAP_FAILED) std::abort();  // cannot run code without memory for it
 #ifdef MADV_HUGEPAGE
   if (size >= kHugePage) madvise(p, size, MADV_HUGEPAGE);
