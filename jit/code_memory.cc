@@ -1,8 +1,11 @@
-// CodeMemory: memfd chunks mapped RW + RX (see code_memory.h).
+// CodeMemory: memfd chunks mapped RW + RX, or per-block anonymous mappings
+// flipped RW -> RX (see code_memory.h).
 #include "jit/code_memory.h"
 
 #include <sys/mman.h>
 #include <unistd.h>
+
+#include <atomic>
 
 namespace cascade::jit {
 
@@ -14,12 +17,34 @@ constexpr size_t kAlign = 16;
 CodeMemory::~CodeMemory() {
   for (const Chunk& c : chunks_) {
     munmap(c.write, c.size);
-    munmap(c.exec, c.size);
+    if (c.exec != c.write) munmap(c.exec, c.size);
   }
 }
 
+static std::atomic<bool> anonymous_default{false};  // UseAnonymousMappings
+
+void CodeMemory::UseAnonymousMappings(bool on) { anonymous_default.store(on); }
+
+CodeMemory::CodeMemory() : anonymous_(anonymous_default.load()) {}
+
+void CodeMemory::Commit(const Block& b, size_t size) {
+  if (!anonymous_ || size == 0) return;
+  mprotect(b.write, size, PROT_READ | PROT_EXEC);  // the block starts its own mapping
+}
+
 CodeMemory::Block CodeMemory::Allocate(size_t size) {
+  std::lock_guard<std::mutex> lock(mu_);
   size = (size + kAlign - 1) & ~(kAlign - 1);
+  if (anonymous_) {
+    size_t page = static_cast<size_t>(sysconf(_SC_PAGESIZE));
+    size_t n = (size + page - 1) & ~(page - 1);
+    void* p = mmap(nullptr, n, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (p == MAP_FAILED) return {};
+    auto* bytes = static_cast<uint8_t*>(p);
+    chunks_.push_back({bytes, bytes, n});
+    used_ += size;
+    return {bytes, bytes};
+  }
   if (chunks_.empty() || chunks_.back().size - cursor_ < size) {
     size_t page = static_cast<size_t>(sysconf(_SC_PAGESIZE));
     size_t n = size > kChunkBytes ? (size + page - 1) & ~(page - 1) : kChunkBytes;

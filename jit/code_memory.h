@@ -12,6 +12,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <mutex>
 #include <vector>
 
 namespace cascade::jit {
@@ -23,15 +24,26 @@ class CodeMemory {
     uint8_t* exec = nullptr;   // where it runs (relocate against this)
   };
 
-  CodeMemory() = default;
+  CodeMemory();
   CodeMemory(const CodeMemory&) = delete;
   CodeMemory& operator=(const CodeMemory&) = delete;
   ~CodeMemory();
 
   // Room for `size` bytes of code; {nullptr, nullptr} when memory runs out.
+  // Safe to call from several compiling threads at once (eager compilation).
   Block Allocate(size_t size);
 
+  // Makes the `size` bytes of `b`, just written, executable. A no-op for the
+  // dual mapping; in anonymous mode, flips the block's own pages from RW to RX.
+  void Commit(const Block& b, size_t size);
   bool Contains(const void* pc) const;
+
+  // Anonymous mode, for every CodeMemory created afterwards: each Allocate
+  // gets its own page-aligned anonymous mapping, written RW and then turned RX
+  // by Commit (still never writable and executable at once). Used with the
+  // perf map (perf_map.h): perf looks up /tmp/perf-PID.map only for
+  // anonymous executable mappings, and names the memfd views after the memfd.
+  static void UseAnonymousMappings(bool on);
   size_t bytes_used() const { return used_; }
 
  private:
@@ -40,6 +52,8 @@ class CodeMemory {
     uint8_t* exec;
     size_t size;
   };
+  bool anonymous_;
+  std::mutex mu_;  // Allocate from parallel compiles
   std::vector<Chunk> chunks_;
   size_t cursor_ = 0;  // next free byte of the newest chunk
   size_t used_ = 0;

@@ -6,6 +6,12 @@
 //                                (jit/baseline_compiler.h) run in the interpreter.
 //   jit::EnableJitByDefault(on)  the same for every Store created afterwards
 //                                (the spec harness's and CLI's --compiler=jit).
+//   jit::CompileInstance(store, instance, threads)
+//                                eager compilation: every function of an
+//                                instance now, on several threads, instead of
+//                                on first call (`cascade run -C lazy-compilation=n`).
+//   jit::EnablePerfMap(&error)   /tmp/perf-PID.map for `perf report` (perf_map.h,
+//                                `cascade run --profile=perfmap`).
 //   jit::Disassemble(module, os) `cascade compile --disasm`: every defined
 //                                function's code, printed with Zydis.
 //
@@ -20,8 +26,11 @@
 
 #include "engine/module.h"
 
+#include "jit/perf_map.h"
+
 namespace cascade {
 class Store;
+struct Instance;
 }
 
 namespace cascade::jit {
@@ -39,6 +48,13 @@ struct JitStats {
   uint64_t code_bytes = 0;   // machine code emitted
 };
 JitStats GetStats(Store& store);
+
+// Eager compilation: compiles every function defined by `instance` for
+// `store`'s JIT now (EnableJit(store) first), on `threads` threads (0: one per
+// hardware thread; 1: this thread only). Functions already compiled are kept;
+// those the JIT cannot compile stay interpreted, as with lazy compilation.
+// Returns how many of the instance's functions have machine code afterwards.
+uint32_t CompileInstance(Store& store, Instance& instance, unsigned threads);
 
 // Prints each defined function's machine code (compiled without an instance:
 // addresses of instance objects print as 0). Returns the number of functions

@@ -15,7 +15,9 @@
 #include <cstring>
 #include <map>
 #include <string>
+#include <thread>
 #include <unordered_set>
+#include <vector>
 
 #include "engine/interp/interpreter.h"
 #include "engine/runtime/func_instance.h"
@@ -27,6 +29,7 @@
 #include "jit/code_memory.h"
 #include "jit/jit.h"
 #include "jit/jit_context.h"
+#include "jit/perf_map.h"
 #include "jit/runtime_helpers.h"
 
 namespace cascade::jit {
@@ -74,18 +77,19 @@ uintptr_t NativeLimit() {
   return limit;
 }
 
-bool EnsureCompiled(Store& store, FuncInstance* f) {
-  JitState& st = GetState(store);
-  if (f->jit_store == st.serial) return true;
-  if (f->is_host() || st.unsupported.count(f)) return false;
+CompileEnv EnvFor(const JitState& st, const FuncInstance* f) {
   CompileEnv env;
   env.instance = f->instance;
   const auto& mems = f->instance->memories;
   env.mem0_guarded = mems.empty() || mems[0]->guarded;
   env.store_serial = st.serial;
-  CompiledCode code;
-  std::string why;
-  if (!CompileFunction(*f->module, f->funcidx, env, st.code, &code, &why)) {
+  return env;
+}
+
+// Records the outcome of compiling `f`: installs the code or remembers why not.
+bool Install(JitState& st, FuncInstance* f, bool ok, const CompiledCode& code,
+             const std::string& why) {
+  if (!ok) {
     st.unsupported.insert(f);
     ++st.stats.unsupported;
     ++st.reasons[why];
@@ -95,7 +99,18 @@ bool EnsureCompiled(Store& store, FuncInstance* f) {
   f->jit_store = st.serial;
   ++st.stats.compiled;
   st.stats.code_bytes += code.size;
+  PerfMapRecord(code.entry, code.size, *f->module, f->funcidx);
   return true;
+}
+
+bool EnsureCompiled(Store& store, FuncInstance* f) {
+  JitState& st = GetState(store);
+  if (f->jit_store == st.serial) return true;
+  if (f->is_host() || st.unsupported.count(f)) return false;
+  CompiledCode code;
+  std::string why;
+  bool ok = CompileFunction(*f->module, f->funcidx, EnvFor(st, f), st.code, &code, &why);
+  return Install(st, f, ok, code, why);
 }
 
 void FillTrap(const JitContext& ctx, Trap* trap) {
@@ -171,5 +186,45 @@ void EnableJitByDefault(bool on) {
 }
 
 JitStats GetStats(Store& store) { return GetState(store).stats; }
+
+uint32_t CompileInstance(Store& store, Instance& instance, unsigned threads) {
+  JitState& st = GetState(store);
+  std::vector<FuncInstance*> todo;
+  uint32_t done = 0;
+  for (FuncInstance* f : instance.funcs) {
+    if (f->is_host() || f->instance != &instance) continue;  // imports compile with their own
+    if (f->jit_store == st.serial) {
+      ++done;
+    } else if (!st.unsupported.count(f)) {
+      todo.push_back(f);
+    }
+  }
+  struct Result {
+    bool ok = false;
+    CompiledCode code;
+    std::string why;
+  };
+  std::vector<Result> results(todo.size());
+  // Workers take functions in order from a shared counter; only CodeMemory is
+  // shared between them (its Allocate locks). Installing stays on this thread.
+  std::atomic<size_t> next{0};
+  auto work = [&] {
+    for (size_t i; (i = next.fetch_add(1, std::memory_order_relaxed)) < todo.size();) {
+      FuncInstance* f = todo[i];
+      Result& r = results[i];
+      r.ok = CompileFunction(*f->module, f->funcidx, EnvFor(st, f), st.code, &r.code, &r.why);
+    }
+  };
+  if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
+  threads = static_cast<unsigned>(std::min<size_t>(threads, todo.size()));
+  std::vector<std::thread> pool;
+  for (unsigned t = 1; t < threads; ++t) pool.emplace_back(work);
+  work();
+  for (std::thread& t : pool) t.join();
+  for (size_t i = 0; i < todo.size(); ++i) {
+    if (Install(st, todo[i], results[i].ok, results[i].code, results[i].why)) ++done;
+  }
+  return done;
+}
 
 }  // namespace cascade::jit

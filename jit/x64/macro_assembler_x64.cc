@@ -630,6 +630,7 @@ void* MacroAssembler::Finish(CodeMemory& memory, size_t* code_size, std::string*
     *error = "installing code failed";
     return nullptr;
   }
+  memory.Commit(b, size);
   uint8_t* p = b.exec;
   *code_size = size;
   return p;

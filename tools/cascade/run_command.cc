@@ -158,6 +158,18 @@ bool Runner::SetUpStore(ErrorChain* chain) {
   // Baseline JIT (jit/jit.h); while fuel or a timeout is set it still runs in
   // the interpreter (the JIT has no interruption checks yet).
   if (o_.compiler == Compiler::kJit) jit::EnableJit(*store_);
+  if (o_.profile == Profile::kPerfMap) {
+    std::string error;
+    if (!jit::EnablePerfMap(&error)) {
+      chain->push_back(error);
+      return false;
+    }
+  }
+#else
+  if (o_.profile == Profile::kPerfMap) {
+    chain->push_back("--profile=perfmap needs the baseline JIT, which this build does not include");
+    return false;
+  }
 #endif
   if (o_.fuel) store_->SetFuel(*o_.fuel);
   // The timer thread (Run) bumps the epoch once when the time is up.
@@ -353,6 +365,13 @@ Instance* Runner::LoadAndInstantiate(const std::string& path, ErrorChain chain,
     if (CheckImports(*module, &chain)) {
       InstantiateError error;
       Instance* instance = Instantiate(*store_, linker_, module, &error);
+#if CASCADE_JIT
+      // Eager JIT (-C lazy-compilation=n): after instantiation, since code is
+      // compiled per instance; a start function has already run by then.
+      if (instance != nullptr && o_.compiler == Compiler::kJit && !o_.lazy_compilation) {
+        jit::CompileInstance(*store_, *instance, o_.parallel_compilation ? 0 : 1);
+      }
+#endif
       if (instance != nullptr) return instance;
       if (!error.link_error && IsTrap(error.trap)) {
         *status = Failure(error.trap, std::move(chain));

@@ -28,6 +28,7 @@ constexpr ValueFlag kValueFlags[] = {
     {"--fuel", "<N>"},
     {"--timeout", "<DURATION>"},
     {"--compiler", "<COMPILER>"},
+    {"--profile", "<STRATEGY>"},
     {"-W", "<KEY=VAL[,KEY=VAL]>"},
     {"-C", "<KEY=VAL[,KEY=VAL]>"},
 };
@@ -66,6 +67,19 @@ bool ParseCompiler(std::string_view value, Compiler* out) {
   return true;
 }
 
+// A wasmtime boolean: y, yes, true or n, no, false (an empty value, from a
+// bare `-C KEY`, means yes).
+bool ParseBool(std::string_view value, bool* out) {
+  if (value.empty() || value == "y" || value == "yes" || value == "true") {
+    *out = true;
+  } else if (value == "n" || value == "no" || value == "false") {
+    *out = false;
+  } else {
+    return false;
+  }
+  return true;
+}
+
 // One `-W`/`-C` item KEY=VAL (wasmtime's `-W fuel=N`, `-W timeout=10s`,
 // `-W max-memory-size=N`, `-W max-wasm-stack=N`, `-C compiler=...`).
 bool ApplyKeyValue(const ValueFlag& flag, std::string_view item, RunOptions* o,
@@ -73,7 +87,8 @@ bool ApplyKeyValue(const ValueFlag& flag, std::string_view item, RunOptions* o,
   size_t eq = item.find('=');
   std::string_view key = item.substr(0, eq);
   std::string_view value = eq == std::string_view::npos ? std::string_view() : item.substr(eq + 1);
-  if (eq == std::string_view::npos) {
+  bool boolean_key = flag.name == "-C" && (key == "lazy-compilation" || key == "parallel-compilation");
+  if (eq == std::string_view::npos && !boolean_key) {
     *error = InvalidValue(flag, item, "expected KEY=VAL");
     return false;
   }
@@ -104,9 +119,14 @@ bool ApplyKeyValue(const ValueFlag& flag, std::string_view item, RunOptions* o,
   } else {  // -C
     if (key == "compiler") {
       ok = ParseCompiler(value, &o->compiler);
+    } else if (key == "lazy-compilation") {
+      ok = ParseBool(value, &o->lazy_compilation);
+    } else if (key == "parallel-compilation") {
+      ok = ParseBool(value, &o->parallel_compilation);
     } else {
       *error = InvalidValue(flag, item,
-                            "unknown key '" + std::string(key) + "' (supported: compiler)");
+                            "unknown key '" + std::string(key) +
+                                "' (supported: compiler, lazy-compilation, parallel-compilation)");
       return false;
     }
   }
@@ -177,6 +197,12 @@ bool ApplyValueFlag(const ValueFlag& flag, std::string_view value, RunOptions* o
       return false;
     }
     o->timeout = d;
+  } else if (name == "--profile") {
+    if (value != "perfmap") {
+      *error = InvalidValue(flag, value, "possible values: perfmap");
+      return false;
+    }
+    o->profile = Profile::kPerfMap;
   } else if (name == "--compiler") {
     if (!ParseCompiler(value, &o->compiler)) {
       *error = InvalidValue(flag, value, "possible values: interp, jit");

@@ -21,6 +21,7 @@
 namespace cascade::cli {
 
 enum class Compiler { kInterp, kJit };
+enum class Profile { kNone, kPerfMap };
 
 struct RunOptions {
   std::string module_path;               // <WASM>: .wasm or .wat, "-" = stdin
@@ -38,6 +39,9 @@ struct RunOptions {
   std::optional<uint64_t> fuel;              // --fuel / -W fuel
   std::optional<std::chrono::nanoseconds> timeout;  // --timeout / -W timeout
   Compiler compiler = Compiler::kInterp;     // --compiler=interp|jit / -C compiler=
+  bool lazy_compilation = true;     // -C lazy-compilation=y|n: JIT on first call, or all at start
+  bool parallel_compilation = true;  // -C parallel-compilation=y|n: eager JIT on every core
+  Profile profile = Profile::kNone;  // --profile=perfmap
   bool help = false;                         // -h / --help before <WASM>
 };
 

@@ -224,5 +224,32 @@ printf '(module (func i32.frob))\n' >"$tmp/bad.wat"
 expect bad-text 1 '' 'bad.wat:1:' -- run "$tmp/bad.wat"
 STDIN="$v" expect stdin-module 0 '42' '' -- run --invoke i32 - 42
 
+# JIT compilation modes and the perf map (--profile=perfmap).
+expect bad-profile 2 '' "invalid value 'vtune' for '--profile" -- run --profile vtune "$v"
+expect bad-lazy 2 '' "invalid value for 'lazy-compilation'" -- run -C lazy-compilation=maybe "$v"
+if [[ $tier == jit ]]; then
+  expect eager 0 '5' '' -- run -C lazy-compilation=n --invoke add "$v" 2 3
+  expect eager-serial 0 '5' '' -- run -C lazy-compilation=n,parallel-compilation=n --invoke add "$v" 2 3
+  expect eager-bare 0 '5' '' -- run -C lazy-compilation=n -C parallel-compilation --invoke add "$v" 2 3
+  # Every line of /tmp/perf-PID.map is "START SIZE NAME" (hex, hex, text), and
+  # the functions the run compiled are named as in the name section, or
+  # wasm-function[N] without a name.
+  printf '(module (func $adder (export "add") (param i32 i32) (result i32)\n  local.get 0 local.get 1 call 1)\n (func (param i32 i32) (result i32) local.get 0 local.get 1 i32.add))' >"$tmp/named.wat"
+  "$cascade" run --compiler=jit --profile=perfmap --invoke add "$tmp/named.wat" 2 3 >"$tmp/out" 2>&1 &
+  pid=$!
+  wait $pid
+  map="/tmp/perf-$pid.map"
+  if [[ -f $map ]] && grep -Eq '^[0-9a-f]+ [0-9a-f]+ ' "$map" &&
+     ! grep -Evq '^[0-9a-f]+ [0-9a-f]+ .+$' "$map" && grep -q ' adder$' "$map" &&
+     grep -q ' wasm-function\[1\]$' "$map" && [[ $(cat "$tmp/out") == 5 ]]; then
+    passed=$((passed + 1))
+  else
+    failed=$((failed + 1))
+    echo "FAIL perfmap ($tier): $map missing or malformed:"
+    head -5 "$map" 2>/dev/null | sed 's/^/  /'
+  fi
+  rm -f "$map"
+fi
+
 echo "run_cli ($tier): $passed passed, $failed failed"
 [[ $failed == 0 ]]
