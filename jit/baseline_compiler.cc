@@ -367,6 +367,10 @@ class BaselineCompiler : public BaseInterface {
           stack_.top().cond = Negate(stack_.top().cond);
           return;
         }
+        if (stack_.top().kind == VarState::kFCond) {
+          stack_.top().negated = !stack_.top().negated;
+          return;
+        }
         return Unary([&](Reg r) { masm_.Eqz(Width::k32, r); });
       case Opcode::kI64Eqz: return Unary([&](Reg r) { masm_.Eqz(Width::k64, r); });
       case Opcode::kI32WrapI64:
@@ -645,13 +649,11 @@ class BaselineCompiler : public BaseInterface {
     stack_.PushFReg(a);
   }
   void FloatCompareEmit(FCond c, bool f64) {
+    // Stays pending (kFCond) like integer comparisons: br_if / if branch on
+    // the flags.
     FReg b = stack_.PopToFReg();
     FReg a = stack_.PopToFReg();
-    Reg r = stack_.Alloc();
-    masm_.FloatCompare(c, f64, r, a, b);
-    stack_.ReleaseF(a);
-    stack_.ReleaseF(b);
-    stack_.PushReg(r);
+    stack_.PushFCond(c, f64, a, b);
   }
   static bool IsFloat(ValType t) {
     return t.kind() == ValType::kF32 || t.kind() == ValType::kF64;
@@ -697,6 +699,14 @@ class BaselineCompiler : public BaseInterface {
       else masm_.BranchCompare(c, top.width, top.reg, top.reg2, l);
       stack_.Release(top.reg);
       if (!top.has_imm) stack_.Release(top.reg2);
+      return;
+    }
+    if (top.kind == VarState::kFCond) {
+      stack_.Pop();  // float registers stay held until the branch is emitted
+      stack_.SpillAll();
+      masm_.BranchFloatCompare(top.fcond, top.f64, top.reg, top.reg2, top.negated == if_zero, l);
+      stack_.ReleaseF(top.reg);
+      stack_.ReleaseF(top.reg2);
       return;
     }
     Reg cond = stack_.PopToReg();

@@ -87,6 +87,9 @@ class MacroAssembler {
   void BranchIfNonZero(Width w, Reg r, Label l);
   void BranchCompare(Cond c, Width w, Reg a, Reg b, Label l);
   void BranchCompareImm(Cond c, Width w, Reg a, int32_t imm, Label l);
+  // Jumps to `l` when the float comparison `a c b` is true (`when_true`) or
+  // false, with wasm's NaN rules (every comparison but ne is false on NaN).
+  void BranchFloatCompare(FCond c, bool f64, FReg a, FReg b, bool when_true, Label l);
   // Jumps to targets[index], or to `fallback` when index >= targets.size()
   // (index is an i32).
   void JumpTable(Reg index, std::span<const Label> targets, Label fallback);

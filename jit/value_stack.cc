@@ -5,6 +5,15 @@ namespace cascade::jit {
 
 void ValueStack::Materialize(uint32_t index) {
   VarState& v = s_[index];
+  if (v.kind == VarState::kFCond) {
+    Reg r = Alloc();  // never spills or evaluates a kFCond entry
+    masm_.FloatCompare(v.fcond, v.f64, r, v.reg, v.reg2);
+    if (v.negated) masm_.Eqz(Width::k32, r);
+    fused_[v.reg] = fused_[v.reg2] = false;
+    v.kind = VarState::kReg;
+    v.reg = r;
+    return;
+  }
   if (v.kind != VarState::kCond) return;
   if (v.has_imm) {
     masm_.CompareImm(v.cond, v.width, v.reg, v.reg, static_cast<int32_t>(v.imm));
@@ -20,6 +29,7 @@ void ValueStack::Drop() {
   if (v.kind == VarState::kReg || v.kind == VarState::kCond) used_[v.reg] = false;
   if (v.kind == VarState::kCond && !v.has_imm) used_[v.reg2] = false;
   if (v.kind == VarState::kFReg) fused_[v.reg] = false;
+  if (v.kind == VarState::kFCond) fused_[v.reg] = fused_[v.reg2] = false;
   s_.pop_back();
 }
 
@@ -38,6 +48,13 @@ FReg ValueStack::AllocF() {
       return r;
     }
   }
+  // Only pending float comparisons hold float registers: evaluate one.
+  for (uint32_t i = 0; i < s_.size(); ++i) {
+    if (s_[i].kind == VarState::kFCond) {
+      Materialize(i);
+      return AllocF();
+    }
+  }
   return 0;  // unreachable: at most two float registers are held outside the stack
 }
 
@@ -47,7 +64,7 @@ FReg ValueStack::PopToFReg() {
     s_.pop_back();
     return v.reg;
   }
-  if (v.kind == VarState::kReg || v.kind == VarState::kCond) {
+  if (v.kind == VarState::kReg || v.kind == VarState::kCond || v.kind == VarState::kFCond) {
     Reg g = PopToReg();
     FReg f = AllocF();
     masm_.MovToF(f, g);
@@ -75,9 +92,11 @@ Reg ValueStack::Alloc() {
       return Alloc();
     }
   }
-  // Spill the deepest register entry; its register changes owner.
+  // Spill the deepest register entry; its register changes owner. (A kFCond
+  // entry holds no integer register and is left pending: Materialize of one
+  // calls Alloc.)
   for (uint32_t i = 0; i < s_.size(); ++i) {
-    Materialize(i);
+    if (s_[i].kind == VarState::kCond) Materialize(i);
     if (s_[i].kind == VarState::kReg) {
       Reg r = s_[i].reg;
       masm_.StoreSlot(home(i), r);
@@ -112,7 +131,7 @@ void ValueStack::StoreEntry(uint32_t index, uint32_t dst) {
     case VarState::kConst: masm_.StoreSlotImm(dst, v.imm); break;
     case VarState::kStack: masm_.CopySlot(dst, home(index)); break;
     case VarState::kFReg: masm_.StoreSlotF(dst, v.reg); break;
-    case VarState::kCond: break;  // materialized above
+    case VarState::kCond: case VarState::kFCond: break;  // materialized above
   }
 }
 
@@ -132,6 +151,7 @@ void ValueStack::ResetTo(uint32_t height) {
     if (v.kind == VarState::kReg || v.kind == VarState::kCond) used_[v.reg] = false;
     if (v.kind == VarState::kCond && !v.has_imm) used_[v.reg2] = false;
     if (v.kind == VarState::kFReg) fused_[v.reg] = false;
+    if (v.kind == VarState::kFCond) fused_[v.reg] = fused_[v.reg2] = false;
   }
   s_.assign(height, VarState{});
   if (height > max_height_) max_height_ = height;

@@ -8,6 +8,9 @@
 //   kCond   an integer comparison not evaluated yet (reg `cond` reg2|imm), so
 //           br_if / if / eqz consume it as flags (compare + jcc); anything
 //           else materializes it as 0/1 in `reg`
+//   kFCond  the same for a float comparison (float registers reg `fcond`
+//           reg2, possibly `negated` by i32.eqz); materializing it takes an
+//           integer register
 // Registers are allocated from the MacroAssembler's pool; when none is free,
 // the deepest register entry is spilled to its home slot.
 //
@@ -25,7 +28,7 @@
 namespace cascade::jit {
 
 struct VarState {
-  enum Kind : uint8_t { kStack, kReg, kConst, kCond, kFReg };
+  enum Kind : uint8_t { kStack, kReg, kConst, kCond, kFReg, kFCond };
   Kind kind = kStack;
   Reg reg = 0;
   uint64_t imm = 0;
@@ -34,6 +37,10 @@ struct VarState {
   Width width = Width::k32;
   Reg reg2 = 0;
   bool has_imm = false;
+  // kFCond only: reg <fcond> reg2 on f32 or f64 values, or its negation.
+  FCond fcond = FCond::kEq;
+  bool f64 = false;
+  bool negated = false;
 };
 
 class ValueStack {
@@ -72,7 +79,17 @@ class ValueStack {
     v.imm = static_cast<uint64_t>(static_cast<int64_t>(imm));
     Push(v);
   }
-  // Evaluates a kCond entry into its register (0/1); other entries unchanged.
+  void PushFCond(FCond c, bool f64, FReg a, FReg b) {
+    VarState v;
+    v.kind = VarState::kFCond;
+    v.fcond = c;
+    v.f64 = f64;
+    v.reg = a;
+    v.reg2 = b;
+    Push(v);
+  }
+  // Evaluates a kCond or kFCond entry into a register (0/1); other entries
+  // unchanged.
   void Materialize(uint32_t index);
   // Drops the top entry (its register becomes free).
   void Drop();
@@ -100,6 +117,7 @@ class ValueStack {
     if (v.kind == VarState::kReg || v.kind == VarState::kCond) used_[v.reg] = true;
     if (v.kind == VarState::kCond && !v.has_imm) used_[v.reg2] = true;
     if (v.kind == VarState::kFReg) fused_[v.reg] = true;
+    if (v.kind == VarState::kFCond) fused_[v.reg] = fused_[v.reg2] = true;
     if (s_.size() > max_height_) max_height_ = static_cast<uint32_t>(s_.size());
   }
   MacroAssembler& masm_;

@@ -417,6 +417,42 @@ void MacroAssembler::FloatCompare(FCond c, bool f64, Reg dst, FReg x, FReg y) {
   a.movzx(R32(dst), x86::al);
 }
 
+void MacroAssembler::BranchFloatCompare(FCond c, bool f64, FReg x, FReg y, bool when_true,
+                                        Label l) {
+  auto& a = impl_->a;
+  // As in FloatCompare: Lt/Le swap their operands so that every ordered test
+  // is "above" (CF=0), false for unordered operands, whose negation is
+  // "below or equal" (CF=1 or ZF=1), true for them.
+  bool swap = c == FCond::kLt || c == FCond::kLe;
+  x86::Xmm p = F(swap ? y : x), q = F(swap ? x : y);
+  if (f64) a.ucomisd(p, q);
+  else a.ucomiss(p, q);
+  asmjit::Label target = impl_->L(l);
+  bool equal_test = (c == FCond::kEq) == when_true;  // branch on "ordered and equal"
+  switch (c) {
+    case FCond::kEq:
+    case FCond::kNe:
+      if (equal_test) {
+        asmjit::Label skip = a.newLabel();
+        a.jp(skip);
+        a.je(target);
+        a.bind(skip);
+      } else {
+        a.jp(target);
+        a.jne(target);
+      }
+      break;
+    case FCond::kLt: case FCond::kGt:
+      if (when_true) a.ja(target);
+      else a.jbe(target);
+      break;
+    case FCond::kLe: case FCond::kGe:
+      if (when_true) a.jae(target);
+      else a.jb(target);
+      break;
+  }
+}
+
 namespace {
 // rax = zero-extended address + offset; returns the displacement to use.
 int32_t EffectiveAddress(x86::Assembler& a, Reg addr, uint64_t offset) {
