@@ -600,8 +600,11 @@ class BaselineCompiler : public BaseInterface {
     if (env_.instance && callee == env_.instance->funcs[funcidx_]) {
       masm_.CallSelf(arg_slot, propagate);  // recursion: no lookup, no slow path
     } else {
+      bool same_instance = env_.instance && callee &&
+                           static_cast<const FuncInstance*>(callee)->instance == env_.instance;
       masm_.CallWasm(callee, arg_slot, env_.store_serial,
-                     reinterpret_cast<const void*>(&HelperCallSlow), env_.instance, propagate);
+                     reinterpret_cast<const void*>(&HelperCallSlow), env_.instance, propagate,
+                     same_instance);
     }
     for (uint32_t i = 0; i < sig.param_count; ++i) stack_.Drop();
     for (uint32_t i = 0; i < sig.result_count; ++i) stack_.PushStack();
@@ -811,6 +814,7 @@ bool CompileFunction(const Module& module, uint32_t funcidx, const CompileEnv& e
     return false;
   }
   out->entry = c.masm().Finish(memory, &out->size, why);
+  if (out->entry) out->internal = static_cast<uint8_t*>(out->entry) + c.masm().internal_offset();
   if (env.listing) *env.listing = c.masm().listing();
   return out->entry != nullptr;
 }

@@ -32,7 +32,8 @@ struct CompileEnv {
 };
 
 struct CompiledCode {
-  void* entry = nullptr;  // JitEntry (jit_context.h)
+  void* entry = nullptr;     // JitEntry (jit_context.h): the external entry
+  void* internal = nullptr;  // the internal entry (MacroAssembler::Prologue)
   size_t size = 0;        // bytes of machine code
 };
 

@@ -96,6 +96,7 @@ bool Install(JitState& st, FuncInstance* f, bool ok, const CompiledCode& code,
     return false;
   }
   f->jit_code = code.entry;
+  f->jit_internal = code.internal;
   f->jit_store = st.serial;
   ++st.stats.compiled;
   st.stats.code_bytes += code.size;

@@ -71,9 +71,15 @@ class MacroAssembler {
   // Expects about `bytes` of code (reserves the buffer once instead of
   // growing it by copies).
   void Reserve(size_t bytes);
-  // Starts a function: saves registers, loads ctx/fp/instance/memory base,
-  // checks the native and value stack limits (jumping to `overflow`), zeroes
-  // fp[num_params..num_locals). The frame size is set later (SetFrameSlots).
+  // Starts a function with its two entries. The external entry (the code's
+  // first byte; the C calling convention of jit_context.h) saves the callee-
+  // saved registers, loads ctx/instance/memory base and calls the internal
+  // entry. The internal entry (internal_offset()) is what JIT code of the
+  // same instance calls: ctx, instance and memory-base registers already hold
+  // the right values, rsi the callee's fp; it saves only the caller's fp,
+  // checks the native and value stack limits (jumping to `overflow`) and
+  // zeroes fp[num_params..num_locals). The frame size is set later
+  // (SetFrameSlots).
   void Prologue(uint32_t num_params, uint32_t num_locals, const void* instance, Label overflow);
   void SetFrameSlots(uint32_t slots);
   // Binds the shared exit; status register must hold 0 (ok) or 1 (trap).
@@ -145,8 +151,11 @@ class MacroAssembler {
   // FuncInstance* (null: the one the last helper returned). Runs its JIT code
   // when it has some for this store (`store_serial`), else `slow`(ctx, args,
   // callee, caller_instance). A trap status jumps to `propagate`.
+  // `same_instance`: `callee` is known to belong to the caller's instance, so
+  // its internal entry is called (no register saving, no reloads).
   void CallWasm(const void* callee, uint32_t arg_slot, uint64_t store_serial,
-                const void* slow, const void* caller_instance, Label propagate);
+                const void* slow, const void* caller_instance, Label propagate,
+                bool same_instance);
   // A call of the function being compiled itself (its code exists by then).
   void CallSelf(uint32_t arg_slot, Label propagate);
   // The out-of-line trap path of a call site: binds `l`, calls
@@ -166,6 +175,8 @@ class MacroAssembler {
 
   // Assembles and installs; returns the entry or nullptr (error in *error).
   void* Finish(CodeMemory& memory, size_t* code_size, std::string* error);
+  // After Finish: the internal entry's byte offset from the external entry.
+  size_t internal_offset() const;
   bool failed() const;
 
  private:

@@ -57,6 +57,9 @@ struct FuncInstance {
   // function instances outlive stores); 0 / nullptr when not compiled.
   void* jit_code = nullptr;
   uint64_t jit_store = 0;
+  // The same code's internal entry (jit/jit_context.h): what JIT code of the
+  // same instance calls, with ctx/instance/memory registers already set.
+  void* jit_internal = nullptr;
 
   bool is_host() const { return static_cast<bool>(host); }
 };

@@ -36,12 +36,14 @@ x86::Xmm F(FReg r) { return x86::xmm(2 + r); }  // xmm2..xmm15
 x86::Mem SlotMem(uint32_t slot) { return x86::qword_ptr(kFp, static_cast<int32_t>(slot * 8)); }
 
 struct Offsets {
-  int32_t jit_code, jit_store, mem_base, mem_size;
+  int32_t jit_code, jit_store, jit_internal, mem_base, mem_size;
   Offsets() {
     static FuncInstance f;
     static Instance i;
     jit_code = static_cast<int32_t>(reinterpret_cast<char*>(&f.jit_code) - reinterpret_cast<char*>(&f));
     jit_store = static_cast<int32_t>(reinterpret_cast<char*>(&f.jit_store) - reinterpret_cast<char*>(&f));
+    jit_internal =
+        static_cast<int32_t>(reinterpret_cast<char*>(&f.jit_internal) - reinterpret_cast<char*>(&f));
     mem_base = static_cast<int32_t>(reinterpret_cast<char*>(&i.memory0_base) - reinterpret_cast<char*>(&i));
     mem_size = static_cast<int32_t>(reinterpret_cast<char*>(&i.memory0_size) - reinterpret_cast<char*>(&i));
   }
@@ -88,7 +90,9 @@ struct MacroAssembler::Impl {
   x86::Assembler a;
   std::vector<asmjit::Label> labels;
   asmjit::Label epilogue;
-  asmjit::Label entry;  // the function's first instruction
+  asmjit::Label entry;     // the function's first instruction (external entry)
+  asmjit::Label internal;  // the internal entry (Prologue)
+  size_t internal_offset = 0;
   size_t frame_patch = 0;  // buffer offset of the prologue's frame-size disp32
   struct Table {
     asmjit::Label at;
@@ -103,6 +107,7 @@ struct MacroAssembler::Impl {
     code.attach(&a);
     epilogue = a.newLabel();
     entry = a.newLabel();
+    internal = a.newLabel();
   }
   asmjit::Label L(Label l) { return labels[l.id]; }
 };
@@ -123,6 +128,7 @@ void MacroAssembler::Reserve(size_t bytes) {
 void MacroAssembler::Prologue(uint32_t num_params, uint32_t num_locals, const void* instance,
                               Label overflow) {
   auto& a = impl_->a;
+  // External entry: C convention in, internal convention out.
   a.bind(impl_->entry);
   a.push(x86::rbp);
   a.mov(x86::rbp, x86::rsp);
@@ -133,6 +139,22 @@ void MacroAssembler::Prologue(uint32_t num_params, uint32_t num_locals, const vo
   a.push(x86::r15);
   a.sub(x86::rsp, 8);
   a.mov(kCtx, x86::rdi);
+  a.mov(kInst, reinterpret_cast<uint64_t>(instance));
+  if (instance) a.mov(kMem, x86::qword_ptr(kInst, Off().mem_base));
+  a.call(impl_->internal);  // rsi: fp; eax: status
+  a.add(x86::rsp, 8);
+  a.pop(x86::r15);
+  a.pop(x86::r14);
+  a.pop(x86::r13);
+  a.pop(x86::r12);
+  a.pop(x86::rbx);
+  a.pop(x86::rbp);
+  a.ret();
+  // Internal entry: ctx, instance and memory base set; saves the caller's fp
+  // (which also aligns rsp to 16 for helper calls).
+  a.align(asmjit::AlignMode::kCode, 16);
+  a.bind(impl_->internal);
+  a.push(kFp);
   a.mov(kFp, x86::rsi);
   a.cmp(x86::rsp, x86::qword_ptr(kCtx, kCtxNativeLimit));
   a.jb(impl_->L(overflow));
@@ -141,8 +163,6 @@ void MacroAssembler::Prologue(uint32_t num_params, uint32_t num_locals, const vo
   impl_->frame_patch = impl_->code.textSection()->buffer().size() - 4;
   a.cmp(x86::rax, x86::qword_ptr(kCtx, kCtxStackLimit));
   a.ja(impl_->L(overflow));
-  a.mov(kInst, reinterpret_cast<uint64_t>(instance));
-  if (instance) a.mov(kMem, x86::qword_ptr(kInst, Off().mem_base));
   uint32_t n = num_locals - num_params;
   if (n > 0) {
     a.xor_(x86::eax, x86::eax);
@@ -161,6 +181,8 @@ void MacroAssembler::Prologue(uint32_t num_params, uint32_t num_locals, const vo
   }
 }
 
+size_t MacroAssembler::internal_offset() const { return impl_->internal_offset; }
+
 void MacroAssembler::SetFrameSlots(uint32_t slots) {
   uint32_t bytes = slots * 8;
   std::memcpy(impl_->code.textSection()->buffer().data() + impl_->frame_patch, &bytes, 4);
@@ -168,14 +190,8 @@ void MacroAssembler::SetFrameSlots(uint32_t slots) {
 
 void MacroAssembler::BindEpilogue() {
   auto& a = impl_->a;
-  a.bind(impl_->epilogue);
-  a.add(x86::rsp, 8);
-  a.pop(x86::r15);
-  a.pop(x86::r14);
-  a.pop(x86::r13);
-  a.pop(x86::r12);
-  a.pop(x86::rbx);
-  a.pop(x86::rbp);
+  a.bind(impl_->epilogue);  // of the internal entry
+  a.pop(kFp);
   a.ret();
 }
 
@@ -575,16 +591,20 @@ void MacroAssembler::BranchIfTrapPending(Label l) {
 
 void MacroAssembler::CallWasm(const void* callee, uint32_t arg_slot, uint64_t store_serial,
                               const void* slow, const void* caller_instance,
-                              Label propagate) {
+                              Label propagate, bool same_instance) {
   auto& a = impl_->a;
   asmjit::Label slow_path = a.newLabel(), done = a.newLabel();
   if (callee) a.mov(x86::rax, reinterpret_cast<uint64_t>(callee));
   a.mov(x86::rdx, store_serial);
   a.cmp(x86::qword_ptr(x86::rax, Off().jit_store), x86::rdx);
   a.jne(slow_path);
-  a.mov(x86::rdi, kCtx);
   a.lea(x86::rsi, SlotMem(arg_slot));
-  a.call(x86::qword_ptr(x86::rax, Off().jit_code));
+  if (same_instance) {
+    a.call(x86::qword_ptr(x86::rax, Off().jit_internal));
+  } else {
+    a.mov(x86::rdi, kCtx);
+    a.call(x86::qword_ptr(x86::rax, Off().jit_code));
+  }
   a.jmp(done);
   a.bind(slow_path);
   a.mov(x86::rdi, kCtx);
@@ -617,9 +637,8 @@ void MacroAssembler::TrapStub(Label l, const char* message, uint32_t funcidx,
 
 void MacroAssembler::CallSelf(uint32_t arg_slot, Label propagate) {
   auto& a = impl_->a;
-  a.mov(x86::rdi, kCtx);
   a.lea(x86::rsi, SlotMem(arg_slot));
-  a.call(impl_->entry);
+  a.call(impl_->internal);
   a.test(x86::eax, x86::eax);
   a.jnz(impl_->L(propagate));
   a.mov(kMem, x86::qword_ptr(kInst, Off().mem_base));
@@ -669,6 +688,8 @@ void* MacroAssembler::Finish(CodeMemory& memory, size_t* code_size, std::string*
   memory.Commit(b, size);
   uint8_t* p = b.exec;
   *code_size = size;
+  impl_->internal_offset = code.labelOffsetFromBase(impl_->internal) -
+                           code.labelOffsetFromBase(impl_->entry);
   return p;
 }
 
