@@ -354,6 +354,26 @@ class BaselineCompiler : public BaseInterface {
       FBIN(F32Div, false, kDiv) FBIN(F64Add, true, kAdd) FBIN(F64Sub, true, kSub)
       FBIN(F64Mul, true, kMul) FBIN(F64Div, true, kDiv)
 #undef FBIN
+#define FUN(N, F64, O)   \
+  case Opcode::k##N:     \
+    return FloatUnaryEmit(FloatUnOp::O, F64, op, info);
+      FUN(F32Sqrt, false, kSqrt) FUN(F32Abs, false, kAbs) FUN(F32Neg, false, kNeg)
+      FUN(F32Ceil, false, kCeil) FUN(F32Floor, false, kFloor) FUN(F32Trunc, false, kTrunc)
+      FUN(F32Nearest, false, kNearest)
+      FUN(F64Sqrt, true, kSqrt) FUN(F64Abs, true, kAbs) FUN(F64Neg, true, kNeg)
+      FUN(F64Ceil, true, kCeil) FUN(F64Floor, true, kFloor) FUN(F64Trunc, true, kTrunc)
+      FUN(F64Nearest, true, kNearest)
+#undef FUN
+#define CVT(N, F64, O)   \
+  case Opcode::k##N:     \
+    return ConvertEmit(IntToFloat::O, F64);
+      CVT(F32ConvertI32S, false, kI32S) CVT(F32ConvertI32U, false, kI32U)
+      CVT(F32ConvertI64S, false, kI64S)
+      CVT(F64ConvertI32S, true, kI32S) CVT(F64ConvertI32U, true, kI32U)
+      CVT(F64ConvertI64S, true, kI64S)
+#undef CVT
+      case Opcode::kF64PromoteF32: return FloatResizeEmit(true);
+      case Opcode::kF32DemoteF64: return FloatResizeEmit(false);
 #define FCMP(N, F64, C)  \
   case Opcode::k##N:     \
     return FloatCompareEmit(FCond::C, F64);
@@ -650,6 +670,25 @@ class BaselineCompiler : public BaseInterface {
     masm_.FloatBin(op, f64, a, b);
     stack_.ReleaseF(b);
     stack_.PushFReg(a);
+  }
+  void FloatUnaryEmit(FloatUnOp u, bool f64, Opcode op, const OpcodeInfo& info) {
+    bool rounding = u != FloatUnOp::kSqrt && u != FloatUnOp::kAbs && u != FloatUnOp::kNeg;
+    if (rounding && !MacroAssembler::HasRoundInstructions()) return GenericNumeric(op, info);
+    FReg r = stack_.PopToFReg();
+    masm_.FloatUnary(u, f64, r);
+    stack_.PushFReg(r);
+  }
+  void ConvertEmit(IntToFloat c, bool f64) {
+    Reg s = stack_.PopToReg();
+    FReg d = stack_.AllocF();
+    masm_.ConvertIntToFloat(c, f64, d, s);
+    stack_.Release(s);
+    stack_.PushFReg(d);
+  }
+  void FloatResizeEmit(bool to_f64) {
+    FReg r = stack_.PopToFReg();
+    masm_.FloatResize(to_f64, r);
+    stack_.PushFReg(r);
   }
   void FloatCompareEmit(FCond c, bool f64) {
     // Stays pending (kFCond) like integer comparisons: br_if / if branch on

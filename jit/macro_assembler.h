@@ -39,6 +39,12 @@ enum class AluOp : uint8_t { kAdd, kSub, kMul, kAnd, kOr, kXor, kShl, kShrS, kSh
 enum class Cond : uint8_t { kEq, kNe, kLtS, kLtU, kGtS, kGtU, kLeS, kLeU, kGeS, kGeU };
 enum class FCond : uint8_t { kEq, kNe, kLt, kGt, kLe, kGe };
 enum class FloatOp : uint8_t { kAdd, kSub, kMul, kDiv };
+// One-operand float instructions done inline (the rest go through helpers).
+// The rounding ones need SSE4.1 (MacroAssembler::HasRoundInstructions).
+enum class FloatUnOp : uint8_t { kSqrt, kAbs, kNeg, kCeil, kFloor, kTrunc, kNearest };
+// Integer -> float conversions done inline: from i32 (signed, unsigned) or
+// i64 (signed only).
+enum class IntToFloat : uint8_t { kI32S, kI32U, kI64S };
 enum class DivOp : uint8_t { kDivS, kDivU, kRemS, kRemU };
 enum class Extend : uint8_t { kWrap, kSign32, kSign8, kSign16 };  // kWrap: zero upper 32
 
@@ -130,6 +136,15 @@ class MacroAssembler {
   void MovFromF(Reg dst, FReg src);
   void MovImmF(FReg dst, uint64_t bits);
   void FloatBin(FloatOp op, bool f64, FReg dst, FReg src);
+  // r = op(r) on an f32 (low 32 bits) or f64. sqrt and rounding quiet a NaN
+  // operand (an arithmetic NaN, as wasm allows); abs/neg only touch the sign.
+  void FloatUnary(FloatUnOp op, bool f64, FReg r);
+  // Whether this CPU has roundss/roundsd (SSE4.1) for ceil/floor/trunc/nearest.
+  static bool HasRoundInstructions();
+  // dst = (f32 or f64) src, rounding to nearest as wasm's convert does.
+  void ConvertIntToFloat(IntToFloat op, bool f64, FReg dst, Reg src);
+  // f64.promote_f32 (`to_f64`) or f32.demote_f64 in place.
+  void FloatResize(bool to_f64, FReg r);
   void FloatCompare(FCond c, bool f64, Reg dst, FReg a, FReg b);
   void LoadF(bool f64, FReg dst, Reg addr, uint64_t offset, bool checked, Label oob);
   void StoreF(bool f64, Reg addr, uint64_t offset, FReg value, bool checked, Label oob);

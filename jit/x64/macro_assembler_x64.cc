@@ -408,6 +408,62 @@ void MacroAssembler::FloatBin(FloatOp op, bool f64, FReg dst, FReg src) {
     }
   }
 }
+void MacroAssembler::FloatUnary(FloatUnOp op, bool f64, FReg reg) {
+  auto& a = impl_->a;
+  x86::Xmm r = F(reg);
+  switch (op) {
+    case FloatUnOp::kSqrt:
+      if (f64) a.sqrtsd(r, r);
+      else a.sqrtss(r, r);
+      return;
+    case FloatUnOp::kAbs:
+    case FloatUnOp::kNeg: {
+      // Sign-bit mask in xmm0 (scratch): and-not for abs, xor for neg.
+      uint64_t sign = f64 ? uint64_t{1} << 63 : uint64_t{1} << 31;
+      a.mov(x86::rax, op == FloatUnOp::kAbs ? ~sign : sign);
+      a.movq(x86::xmm0, x86::rax);
+      if (op == FloatUnOp::kAbs) a.andpd(r, x86::xmm0);
+      else a.xorpd(r, x86::xmm0);
+      return;
+    }
+    case FloatUnOp::kCeil: case FloatUnOp::kFloor: case FloatUnOp::kTrunc:
+    case FloatUnOp::kNearest: {
+      // Rounding-control immediates; bit 3 suppresses the inexact exception.
+      uint32_t mode = op == FloatUnOp::kNearest ? 0 : op == FloatUnOp::kFloor ? 1
+                    : op == FloatUnOp::kCeil    ? 2 : 3;
+      if (f64) a.roundsd(r, r, mode | 8);
+      else a.roundss(r, r, mode | 8);
+      return;
+    }
+  }
+}
+
+bool MacroAssembler::HasRoundInstructions() {
+  static const bool has = asmjit::CpuInfo::host().features().x86().hasSSE4_1();
+  return has;
+}
+
+void MacroAssembler::ConvertIntToFloat(IntToFloat op, bool f64, FReg dst, Reg src) {
+  auto& a = impl_->a;
+  x86::Xmm d = F(dst);
+  a.xorps(d, d);  // no false dependency on d's old value
+  x86::Gp s = R64(src);
+  switch (op) {
+    case IntToFloat::kI32S: s = R32(src); break;
+    case IntToFloat::kI32U: a.mov(x86::eax, R32(src)); s = x86::rax; break;  // zero-extended
+    case IntToFloat::kI64S: break;
+  }
+  if (f64) a.cvtsi2sd(d, s);
+  else a.cvtsi2ss(d, s);
+}
+
+void MacroAssembler::FloatResize(bool to_f64, FReg reg) {
+  auto& a = impl_->a;
+  x86::Xmm r = F(reg);
+  if (to_f64) a.cvtss2sd(r, r);
+  else a.cvtsd2ss(r, r);
+}
+
 void MacroAssembler::FloatCompare(FCond c, bool f64, Reg dst, FReg x, FReg y) {
   auto& a = impl_->a;
   // Lt/Le compare swapped so that every ordered test is "above" (CF=0, ZF=0),
