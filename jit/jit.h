@@ -41,6 +41,18 @@ bool Available();
 void EnableJit(Store& store);
 void EnableJitByDefault(bool on);
 
+// Tiered execution (`--compiler=tiered`): functions start in the interpreter
+// and are compiled once they have been called SetTierUpCalls(n) times (counted
+// by the interpreter's calls, JIT code's calls and Invoke; a function's first
+// n calls run interpreted, later ones as machine code; a loop inside a single
+// long call is not moved to machine code while it runs). EnableTiering(store)
+// for one store, EnableTieringByDefault for Stores created afterwards
+// (replacing EnableJitByDefault's setting). SetTierUpCalls is process-wide.
+inline constexpr uint32_t kDefaultTierUpCalls = 2;
+void EnableTiering(Store& store);
+void EnableTieringByDefault(bool on);
+void SetTierUpCalls(uint32_t calls);
+
 // Counters of one store's JIT (for tests and --verbose reports).
 struct JitStats {
   uint32_t compiled = 0;     // functions with machine code

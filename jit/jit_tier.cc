@@ -8,6 +8,7 @@
 // JitContext whose limits are the store's value-stack end and this thread's
 // native stack floor (plus headroom for helpers and nested interpreter runs).
 #include <pthread.h>
+#include <setjmp.h>
 
 #include <atomic>
 #include <cstdio>
@@ -25,6 +26,7 @@
 #include "engine/runtime/invoke.h"
 #include "engine/runtime/memory_instance.h"
 #include "engine/runtime/store.h"
+#include "engine/runtime/trap_handler.h"
 #include "jit/baseline_compiler.h"
 #include "jit/code_memory.h"
 #include "jit/jit.h"
@@ -36,6 +38,9 @@ namespace cascade::jit {
 namespace {
 
 std::atomic<uint64_t> next_serial{1};
+// Tiered mode (EnableTiering): calls a function makes in the interpreter
+// before it is compiled.
+std::atomic<uint32_t> tier_up_calls{kDefaultTierUpCalls};
 
 // CASCADE_JIT_STATS=1: each store's JIT prints its counters and the reasons
 // functions were left to the interpreter to stderr when the store dies.
@@ -43,6 +48,9 @@ struct JitState : Store::Extension {
   CodeMemory code;
   uint64_t serial = next_serial.fetch_add(1);
   std::unordered_set<const FuncInstance*> unsupported;
+  // Tiered mode: functions whose call countdown has started (the first call
+  // only starts it, so each function is compiled after tier_up_calls calls).
+  std::unordered_set<const FuncInstance*> warming;
   std::map<std::string, uint32_t> reasons;
   JitStats stats;
   ~JitState() override {
@@ -122,19 +130,44 @@ void FillTrap(const JitContext& ctx, Trap* trap) {
   for (uint32_t i = 0; i < ctx.num_frames; ++i) trap->backtrace.push_back(ctx.frames[i]);
 }
 
-bool TierInvoke(Store& store, FuncInstance* func, uint64_t* slots, Trap* trap) {
+bool Interrupting(const Store& store) {
   const InterruptState& in = store.interrupt;
-  if (func->is_host() || in.fuel_enabled ||
-      in.epoch_deadline != std::numeric_limits<uint64_t>::max() || !EnsureCompiled(store, func)) {
-    return interp::Execute(store, func, slots, trap);
+  return in.fuel_enabled || in.epoch_deadline != std::numeric_limits<uint64_t>::max();
+}
+
+// Tiered mode: whether `f`, whose countdown just went negative, is now hot.
+// The first time only starts its countdown.
+bool Hot(JitState& st, FuncInstance* f) {
+  if (st.warming.insert(f).second) {
+    uint32_t calls = tier_up_calls.load(std::memory_order_relaxed);
+    // This call was the first: hot at call number `calls`, when the countdown
+    // (decremented by each call) goes negative again.
+    f->tier_countdown = static_cast<int32_t>(std::min<uint32_t>(std::max(calls, 2u), INT32_MAX) - 2);
+    return calls <= 1;
   }
-  uint64_t* fp = store.stack_top ? store.stack_top : store.stack_base();
+  return true;
+}
+
+// Whether `f` should run as machine code now: compiled already, or (compiled
+// here) on its first call in lazy mode / once hot in tiered mode.
+bool WantCompiled(Store& store, FuncInstance* f) {
+  JitState& st = GetState(store);
+  if (f->jit_store == st.serial) return true;
+  if (f->is_host()) return false;
+  if (store.tier_up && --f->tier_countdown >= 0) return false;
+  if (store.tier_up && !Hot(st, f)) return false;
+  if (EnsureCompiled(store, f)) return true;
+  f->tier_countdown = INT32_MAX;  // stays interpreted
+  return false;
+}
+
+// Runs compiled `func` with its frame (arguments, then results) at `fp`.
+bool RunCompiled(Store& store, FuncInstance* func, uint64_t* fp, Trap* trap) {
   uint32_t n = std::max(func->param_slots, func->result_slots);
   if (fp + n > store.stack_end()) {
     trap->Set(kTrapStackExhausted);
     return false;
   }
-  if (func->param_slots) std::memcpy(fp, slots, func->param_slots * 8);
   JitContext ctx;
   ctx.stack_limit = store.stack_end();
   ctx.native_limit = NativeLimit();
@@ -145,15 +178,65 @@ bool TierInvoke(Store& store, FuncInstance* func, uint64_t* slots, Trap* trap) {
     FillTrap(ctx, trap);
     return false;
   }
+  return true;
+}
+
+bool TierInvoke(Store& store, FuncInstance* func, uint64_t* slots, Trap* trap) {
+  if (func->is_host() || Interrupting(store) || !WantCompiled(store, func))
+    return interp::Execute(store, func, slots, trap);
+  uint64_t* fp = store.stack_top ? store.stack_top : store.stack_base();
+  if (fp + func->param_slots > store.stack_end()) {
+    trap->Set(kTrapStackExhausted);
+    return false;
+  }
+  if (func->param_slots) std::memcpy(fp, slots, func->param_slots * 8);
+  if (!RunCompiled(store, func, fp, trap)) return false;
   if (func->result_slots) std::memcpy(slots, fp, func->result_slots * 8);
   return true;
+}
+
+// RunCompiled under its own trap-handler entry: a guard-page fault in the JIT
+// code unwinds to here, not past the interpreter frames that called it. Kept
+// apart so no object with a destructor is live across sigsetjmp.
+[[gnu::noinline]] int RunCompiledGuarded(Store& store, FuncInstance* func, uint64_t* fp,
+                                         Trap* trap) {
+  trap_handler::WasmEntry entry;
+  volatile int result = Store::kTierUpTrapped;
+  if (sigsetjmp(entry.env, 0) == 0) {
+    entry.Enter();
+    result = RunCompiled(store, func, fp, trap) ? Store::kTierUpRan : Store::kTierUpTrapped;
+  } else {
+    entry.FillFaultTrap(trap);
+  }
+  entry.Exit();
+  return result;
+}
+
+// Store::tier_up: the interpreter is about to call `func` (countdown out).
+int TierUpHook(Store& store, FuncInstance* func, uint64_t* args, Trap* trap) {
+  JitState& st = GetState(store);
+  if (func->jit_store == st.serial) {
+    func->tier_countdown = 0;  // every later call comes here too
+  } else if (Interrupting(store)) {
+    func->tier_countdown = static_cast<int32_t>(
+        std::min<uint32_t>(tier_up_calls.load(std::memory_order_relaxed), INT32_MAX));
+    return Store::kTierUpInterpret;
+  } else if (!Hot(st, func)) {
+    return Store::kTierUpInterpret;
+  } else if (!EnsureCompiled(store, func)) {
+    func->tier_countdown = INT32_MAX;
+    return Store::kTierUpInterpret;
+  } else {
+    func->tier_countdown = 0;
+  }
+  return RunCompiledGuarded(store, func, args, trap);
 }
 
 }  // namespace
 
 uint32_t HelperCallSlow(JitContext* ctx, uint64_t* args, FuncInstance* callee, Instance* caller) {
   Store& store = *ctx->store;
-  if (EnsureCompiled(store, callee))
+  if (WantCompiled(store, callee))
     return reinterpret_cast<JitEntry>(callee->jit_code)(ctx, args);
   uint32_t n = std::max(callee->param_slots, callee->result_slots);
   if (args + n > ctx->stack_limit) {
@@ -184,7 +267,22 @@ void EnableJit(Store& store) {
 
 void EnableJitByDefault(bool on) {
   Store::default_tier_invoke.store(on && Available() ? &TierInvoke : nullptr);
+  Store::default_tier_up.store(nullptr);
 }
+
+void EnableTiering(Store& store) {
+  if (!Available()) return;
+  store.tier_invoke = &TierInvoke;
+  store.tier_up = &TierUpHook;
+}
+
+void EnableTieringByDefault(bool on) {
+  bool jit = on && Available();
+  Store::default_tier_invoke.store(jit ? &TierInvoke : nullptr);
+  Store::default_tier_up.store(jit ? &TierUpHook : nullptr);
+}
+
+void SetTierUpCalls(uint32_t calls) { tier_up_calls.store(calls); }
 
 JitStats GetStats(Store& store) { return GetState(store).stats; }
 

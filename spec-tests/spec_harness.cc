@@ -3,7 +3,7 @@
 // printed, never silent).
 //
 //   spec_harness [--root DIR] [--json FILE] [--manifest FILE]
-//                [--write-manifest FILE] [--quiet] [--compiler=interp|jit] PATH...
+//                [--write-manifest FILE] [--quiet] [--compiler=interp|jit|tiered] PATH...
 //
 // PATH is a .wast file or a directory searched recursively. Case ids are
 // "path:line" with paths relative to --root (default: as given).
@@ -83,9 +83,17 @@ int main(int argc, char** argv) {
       std::cerr << "spec_harness: built without the JIT (jit/)\n";
       return 2;
 #endif
+    } else if (a == "--compiler=tiered") {
+      // Interpreted first, compiled once hot (jit::EnableTiering).
+#if CASCADE_JIT
+      cascade::jit::EnableTieringByDefault(true);
+#else
+      std::cerr << "spec_harness: built without the JIT (jit/)\n";
+      return 2;
+#endif
     } else if (a == "--help" || a == "-h") {
       std::cout << "usage: spec_harness [--root DIR] [--json FILE] [--manifest FILE] "
-                   "[--write-manifest FILE] [--quiet] [--compiler=interp|jit] PATH...\n";
+                   "[--write-manifest FILE] [--quiet] [--compiler=interp|jit|tiered] PATH...\n";
       return 0;
     } else {
       inputs.push_back(a);

@@ -185,6 +185,38 @@ InterpState* GetInterpState(Store& store) {
   return true;
 }
 
+// A call of `f` (arguments at `args`) whose tier-up countdown ran out: asks
+// the store's tier-up hook (the JIT, Store::tier_up) to run it instead, with the
+// value and frame stacks above this call reserved as for a host call. Without
+// a hook the countdown is parked so this is the only such call of `f`.
+[[gnu::noinline, gnu::cold]] int TierUp(ExecState* es, FuncInstance* f, uint64_t* args) {
+  Store& store = *es->store;
+  if (!store.tier_up) {
+    f->tier_countdown = INT32_MAX;
+    return Store::kTierUpInterpret;
+  }
+  InterpState* st = static_cast<InterpState*>(store.interp_state.get());
+  uint64_t* saved_top = store.stack_top;
+  Frame* saved_frames = st->in_use;
+  uint32_t span = f->param_slots > f->result_slots ? f->param_slots : f->result_slots;
+  store.stack_top = args + span + 1;
+  st->in_use = es->frame_top;
+  Trap trap;
+  int r = store.tier_up(store, f, args, &trap);
+  store.stack_top = saved_top;
+  st->in_use = saved_frames;
+  if (r == Store::kTierUpTrapped) {
+    if (trap.exception) {
+      es->exception = trap.exception;
+    } else {
+      es->trapped = true;
+      es->trap_message = trap.message;
+      es->exit_status = trap.exit_status;
+    }
+  }
+  return r;
+}
+
 // Finds a handler for `ex` starting at the instruction `*ip` of the running
 // function, popping frames as needed. On success sets *ip/*fp to the landing
 // pad (values delivered) and returns true; otherwise records the uncaught

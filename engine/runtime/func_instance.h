@@ -60,6 +60,11 @@ struct FuncInstance {
   // The same code's internal entry (jit/jit_context.h): what JIT code of the
   // same instance calls, with ctx/instance/memory registers already set.
   void* jit_internal = nullptr;
+  // Tier-up countdown (Store::tier_up): the interpreter decrements it on every
+  // call it makes to this function and calls the store's tier_up hook when it
+  // goes negative (the first call, then as often as the hook arranges; without
+  // a hook the interpreter parks it at INT32_MAX).
+  int32_t tier_countdown = 0;
 
   bool is_host() const { return static_cast<bool>(host); }
 };

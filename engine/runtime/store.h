@@ -197,6 +197,17 @@ class Store {
   static inline std::atomic<TierInvokeFn> default_tier_invoke{nullptr};
   TierInvokeFn tier_invoke = default_tier_invoke.load(std::memory_order_relaxed);
 
+  // Tier-up hook (jit::EnableTiering): the interpreter calls it when a callee's
+  // FuncInstance::tier_countdown goes negative, with the callee's arguments at
+  // `args` (its frame; the value stack above args + max(params, results) is
+  // free). The hook either declines (kTierUpInterpret: the interpreter runs the
+  // call itself; the hook has reset the countdown) or runs the call in another
+  // tier (kTierUpRan: results at args; kTierUpTrapped: *trap is filled).
+  enum TierUpResult : int { kTierUpInterpret = 0, kTierUpRan = 1, kTierUpTrapped = 2 };
+  using TierUpFn = int (*)(Store& store, FuncInstance* func, uint64_t* args, Trap* trap);
+  static inline std::atomic<TierUpFn> default_tier_up{nullptr};
+  TierUpFn tier_up = default_tier_up.load(std::memory_order_relaxed);
+
  private:
   StoreLimits limits_;
   uint64_t* stack_base_ = nullptr;

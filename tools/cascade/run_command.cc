@@ -147,8 +147,8 @@ StoreLimits Runner::Limits() const {
 
 bool Runner::SetUpStore(ErrorChain* chain) {
 #if !CASCADE_JIT
-  if (o_.compiler == Compiler::kJit) {
-    chain->push_back("the baseline JIT (--compiler=jit) is not available in this build");
+  if (o_.compiler != Compiler::kInterp) {
+    chain->push_back("the baseline JIT (--compiler=jit|tiered) is not available in this build");
     chain->push_back("use --compiler=interp (the default)");
     return false;
   }
@@ -158,6 +158,10 @@ bool Runner::SetUpStore(ErrorChain* chain) {
   // Baseline JIT (jit/jit.h); while fuel or a timeout is set it still runs in
   // the interpreter (the JIT has no interruption checks yet).
   if (o_.compiler == Compiler::kJit) jit::EnableJit(*store_);
+  if (o_.compiler == Compiler::kTiered) {
+    if (o_.tier_up_calls) jit::SetTierUpCalls(o_.tier_up_calls);
+    jit::EnableTiering(*store_);
+  }
   if (o_.profile == Profile::kPerfMap) {
     std::string error;
     if (!jit::EnablePerfMap(&error)) {

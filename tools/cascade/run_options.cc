@@ -61,6 +61,8 @@ bool ParseCompiler(std::string_view value, Compiler* out) {
     *out = Compiler::kInterp;
   } else if (value == "jit" || value == "baseline") {
     *out = Compiler::kJit;
+  } else if (value == "tiered") {
+    *out = Compiler::kTiered;
   } else {
     return false;
   }
@@ -123,10 +125,15 @@ bool ApplyKeyValue(const ValueFlag& flag, std::string_view item, RunOptions* o,
       ok = ParseBool(value, &o->lazy_compilation);
     } else if (key == "parallel-compilation") {
       ok = ParseBool(value, &o->parallel_compilation);
+    } else if (key == "tier-up-calls") {
+      uint64_t n;
+      ok = ParseU64(value, &n) && n >= 1 && n <= (uint64_t{1} << 30);
+      if (ok) o->tier_up_calls = static_cast<uint32_t>(n);
     } else {
       *error = InvalidValue(flag, item,
                             "unknown key '" + std::string(key) +
-                                "' (supported: compiler, lazy-compilation, parallel-compilation)");
+                                "' (supported: compiler, lazy-compilation, parallel-compilation, "
+                                "tier-up-calls)");
       return false;
     }
   }
@@ -205,7 +212,7 @@ bool ApplyValueFlag(const ValueFlag& flag, std::string_view value, RunOptions* o
     o->profile = Profile::kPerfMap;
   } else if (name == "--compiler") {
     if (!ParseCompiler(value, &o->compiler)) {
-      *error = InvalidValue(flag, value, "possible values: interp, jit");
+      *error = InvalidValue(flag, value, "possible values: interp, jit, tiered");
       return false;
     }
   } else {  // -W, -C: comma-separated KEY=VAL items

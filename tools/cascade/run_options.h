@@ -20,7 +20,7 @@
 
 namespace cascade::cli {
 
-enum class Compiler { kInterp, kJit };
+enum class Compiler { kInterp, kJit, kTiered };
 enum class Profile { kNone, kPerfMap };
 
 struct RunOptions {
@@ -38,7 +38,8 @@ struct RunOptions {
   std::optional<uint64_t> max_stack_bytes;   // --max-stack / -W max-wasm-stack
   std::optional<uint64_t> fuel;              // --fuel / -W fuel
   std::optional<std::chrono::nanoseconds> timeout;  // --timeout / -W timeout
-  Compiler compiler = Compiler::kInterp;     // --compiler=interp|jit / -C compiler=
+  Compiler compiler = Compiler::kInterp;     // --compiler=interp|jit|tiered / -C compiler=
+  uint32_t tier_up_calls = 0;                // -C tier-up-calls=N (0: the JIT's default)
   bool lazy_compilation = true;     // -C lazy-compilation=y|n: JIT on first call, or all at start
   bool parallel_compilation = true;  // -C parallel-compilation=y|n: eager JIT on every core
   Profile profile = Profile::kNone;  // --profile=perfmap

@@ -32,11 +32,14 @@ int WastCommand(const std::vector<std::string_view>& args) {
     } else if (a == "--compiler=jit") {
       // Every store the scripts create runs wasm through the baseline JIT.
       jit::EnableJitByDefault(true);
+    } else if (a == "--compiler=tiered") {
+      // Interpreted first, compiled from a function's second call on.
+      jit::EnableTieringByDefault(true);
 #endif
     } else if (a.starts_with("--compiler=")) {
       return UsageError("wast", "unknown compiler '" + std::string(a.substr(11)) +
 #if CASCADE_JIT
-                                    "' (available: interp, jit)");
+                                    "' (available: interp, jit, tiered)");
 #else
                                     "' (available: interp)");
 #endif

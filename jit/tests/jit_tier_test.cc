@@ -1,0 +1,97 @@
+// Tiered execution (jit::EnableTiering): functions start in the interpreter,
+// are compiled at their Nth call (counted in the interpreter, in JIT code and
+// at Invoke), and interpreted code then calls their machine code. Checks the
+// counts, results across the switch, and that traps in machine code called
+// from the interpreter (explicit ones and guard-page faults) come back as the
+// same traps and leave the store usable.
+#include "jit/tests/jit_test_util.h"
+
+namespace cascade::jit::test {
+namespace {
+
+constexpr const char* kModule = R"((module
+  (memory 1)
+  (func $sq (param i32) (result i32) local.get 0 local.get 0 i32.mul)
+  ;; sum of sq(i) for i in [0, n)
+  (func (export "sum_sq") (param $n i32) (result i32) (local $s i32)
+    block
+      loop
+        local.get $n i32.eqz br_if 1
+        local.get $n i32.const 1 i32.sub local.tee $n
+        call $sq local.get $s i32.add local.set $s
+        br 0
+      end
+    end
+    local.get $s)
+  (func $load (param i32) (result i32) local.get 0 i32.load)
+  ;; loads address 0 four times, then address $a
+  (func (export "load_at") (param $a i32) (result i32)
+    i32.const 0 call $load i32.const 0 call $load i32.add
+    i32.const 0 call $load i32.add i32.const 0 call $load i32.add
+    local.get $a call $load i32.add)
+  (func $check (param i32) (result i32) local.get 0 if unreachable end i32.const 1)
+  ;; $check(0) four times, then $check($x)
+  (func (export "check") (param $x i32) (result i32)
+    i32.const 0 call $check i32.const 0 call $check i32.add
+    i32.const 0 call $check i32.add i32.const 0 call $check i32.add
+    local.get $x call $check i32.add)
+  ;; try_table: left to the interpreter by this JIT
+  (func (export "in_try") (param i32) (result i32)
+    try_table (result i32) local.get 0 call $sq end))
+)";
+
+class TieredInstance : public cascade::test::WatInstance {
+ public:
+  explicit TieredInstance(const std::string& wat) : WatInstance(wat, {}, &EnableTiering) {}
+  JitStats stats() { return GetStats(store()); }
+};
+
+// Restores the process-wide default when a test ends.
+struct TierUpCalls {
+  explicit TierUpCalls(uint32_t n) { SetTierUpCalls(n); }
+  ~TierUpCalls() { SetTierUpCalls(kDefaultTierUpCalls); }
+};
+
+TEST_CASE("jit tiering: a function is compiled at its Nth call, callers keep their results") {
+  TierUpCalls calls(3);
+  TieredInstance w(kModule);
+  // First call of sum_sq: interpreted; $sq is called 10 times from it and
+  // compiled at its third call, then run as machine code from the interpreter.
+  CHECK(w.Run("sum_sq", {Value::I32(10)}) == 285);
+  CHECK(w.stats().compiled == 1);
+  CHECK(w.Run("sum_sq", {Value::I32(4)}) == 14);
+  CHECK(w.stats().compiled == 1);  // sum_sq: second call, still interpreted
+  CHECK(w.Run("sum_sq", {Value::I32(5)}) == 30);
+  CHECK(w.stats().compiled == 2);  // third call: compiled at Invoke
+  CHECK(w.Run("sum_sq", {Value::I32(100)}) == 328350);
+  CHECK(w.stats().compiled == 2);
+}
+
+TEST_CASE("jit tiering: N = 1 compiles on the first call, like lazy compilation") {
+  TierUpCalls calls(1);
+  TieredInstance w(kModule);
+  CHECK(w.Run("sum_sq", {Value::I32(3)}) == 5);
+  CHECK(w.stats().compiled == 2);
+}
+
+TEST_CASE("jit tiering: traps in machine code called from the interpreter") {
+  TierUpCalls calls(2);
+  TieredInstance w(kModule);
+  // $load is compiled at its second call; the fifth faults on the guard region
+  // inside machine code whose caller is interpreted.
+  CHECK(w.TrapOf("load_at", {Value::I32(65536)}) == kTrapMemoryOutOfBounds);
+  CHECK(w.stats().compiled == 1);
+  CHECK(w.Run("load_at", {Value::I32(65532)}) == 0);
+  CHECK(w.TrapOf("check", {Value::I32(1)}) == kTrapUnreachable);
+  CHECK(w.stats().compiled == 3);  // + load_at (2nd call), $check
+  CHECK(w.Run("check", {Value::I32(0)}) == 5);
+  // Interpreted code (try_table) calling compiled $sq, on every call.
+  CHECK(w.Run("sum_sq", {Value::I32(2)}) == 1);  // compiles $sq
+  for (int i = 0; i < 3; ++i) CHECK(w.Run("in_try", {Value::I32(3 + i)}) == uint64_t((3 + i) * (3 + i)));
+  CHECK(w.stats().unsupported == 1);
+  // The stacks were restored after every trap: deep work still runs.
+  CHECK(w.Run("sum_sq", {Value::I32(1000)}) == 332833500);
+}
+
+}  // namespace
+}  // namespace cascade::jit::test
