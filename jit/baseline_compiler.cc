@@ -90,7 +90,7 @@ class BaselineCompiler : public BaseInterface {
   void OnFunctionEnd() {
     if (failed()) return;
     if (reachable_) CopyToLabel(blocks_.front());  // falls through to the return
-    masm_.Bind(return_label_);
+    BindLabel(return_label_);
     masm_.ReturnOk();
     masm_.BindEpilogue();
     masm_.TrapStub(overflow_, kTrapStackExhausted, funcidx_, blocks_.empty() ? 0 : fn_offset_,
@@ -111,7 +111,7 @@ class BaselineCompiler : public BaseInterface {
   void OnLoop(Decoder::Control& c) {
     if (failed()) return;
     OpenBlock(c, ControlKind::kLoop);
-    masm_.Bind(blocks_.back().label);
+    BindLabel(blocks_.back().label);
   }
   void OnIf(Decoder::Control& c) {
     if (failed()) return;
@@ -127,7 +127,7 @@ class BaselineCompiler : public BaseInterface {
       stack_.SpillAll();
       masm_.Jump(b.label);
     }
-    masm_.Bind(b.else_label);
+    BindLabel(b.else_label);
     b.has_else = true;
     stack_.ResetTo(b.base + b.num_params);
     reachable_ = true;
@@ -137,8 +137,8 @@ class BaselineCompiler : public BaseInterface {
     Block b = blocks_.back();
     blocks_.pop_back();
     if (reachable_) stack_.SpillAll();
-    if (b.kind == ControlKind::kIf && !b.has_else) masm_.Bind(b.else_label);
-    if (!b.is_loop()) masm_.Bind(b.label);
+    if (b.kind == ControlKind::kIf && !b.has_else) BindLabel(b.else_label);
+    if (!b.is_loop()) BindLabel(b.label);
     stack_.ResetTo(b.base + b.num_results);
     reachable_ = true;
   }
@@ -165,7 +165,7 @@ class BaselineCompiler : public BaseInterface {
       PopAndBranch(/*if_zero=*/true, skip);
       CopyToLabel(t);
       masm_.Jump(t.label);
-      masm_.Bind(skip);
+      BindLabel(skip);
     }
   }
   void OnBrTable(std::span<const uint32_t> targets, uint32_t def) {
@@ -197,7 +197,7 @@ class BaselineCompiler : public BaseInterface {
     stack_.Release(index);
     for (const Dest& d : dests) {
       if (!d.stub) continue;
-      masm_.Bind(d.entry);
+      BindLabel(d.entry);
       Block& t = Target(d.depth);
       CopyToLabel(t);
       masm_.Jump(t.label);
@@ -249,6 +249,7 @@ class BaselineCompiler : public BaseInterface {
     if (!SigSupported(sig)) return Unsupported("v128 call_indirect");
     Reg index = stack_.PopToReg();
     stack_.SpillAll();
+    stack_.ForgetLocals();
     masm_.CallHelper(reinterpret_cast<const void*>(&HelperResolveIndirect),
                      {Arg::Ctx(), Arg::Ptr(env_.instance), Arg::Imm(tableidx), Arg::Imm(typeidx),
                       Arg::R(index)});
@@ -260,25 +261,15 @@ class BaselineCompiler : public BaseInterface {
   // ------------------------------------------------------------- variables
   void OnLocalGet(uint32_t idx, ValType t) {
     if (failed()) return;
-    if (IsFloat(t)) {
-      FReg f = stack_.AllocF();
-      masm_.LoadSlotF(f, idx);
-      stack_.PushFReg(f);
-      return;
-    }
-    Reg r = stack_.Alloc();
-    masm_.LoadSlot(r, idx);
-    stack_.PushReg(r);
+    stack_.LocalGet(idx, IsFloat(t));
   }
   void OnLocalSet(uint32_t idx, ValType) {
     if (failed()) return;
-    uint32_t h = stack_.height() - 1;
-    stack_.StoreEntry(h, idx);
-    stack_.Drop();
+    stack_.LocalSet(idx, /*tee=*/false);
   }
   void OnLocalTee(uint32_t idx, ValType) {
     if (failed()) return;
-    stack_.StoreEntry(stack_.height() - 1, idx);
+    stack_.LocalSet(idx, /*tee=*/true);
   }
   void OnGlobalGet(uint32_t idx, ValType t) {
     if (failed()) return;
@@ -465,6 +456,7 @@ class BaselineCompiler : public BaseInterface {
     switch (op) {
       case Opcode::kMemorySize: {
         stack_.SpillAll();
+        stack_.ForgetLocals();
         masm_.CallHelper(reinterpret_cast<const void*>(&HelperMemorySize), {Arg::Ptr(env_.instance)});
         Reg r = stack_.Alloc();
         masm_.MovResult(r);
@@ -473,6 +465,7 @@ class BaselineCompiler : public BaseInterface {
       }
       case Opcode::kMemoryGrow: {
         stack_.SpillAll();
+        stack_.ForgetLocals();
         masm_.CallHelper(reinterpret_cast<const void*>(&HelperMemoryGrow),
                          {Arg::Ptr(env_.instance), Arg::Slot(stack_.home(h - 1))});
         masm_.ReloadMemoryBase();
@@ -488,6 +481,7 @@ class BaselineCompiler : public BaseInterface {
         stack_.SpillAll();
         const void* fn = op == Opcode::kMemoryFill ? reinterpret_cast<const void*>(&HelperMemoryFill)
                                                    : reinterpret_cast<const void*>(&HelperMemoryCopy);
+        stack_.ForgetLocals();
         masm_.CallHelper(fn, {Arg::Ctx(), Arg::Ptr(env_.instance), Arg::Slot(stack_.home(h - 3)),
                               Arg::Slot(stack_.home(h - 2)), Arg::Slot(stack_.home(h - 1))});
         masm_.BranchIfTrapPending(NewTrap(nullptr));
@@ -532,6 +526,12 @@ class BaselineCompiler : public BaseInterface {
  private:
   static inline const FuncInstance* const kNoFunc = nullptr;
 
+  // Binds a label: control from elsewhere joins here, so no register is known
+  // to hold a local any more.
+  void BindLabel(Label l) {
+    stack_.ForgetLocals();
+    masm_.Bind(l);
+  }
   void Unsupported(const char* what) {
     if (why_.empty()) why_ = std::string("unsupported: ") + what;
   }
@@ -618,10 +618,12 @@ class BaselineCompiler : public BaseInterface {
     Label propagate = masm_.NewLabel();
     traps_.push_back({propagate, nullptr, decoder_->op_offset(), true});
     if (env_.instance && callee == env_.instance->funcs[funcidx_]) {
+      stack_.ForgetLocals();
       masm_.CallSelf(arg_slot, propagate);  // recursion: no lookup, no slow path
     } else {
       bool same_instance = env_.instance && callee &&
                            static_cast<const FuncInstance*>(callee)->instance == env_.instance;
+      stack_.ForgetLocals();
       masm_.CallWasm(callee, arg_slot, env_.store_serial,
                      reinterpret_cast<const void*>(&HelperCallSlow), env_.instance, propagate,
                      same_instance);
@@ -775,6 +777,7 @@ class BaselineCompiler : public BaseInterface {
     uint32_t np = sig.num_params;
     Arg a = Arg::Slot(stack_.home(h - np));
     Arg b = np == 2 ? Arg::Slot(stack_.home(h - 1)) : Arg::Imm(0);
+    stack_.ForgetLocals();
     masm_.CallHelper(reinterpret_cast<const void*>(&HelperNumeric),
                      {Arg::Ctx(), Arg::Imm(static_cast<uint32_t>(op)), a, b});
     if (Traps(op)) masm_.BranchIfTrapPending(NewTrap(nullptr));

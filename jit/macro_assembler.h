@@ -134,6 +134,7 @@ class MacroAssembler {
   void StoreSlotF(uint32_t slot, FReg src);
   void MovToF(FReg dst, Reg src);
   void MovFromF(Reg dst, FReg src);
+  void MovF(FReg dst, FReg src);
   void MovImmF(FReg dst, uint64_t bits);
   void FloatBin(FloatOp op, bool f64, FReg dst, FReg src);
   // r = op(r) on an f32 (low 32 bits) or f64. sqrt and rounding quiet a NaN

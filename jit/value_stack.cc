@@ -34,10 +34,14 @@ void ValueStack::Drop() {
 }
 
 FReg ValueStack::AllocF() {
-  for (FReg r = 0; r < kNumFRegs; ++r) {
-    if (!fused_[r]) {
-      fused_[r] = true;
-      return r;
+  // A free register caching no local first, then a caching one.
+  for (int pass = 0; pass < 2; ++pass) {
+    for (FReg r = 0; r < kNumFRegs; ++r) {
+      if (!fused_[r] && (pass == 1 || fcached_[r] == kNoLocal)) {
+        fused_[r] = true;
+        fcached_[r] = kNoLocal;
+        return r;
+      }
     }
   }
   for (uint32_t i = 0; i < s_.size(); ++i) {
@@ -79,10 +83,14 @@ FReg ValueStack::PopToFReg() {
 }
 
 Reg ValueStack::Alloc() {
-  for (Reg r = 0; r < kNumRegs; ++r) {
-    if (!used_[r]) {
-      used_[r] = true;
-      return r;
+  // A free register caching no local first, then a caching one.
+  for (int pass = 0; pass < 2; ++pass) {
+    for (Reg r = 0; r < kNumRegs; ++r) {
+      if (!used_[r] && (pass == 1 || cached_[r] == kNoLocal)) {
+        used_[r] = true;
+        cached_[r] = kNoLocal;
+        return r;
+      }
     }
   }
   // A pending comparison holding two registers gives one back when evaluated.
@@ -146,7 +154,72 @@ void ValueStack::SpillAll() {
   }
 }
 
+void ValueStack::LocalGet(uint32_t idx, bool is_float) {
+  if (is_float) {
+    for (FReg c = 0; c < kNumFRegs; ++c) {
+      if (!fused_[c] && fcached_[c] == idx) {
+        fused_[c] = true;  // keep it out of AllocF's hands
+        FReg n = AllocF();
+        fused_[c] = false;
+        masm_.MovF(n, c);
+        PushFReg(n);
+        return;
+      }
+    }
+    FReg n = AllocF();
+    masm_.LoadSlotF(n, idx);
+    for (FReg c = 0; c < kNumFRegs; ++c) {  // keep a copy in a spare register
+      if (!fused_[c] && fcached_[c] == kNoLocal) {
+        masm_.MovF(c, n);
+        fcached_[c] = idx;
+        break;
+      }
+    }
+    PushFReg(n);
+    return;
+  }
+  for (Reg c = 0; c < kNumRegs; ++c) {
+    if (!used_[c] && cached_[c] == idx) {
+      used_[c] = true;
+      Reg n = Alloc();
+      used_[c] = false;
+      masm_.Mov(n, c);
+      PushReg(n);
+      return;
+    }
+  }
+  Reg n = Alloc();
+  masm_.LoadSlot(n, idx);
+  PushReg(n);
+}
+
+void ValueStack::LocalSet(uint32_t idx, bool tee) {
+  ForgetLocal(idx);
+  uint32_t h = height() - 1;
+  StoreEntry(h, idx);
+  if (tee) {
+    // The entry keeps its register; a copy in a spare register (one caching
+    // nothing) serves the local.get that usually follows.
+    const VarState& v = s_.back();
+    if (v.kind == VarState::kFReg) {
+      for (FReg c = 0; c < kNumFRegs; ++c) {
+        if (!fused_[c] && fcached_[c] == kNoLocal) {
+          masm_.MovF(c, v.reg);
+          fcached_[c] = idx;
+          break;
+        }
+      }
+    }
+    return;
+  }
+  const VarState v = s_.back();
+  Drop();
+  if (v.kind == VarState::kReg) cached_[v.reg] = idx;
+  if (v.kind == VarState::kFReg) fcached_[v.reg] = idx;
+}
+
 void ValueStack::ResetTo(uint32_t height) {
+  ForgetLocals();
   for (const VarState& v : s_) {
     if (v.kind == VarState::kReg || v.kind == VarState::kCond) used_[v.reg] = false;
     if (v.kind == VarState::kCond && !v.has_imm) used_[v.reg2] = false;

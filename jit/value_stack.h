@@ -14,10 +14,18 @@
 // Registers are allocated from the MacroAssembler's pool; when none is free,
 // the deepest register entry is spilled to its home slot.
 //
+// Local cache: a *free* register may still hold the current value of a local
+// (left there by local.set), so the next local.get of it is a register move
+// instead of a load. Locals are always written through to their slots, so
+// forgetting the cache is always safe; it is forgotten at every label and
+// call (ForgetLocals), per local when the local is written, and per register
+// when the register is allocated.
+//
 // Invariants: used_[r] iff r is held by a kReg entry or by a value popped with
 // PopToReg and not yet released (Release / Push); after SpillAll every entry is
 // kStack and the only used registers are popped ones. max_height() is the most
-// entries ever live (the frame reserves that many home slots).
+// entries ever live (the frame reserves that many home slots). A register
+// caching a local is never used_ (allocation drops it from the cache).
 #pragma once
 
 #include <cstdint>
@@ -45,9 +53,10 @@ struct VarState {
 
 class ValueStack {
  public:
-  explicit ValueStack(MacroAssembler& masm) : masm_(masm) {}
+  explicit ValueStack(MacroAssembler& masm) : masm_(masm) { ForgetLocals(); }
 
   void Reset(uint32_t home_base) {
+    ForgetLocals();
     s_.clear();
     for (bool& u : used_) u = false;
     for (bool& u : fused_) u = false;
@@ -106,6 +115,19 @@ class ValueStack {
   Reg Alloc();
   // Every entry to its home slot.
   void SpillAll();
+
+  // The local cache (see above). LocalGet pushes local `idx`'s value (an
+  // integer or a float register), from a caching register when there is one;
+  // LocalSet stores the top entry to the local's slot (`tee`: keeps the entry)
+  // and caches the register it was in.
+  void LocalGet(uint32_t idx, bool is_float);
+  void LocalSet(uint32_t idx, bool tee);
+  // Forgets every cached local: at labels (other paths join there) and calls
+  // (they clobber the registers).
+  void ForgetLocals() {
+    for (auto& c : cached_) c = kNoLocal;
+    for (auto& c : fcached_) c = kNoLocal;
+  }
   // Truncates/extends to `height` entries, all kStack (at labels).
   void ResetTo(uint32_t height);
   // Writes entry `index` to fp[dst] without changing the entry.
@@ -120,8 +142,15 @@ class ValueStack {
     if (v.kind == VarState::kFCond) fused_[v.reg] = fused_[v.reg2] = true;
     if (s_.size() > max_height_) max_height_ = static_cast<uint32_t>(s_.size());
   }
+  static constexpr uint32_t kNoLocal = 0xFFFFFFFF;
+  void ForgetLocal(uint32_t idx) {
+    for (auto& c : cached_) if (c == idx) c = kNoLocal;
+    for (auto& c : fcached_) if (c == idx) c = kNoLocal;
+  }
   MacroAssembler& masm_;
   std::vector<VarState> s_;
+  uint32_t cached_[kNumRegs];    // local held by free register r, or kNoLocal
+  uint32_t fcached_[kNumFRegs];
   bool used_[kNumRegs] = {};
   bool fused_[kNumFRegs] = {};
   uint32_t home_base_ = 0;

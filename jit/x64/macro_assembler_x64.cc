@@ -408,6 +408,8 @@ void MacroAssembler::FloatBin(FloatOp op, bool f64, FReg dst, FReg src) {
     }
   }
 }
+void MacroAssembler::MovF(FReg dst, FReg src) { impl_->a.movaps(F(dst), F(src)); }
+
 void MacroAssembler::FloatUnary(FloatUnOp op, bool f64, FReg reg) {
   auto& a = impl_->a;
   x86::Xmm r = F(reg);
