@@ -48,7 +48,7 @@ void EnableJitByDefault(bool on);
 // long call is not moved to machine code while it runs). EnableTiering(store)
 // for one store, EnableTieringByDefault for Stores created afterwards
 // (replacing EnableJitByDefault's setting). SetTierUpCalls is process-wide.
-inline constexpr uint32_t kDefaultTierUpCalls = 2;
+inline constexpr uint32_t kDefaultTierUpCalls = 100;
 void EnableTiering(Store& store);
 void EnableTieringByDefault(bool on);
 void SetTierUpCalls(uint32_t calls);

@@ -20,6 +20,7 @@
 #include <unordered_set>
 #include <vector>
 
+#include "engine/interp/code.h"
 #include "engine/interp/interpreter.h"
 #include "engine/runtime/func_instance.h"
 #include "engine/runtime/instance.h"
@@ -139,6 +140,10 @@ bool Interrupting(const Store& store) {
 // The first time only starts its countdown.
 bool Hot(JitState& st, FuncInstance* f) {
   if (st.warming.insert(f).second) {
+    // A function with a loop is compiled on its first call: its time goes into
+    // the loop however often it is called (there is no on-stack replacement).
+    interp::EnsureTranslated(f);
+    if (static_cast<const interp::InterpCode*>(f->code)->num_loops > 0) return true;
     uint32_t calls = tier_up_calls.load(std::memory_order_relaxed);
     // This call was the first: hot at call number `calls`, when the countdown
     // (decremented by each call) goes negative again.

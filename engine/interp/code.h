@@ -51,6 +51,9 @@ struct InterpCode {
   // Fuel charged on entry: the instructions outside loops (each loop header's
   // Interrupt op charges its own body per iteration). Always >= 1.
   uint32_t entry_cost = 1;
+  // Number of reachable loops (a tiering JIT compiles such functions on their
+  // first call: their time is in the loop, not in the number of calls).
+  uint32_t num_loops = 0;
   // (code offset, wasm byte offset in the module) of instructions that can trap
   // or call, for trap messages and backtraces.
   const std::pair<uint32_t, uint32_t>* trap_sites = nullptr;

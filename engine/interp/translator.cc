@@ -247,6 +247,7 @@ class InterpTranslator : public BaseInterface {
     legacy_depth_ = max_legacy_ = 0;
     alias_count_ = 0;
     max_height_ = 0;
+    num_loops_ = 0;
     reachable_ = true;
     last_end_ = kNone;
     cost_ = 0;
@@ -288,6 +289,7 @@ class InterpTranslator : public BaseInterface {
     out->num_results = num_results_;
     out->frame_slots = num_locals_ + max_height_ + max_legacy_ + 2;
     out->entry_cost = cost_ > 0 ? cost_ : 1;
+    out->num_loops = num_loops_;
     return out;
   }
 
@@ -314,6 +316,7 @@ class InterpTranslator : public BaseInterface {
     if (reachable_) {
       Block& b = blocks_.back();
       b.loop_pc = Here();
+      ++num_loops_;
       b.outer_cost = cost_;
       cost_ = 0;
       last_end_ = kNone;
@@ -1356,6 +1359,7 @@ class InterpTranslator : public BaseInterface {
   uint32_t legacy_depth_ = 0, max_legacy_ = 0;
   uint32_t alias_count_ = 0;
   uint32_t max_height_ = 0;
+  uint32_t num_loops_ = 0;
   bool reachable_ = true;
   // Fuel cost (about one unit per wasm instruction: emitted ops plus folded
   // local.get/tee and constants) of the region being emitted: the function

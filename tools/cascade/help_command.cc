@@ -52,7 +52,7 @@ constexpr CommandHelp kHelp[] = {
      "  -C parallel-compilation=<y|n>      With lazy-compilation=n, compile on every\n"
      "                                     core (y, default) or on one thread (n)\n"
      "  -C tier-up-calls=<N>               With --compiler=tiered, compile a function at\n"
-     "                                     its Nth call (default 2)\n"
+     "                                     its Nth call (default 100)\n"
      "  -h, --help                         Print help\n"
      "\n"
      "Options must come before <WASM>; everything after it goes to the guest. `--`\n"

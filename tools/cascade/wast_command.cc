@@ -33,7 +33,7 @@ int WastCommand(const std::vector<std::string_view>& args) {
       // Every store the scripts create runs wasm through the baseline JIT.
       jit::EnableJitByDefault(true);
     } else if (a == "--compiler=tiered") {
-      // Interpreted first, compiled from a function's second call on.
+      // Interpreted first, each function compiled once hot (jit/jit.h).
       jit::EnableTieringByDefault(true);
 #endif
     } else if (a.starts_with("--compiler=")) {
