@@ -20,6 +20,7 @@
 #include <limits>
 #include <string>
 #include <type_traits>
+#include <vector>
 
 #include "engine/interp/code.h"
 #include "engine/interp/code_cache.h"
@@ -120,6 +121,9 @@ struct InterpState : Store::Extension {
   Frame* frames = nullptr;
   uint64_t capacity = 0;
   Frame* in_use = nullptr;
+  // The backtrace of a trap in another tier called through TierUp (innermost
+  // first), put in front of the interpreter's frames by FillTrap.
+  std::vector<TrapFrame> tier_frames;
   ~InterpState() override {
     // Back to the process-wide pool (store.h), like the value stack, so a
     // Store per request does not pay an mmap/munmap pair and fresh faults.
@@ -209,6 +213,7 @@ InterpState* GetInterpState(Store& store) {
     if (trap.exception) {
       es->exception = trap.exception;
     } else {
+      st->tier_frames = std::move(trap.backtrace);
       es->trapped = true;
       es->trap_message = trap.message;
       es->exit_status = trap.exit_status;
@@ -519,6 +524,11 @@ void FillBacktrace(const uint32_t* ip, FuncInstance* f, const Frame* top,
   trap->exception = es.exception;
   trap->exit_status = es.exit_status;
   FillBacktrace(es.trap_ip, es.func, es.frame_top, es.entry_frame, trap);
+  auto* st = static_cast<InterpState*>(es.store->interp_state.get());
+  if (st && !st->tier_frames.empty()) {
+    trap->backtrace.insert(trap->backtrace.begin(), st->tier_frames.begin(), st->tier_frames.end());
+    st->tier_frames.clear();
+  }
 }
 
 // Whether `ip` (any value) is the start of a trap-site instruction of `code`.

@@ -88,7 +88,16 @@ TEST_CASE("jit tiering: traps in machine code called from the interpreter") {
   CHECK(w.TrapOf("load_at", {Value::I32(65536)}) == kTrapMemoryOutOfBounds);
   CHECK(w.stats().compiled == 1);
   CHECK(w.Run("load_at", {Value::I32(65532)}) == 0);
-  CHECK(w.TrapOf("check", {Value::I32(1)}) == kTrapUnreachable);
+  // $check (funcidx 4) is compiled at its second call; the fifth traps in
+  // machine code called by interpreted `check` (funcidx 5, first call): the
+  // backtrace has both frames, innermost first, each with its wasm offset.
+  Trap t = w.TrapRecord("check", {Value::I32(1)});
+  CHECK(t.message == std::string(kTrapUnreachable));
+  REQUIRE(t.backtrace.size() == 2);
+  CHECK(t.backtrace[0].funcidx == 4);
+  CHECK(t.backtrace[1].funcidx == 5);
+  CHECK(t.backtrace[0].code_offset != 0);
+  CHECK(t.backtrace[1].code_offset > t.backtrace[0].code_offset);
   CHECK(w.stats().compiled == 3);  // + load_at (2nd call), $check
   CHECK(w.Run("check", {Value::I32(0)}) == 5);
   // Interpreted code (try_table) calling compiled $sq, on every call.

@@ -2,8 +2,8 @@
 # tools/tests/yosys_run.sh: issue 5's acceptance 2. Runs yosys (the core module
 # of the npm package @yowasp/yosys, a 30 MB WASI program nobody here wrote) on
 # a small Verilog design (tools/tests/data/counter_mux.v) under `cascade run`
-# (the interpreter, and the baseline JIT when the build has one), then the same
-# run under node's `node:wasi` (tools/tests/wasi_node_run.mjs), and requires
+# (the interpreter, and the baseline JIT, lazy and tiered, when the build has
+# one), then the same run under node's `node:wasi` (tools/tests/wasi_node_run.mjs), and requires
 # stdout, stderr, the exit status and the written out.v to be byte-identical.
 #
 # The run mirrors how the package's own JS starts the module: argv[0]
@@ -38,7 +38,7 @@ script='read_verilog design.v; proc; opt; stat; write_verilog out.v'
 tiers=(interp)
 printf '(module (func (export "_start")))' >"$tmp/nop.wat"
 if "$cascade" run --compiler=jit "$tmp/nop.wat" >/dev/null 2>&1; then
-  tiers+=(jit)
+  tiers+=(jit tiered)
 else
   echo "note: no JIT in this build; checking the interpreter only"
 fi
