@@ -27,6 +27,7 @@
 #include "jit/code_memory.h"
 #include "jit/macro_assembler.h"
 #include "jit/runtime_helpers.h"
+#include "jit/table_helpers.h"
 #include "jit/value_stack.h"
 
 namespace cascade::jit {
@@ -447,9 +448,12 @@ class BaselineCompiler : public BaseInterface {
   }
   void OnMemoryOp(Opcode op, uint32_t memidx, uint32_t other) {
     if (failed()) return;
+    // memory.init / data.drop: the segment helper (any memory, checked there).
+    if (op == Opcode::kMemoryInit) return TableOrSegmentOp(op, memidx, other, 3, 0);
+    if (op == Opcode::kDataDrop) return TableOrSegmentOp(op, 0, other, 0, 0);
     if (op != Opcode::kMemorySize && op != Opcode::kMemoryGrow && op != Opcode::kMemoryFill &&
         op != Opcode::kMemoryCopy) {
-      return Unsupported(GetOpcodeInfo(op).name);  // memory.init, data.drop
+      return Unsupported(GetOpcodeInfo(op).name);
     }
     if (!MemorySupported(memidx)) return;
     uint32_t h = stack_.height();
@@ -495,8 +499,23 @@ class BaselineCompiler : public BaseInterface {
     }
   }
 
+  // ------------------------------------------------------------- tables
+  void OnTableOp(Opcode op, uint32_t a, uint32_t b) {
+    if (failed()) return;
+    uint32_t params = 0, results = 0;
+    switch (op) {
+      case Opcode::kTableGet: params = 1; results = 1; break;
+      case Opcode::kTableSet: params = 2; break;
+      case Opcode::kTableSize: results = 1; break;
+      case Opcode::kTableGrow: params = 2; results = 1; break;
+      case Opcode::kTableFill: case Opcode::kTableCopy: case Opcode::kTableInit: params = 3; break;
+      case Opcode::kElemDrop: break;
+      default: return Unsupported(GetOpcodeInfo(op).name);
+    }
+    TableOrSegmentOp(op, a, b, params, results);
+  }
+
   // ------------------------------------------------------------- unsupported
-  void OnTableOp(Opcode op, uint32_t, uint32_t) { Unsupported(GetOpcodeInfo(op).name); }
   void OnTryTable(Decoder::Control&, std::span<const CatchClause>) { Unsupported("try_table"); }
   void OnTry(Decoder::Control&) { Unsupported("try"); }
   void OnCatch(Decoder::Control&, uint32_t) { Unsupported("catch"); }
@@ -531,6 +550,20 @@ class BaselineCompiler : public BaseInterface {
   void BindLabel(Label l) {
     stack_.ForgetLocals();
     masm_.Bind(l);
+  }
+  // Table instructions, elem.drop, memory.init and data.drop: one helper call
+  // (table_helpers.h) on the spilled operands, result left in the first
+  // operand's home slot.
+  void TableOrSegmentOp(Opcode op, uint32_t a, uint32_t b, uint32_t params, uint32_t results) {
+    stack_.SpillAll();
+    uint32_t h = stack_.height();
+    stack_.ForgetLocals();
+    masm_.CallHelper(reinterpret_cast<const void*>(&HelperTableOp),
+                     {Arg::Ctx(), Arg::Ptr(env_.instance), Arg::Imm(static_cast<uint32_t>(op)),
+                      Arg::Imm(a), Arg::Imm(b), Arg::SlotAddr(stack_.home(h - params))});
+    masm_.BranchIfTrapPending(NewTrap(nullptr));
+    for (uint32_t i = 0; i < params; ++i) stack_.Drop();
+    for (uint32_t i = 0; i < results; ++i) stack_.PushStack();
   }
   void Unsupported(const char* what) {
     if (why_.empty()) why_ = std::string("unsupported: ") + what;
