@@ -54,7 +54,7 @@ constexpr const char* kModule = R"((module
 
 TEST_CASE("jit: the local cache never serves a stale value") {
   JitInstance jit(kModule), interp(kModule, /*jit=*/false);
-  const int32_t kInts[] = {0, 1, 2, 5, -3};
+  const int32_t kInts[] = {0, 1, 2, 5, 9};  // also loop counts: keep them small
   const double kFloats[] = {0.0, 1.5, -2.25, 0.75, 1e10};
   for (int32_t i : kInts) {
     for (double d : kFloats) {
