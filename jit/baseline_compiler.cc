@@ -415,15 +415,16 @@ class BaselineCompiler : public BaseInterface {
     MemAccess acc;
     if (!Access(op, &acc)) return Unsupported(GetOpcodeInfo(op).name);
     if (!MemorySupported(m.memidx)) return;
+    MemRef mem = MemFor(m.memidx);
     Reg addr = stack_.PopToReg();
     if (op == Opcode::kF32Load || op == Opcode::kF64Load) {
       FReg f = stack_.AllocF();
-      masm_.LoadF(op == Opcode::kF64Load, f, addr, m.offset, !env_.mem0_guarded, OobLabel());
+      masm_.LoadF(op == Opcode::kF64Load, f, addr, m.offset, mem, OobLabel(mem));
       stack_.Release(addr);
       stack_.PushFReg(f);
       return;
     }
-    masm_.Load(acc, addr, addr, m.offset, !env_.mem0_guarded, OobLabel());
+    masm_.Load(acc, addr, addr, m.offset, mem, OobLabel(mem));
     stack_.PushReg(addr);
   }
   void OnStore(Opcode op, const MemArg& m) {
@@ -431,18 +432,19 @@ class BaselineCompiler : public BaseInterface {
     MemAccess acc;
     if (!Access(op, &acc)) return Unsupported(GetOpcodeInfo(op).name);
     if (!MemorySupported(m.memidx)) return;
+    MemRef mem = MemFor(m.memidx);
     if ((op == Opcode::kF32Store || op == Opcode::kF64Store) &&
         stack_.top().kind == VarState::kFReg) {
       FReg f = stack_.PopToFReg();
       Reg addr = stack_.PopToReg();
-      masm_.StoreF(op == Opcode::kF64Store, addr, m.offset, f, !env_.mem0_guarded, OobLabel());
+      masm_.StoreF(op == Opcode::kF64Store, addr, m.offset, f, mem, OobLabel(mem));
       stack_.ReleaseF(f);
       stack_.Release(addr);
       return;
     }
     Reg value = stack_.PopToReg();
     Reg addr = stack_.PopToReg();
-    masm_.Store(acc, addr, m.offset, value, !env_.mem0_guarded, OobLabel());
+    masm_.Store(acc, addr, m.offset, value, mem, OobLabel(mem));
     stack_.Release(value);
     stack_.Release(addr);
   }
@@ -461,7 +463,8 @@ class BaselineCompiler : public BaseInterface {
       case Opcode::kMemorySize: {
         stack_.SpillAll();
         stack_.ForgetLocals();
-        masm_.CallHelper(reinterpret_cast<const void*>(&HelperMemorySize), {Arg::Ptr(env_.instance)});
+        masm_.CallHelper(reinterpret_cast<const void*>(&HelperMemorySize),
+                         {Arg::Ptr(env_.instance), Arg::Imm(memidx)});
         Reg r = stack_.Alloc();
         masm_.MovResult(r);
         stack_.PushReg(r);
@@ -471,7 +474,7 @@ class BaselineCompiler : public BaseInterface {
         stack_.SpillAll();
         stack_.ForgetLocals();
         masm_.CallHelper(reinterpret_cast<const void*>(&HelperMemoryGrow),
-                         {Arg::Ptr(env_.instance), Arg::Slot(stack_.home(h - 1))});
+                         {Arg::Ptr(env_.instance), Arg::Imm(memidx), Arg::Slot(stack_.home(h - 1))});
         masm_.ReloadMemoryBase();
         stack_.Drop();
         Reg r = stack_.Alloc();
@@ -481,13 +484,18 @@ class BaselineCompiler : public BaseInterface {
       }
       case Opcode::kMemoryFill:
       case Opcode::kMemoryCopy: {
-        if (op == Opcode::kMemoryCopy && other != 0) return Unsupported("multi-memory");
+        if (op == Opcode::kMemoryCopy && !MemorySupported(other)) return;
         stack_.SpillAll();
         const void* fn = op == Opcode::kMemoryFill ? reinterpret_cast<const void*>(&HelperMemoryFill)
                                                    : reinterpret_cast<const void*>(&HelperMemoryCopy);
         stack_.ForgetLocals();
-        masm_.CallHelper(fn, {Arg::Ctx(), Arg::Ptr(env_.instance), Arg::Slot(stack_.home(h - 3)),
-                              Arg::Slot(stack_.home(h - 2)), Arg::Slot(stack_.home(h - 1))});
+        // memory.copy's immediates are (dst memidx, src memidx).
+        uint64_t mems = op == Opcode::kMemoryFill
+                            ? memidx
+                            : (uint64_t{other} << 32) | memidx;
+        masm_.CallHelper(fn, {Arg::Ctx(), Arg::Ptr(env_.instance), Arg::Imm(mems),
+                              Arg::Slot(stack_.home(h - 3)), Arg::Slot(stack_.home(h - 2)),
+                              Arg::Slot(stack_.home(h - 1))});
         masm_.BranchIfTrapPending(NewTrap(nullptr));
         stack_.Drop();
         stack_.Drop();
@@ -532,8 +540,22 @@ class BaselineCompiler : public BaseInterface {
   void OnRefTest(Opcode op, ValType, ValType) { Unsupported(GetOpcodeInfo(op).name); }
   void OnRefCast(Opcode op, ValType, ValType) { Unsupported(GetOpcodeInfo(op).name); }
   void OnGC(Opcode op, uint32_t, uint32_t) { Unsupported(GetOpcodeInfo(op).name); }
-  void OnAtomic(Opcode op, const MemArg&) { Unsupported(GetOpcodeInfo(op).name); }
-  void OnAtomicFence() { Unsupported("atomic.fence"); }
+  // ------------------------------------------------------------- atomics
+  // Each atomic instruction is one helper call (atomic_ops.h) on the spilled
+  // operands: the interpreter's semantics, traps included.
+  void OnAtomic(Opcode op, const MemArg& m) {
+    if (failed()) return;
+    if (!MemorySupported(m.memidx)) return;
+    const OpcodeInfo& info = GetOpcodeInfo(op);
+    SlotHelperOp(reinterpret_cast<const void*>(&HelperAtomic), op, m.memidx, m.offset,
+                 info.sig.num_params, info.sig.num_results);
+  }
+  void OnAtomicFence() {
+    if (failed()) return;
+    stack_.SpillAll();
+    stack_.ForgetLocals();
+    masm_.CallHelper(reinterpret_cast<const void*>(&HelperAtomicFence), {});
+  }
   void OnLoadLane(Opcode op, const MemArg&, uint32_t) { Unsupported(GetOpcodeInfo(op).name); }
   void OnStoreLane(Opcode op, const MemArg&, uint32_t) { Unsupported(GetOpcodeInfo(op).name); }
   void OnV128Const(const uint8_t*) { Unsupported("v128.const"); }
@@ -555,10 +577,17 @@ class BaselineCompiler : public BaseInterface {
   // (table_helpers.h) on the spilled operands, result left in the first
   // operand's home slot.
   void TableOrSegmentOp(Opcode op, uint32_t a, uint32_t b, uint32_t params, uint32_t results) {
+    SlotHelperOp(reinterpret_cast<const void*>(&HelperTableOp), op, a, b, params, results);
+  }
+  // Calls fn(ctx, instance, op, a, b, operand slots) on the spilled operands;
+  // the results are left in the first operand's home slot (and up), a trap
+  // message set by fn becomes a trap here.
+  void SlotHelperOp(const void* fn, Opcode op, uint32_t a, uint64_t b, uint32_t params,
+                    uint32_t results) {
     stack_.SpillAll();
     uint32_t h = stack_.height();
     stack_.ForgetLocals();
-    masm_.CallHelper(reinterpret_cast<const void*>(&HelperTableOp),
+    masm_.CallHelper(fn,
                      {Arg::Ctx(), Arg::Ptr(env_.instance), Arg::Imm(static_cast<uint32_t>(op)),
                       Arg::Imm(a), Arg::Imm(b), Arg::SlotAddr(stack_.home(h - params))});
     masm_.BranchIfTrapPending(NewTrap(nullptr));
@@ -574,20 +603,26 @@ class BaselineCompiler : public BaseInterface {
     return true;
   }
   bool MemorySupported(uint32_t memidx) {
-    if (memidx != 0) {
-      Unsupported("multi-memory");
-      return false;
-    }
-    if (module_.memories.empty()) {
+    if (memidx >= module_.memories.size()) {
       Unsupported("no memory");
       return false;
     }
-    const Memory& mem = module_.memories[0];
-    if (mem.limits.is64) {
-      Unsupported("memory64");
-      return false;
-    }
     return true;
+  }
+  // How an access to memory `memidx` is addressed and checked (MemRef):
+  // memory64 and unguarded memories get explicit checks.
+  MemRef MemFor(uint32_t memidx) {
+    MemRef r;
+    r.is64 = module_.memories[memidx].limits.is64;
+    if (memidx == 0) {
+      r.checked = !env_.mem0_guarded;
+    } else {
+      const MemoryInstance* m = env_.instance ? env_.instance->memories[memidx] : nullptr;
+      r.memory = m ? static_cast<const void*>(m) : static_cast<const void*>(&kNoFunc);
+      r.checked = !(m && m->guarded);
+    }
+    if (r.is64) r.checked = true;
+    return r;
   }
   const void* GlobalCell(uint32_t idx) {
     return env_.instance ? static_cast<const void*>(&env_.instance->globals[idx]->value[0]) : nullptr;
@@ -603,8 +638,8 @@ class BaselineCompiler : public BaseInterface {
     traps_.push_back({l, message, decoder_->op_offset()});
     return l;
   }
-  Label OobLabel() {
-    if (env_.mem0_guarded) return Label{};
+  Label OobLabel(const MemRef& mem) {
+    if (!mem.checked) return Label{};
     return NewTrap(kTrapMemoryOutOfBounds);
   }
 

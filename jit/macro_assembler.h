@@ -55,6 +55,21 @@ struct MemAccess {
   Width width;
 };
 
+// Which linear memory an access goes to and how it is checked.
+//  * memory == nullptr: memory 0, through the cached base register and the
+//    instance's memory0_size. Otherwise the MemoryInstance* of another memory
+//    (multi-memory); its base and size are loaded at each access, since an
+//    unguarded memory may move when it grows.
+//  * is64: memory64, the address operand is a full i64; addr + offset + size
+//    is checked without wrapping (spec 4.4.7, "memory instructions").
+//  * checked: compare against the memory's current size and jump to the oob
+//    label; unchecked accesses rely on the guard pages (guarded memory32).
+struct MemRef {
+  const void* memory = nullptr;
+  bool is64 = false;
+  bool checked = false;
+};
+
 // One argument of a helper call (System V integer argument registers).
 struct Arg {
   enum Kind : uint8_t { kImm, kSlot, kSlotAddr, kCtx, kReg } kind;
@@ -147,13 +162,13 @@ class MacroAssembler {
   // f64.promote_f32 (`to_f64`) or f32.demote_f64 in place.
   void FloatResize(bool to_f64, FReg r);
   void FloatCompare(FCond c, bool f64, Reg dst, FReg a, FReg b);
-  void LoadF(bool f64, FReg dst, Reg addr, uint64_t offset, bool checked, Label oob);
-  void StoreF(bool f64, Reg addr, uint64_t offset, FReg value, bool checked, Label oob);
+  void LoadF(bool f64, FReg dst, Reg addr, uint64_t offset, const MemRef& mem, Label oob);
+  void StoreF(bool f64, Reg addr, uint64_t offset, FReg value, const MemRef& mem, Label oob);
 
-  // Memory 0: dst = mem[addr(u32) + offset]. With `checked`, the access is
-  // compared against the instance's memory-0 size first (jumping to `oob`).
-  void Load(MemAccess m, Reg dst, Reg addr, uint64_t offset, bool checked, Label oob);
-  void Store(MemAccess m, Reg addr, uint64_t offset, Reg value, bool checked, Label oob);
+  // dst = mem[addr + offset] (addr an i32, or an i64 for memory64). When
+  // `mem.checked`, out-of-bounds accesses jump to `oob` instead.
+  void Load(MemAccess m, Reg dst, Reg addr, uint64_t offset, const MemRef& mem, Label oob);
+  void Store(MemAccess m, Reg addr, uint64_t offset, Reg value, const MemRef& mem, Label oob);
   void ReloadMemoryBase();
 
   // Calls a C++ helper with up to 6 integer arguments; the result is then in

@@ -11,6 +11,7 @@
 #include "engine/interp/numeric.h"
 #include "engine/opcodes.h"
 #include "engine/runtime/instance.h"
+#include "engine/runtime/atomic_ops.h"
 #include "engine/runtime/memory_instance.h"
 #include "engine/runtime/table_instance.h"
 #include "engine/runtime/trap.h"
@@ -107,33 +108,54 @@ void HelperTrapFrame(JitContext* ctx, const Instance* instance, uint32_t funcidx
   }
 }
 
-uint64_t HelperMemorySize(Instance* instance) { return instance->memories[0]->pages(); }
+namespace {
+// An address or length operand of `m`: an i32 unless m is memory64.
+uint64_t Operand(const MemoryInstance* m, uint64_t v) {
+  return m->limits.is64 ? v : static_cast<uint32_t>(v);
+}
+}  // namespace
 
-uint64_t HelperMemoryGrow(Instance* instance, uint64_t delta) {
-  return static_cast<uint32_t>(instance->memories[0]->Grow(static_cast<uint32_t>(delta)));
+uint64_t HelperMemorySize(Instance* instance, uint32_t memidx) {
+  return instance->memories[memidx]->pages();
 }
 
-void HelperMemoryFill(JitContext* ctx, Instance* instance, uint64_t dst, uint64_t value,
-                      uint64_t n) {
-  MemoryInstance* m = instance->memories[0];
-  uint64_t d = static_cast<uint32_t>(dst), len = static_cast<uint32_t>(n);
-  if (d + len > m->size_bytes) {
+uint64_t HelperMemoryGrow(Instance* instance, uint32_t memidx, uint64_t delta) {
+  MemoryInstance* m = instance->memories[memidx];
+  int64_t old = m->Grow(Operand(m, delta));
+  return Operand(m, static_cast<uint64_t>(old));
+}
+
+void HelperMemoryFill(JitContext* ctx, Instance* instance, uint32_t memidx, uint64_t dst,
+                      uint64_t value, uint64_t n) {
+  MemoryInstance* m = instance->memories[memidx];
+  uint64_t d = Operand(m, dst), len = Operand(m, n);
+  if (!m->InBounds(d, len)) {
     ctx->trap_message = kTrapMemoryOutOfBounds;
     return;
   }
   std::memset(m->base + d, static_cast<int>(value & 0xFF), len);
 }
 
-void HelperMemoryCopy(JitContext* ctx, Instance* instance, uint64_t dst, uint64_t src,
-                      uint64_t n) {
-  MemoryInstance* m = instance->memories[0];
-  uint64_t d = static_cast<uint32_t>(dst), s = static_cast<uint32_t>(src),
-           len = static_cast<uint32_t>(n);
-  if (d + len > m->size_bytes || s + len > m->size_bytes) {
+void HelperMemoryCopy(JitContext* ctx, Instance* instance, uint64_t memidxs, uint64_t dst,
+                      uint64_t src, uint64_t n) {
+  MemoryInstance* md = instance->memories[static_cast<uint32_t>(memidxs)];
+  MemoryInstance* ms = instance->memories[static_cast<uint32_t>(memidxs >> 32)];
+  uint64_t d = Operand(md, dst), s = Operand(ms, src);
+  uint64_t len = md->limits.is64 && ms->limits.is64 ? n : static_cast<uint32_t>(n);
+  if (!md->InBounds(d, len) || !ms->InBounds(s, len)) {
     ctx->trap_message = kTrapMemoryOutOfBounds;
     return;
   }
-  std::memmove(m->base + d, m->base + s, len);
+  std::memmove(md->base + d, ms->base + s, len);
 }
+
+void HelperAtomic(JitContext* ctx, Instance* instance, uint32_t opcode, uint32_t memidx,
+                  uint64_t offset, uint64_t* slots) {
+  const char* trap = AtomicInstruction(instance->memories[memidx], static_cast<Opcode>(opcode),
+                                       offset, slots);
+  if (trap) ctx->trap_message = trap;
+}
+
+void HelperAtomicFence() { __atomic_thread_fence(__ATOMIC_SEQ_CST); }
 
 }  // namespace cascade::jit

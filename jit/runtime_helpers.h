@@ -41,12 +41,27 @@ FuncInstance* HelperResolveIndirect(JitContext* ctx, Instance* instance, uint32_
 void HelperTrapFrame(JitContext* ctx, const Instance* instance, uint32_t funcidx,
                      uint32_t offset);
 
-uint64_t HelperMemorySize(Instance* instance);
-uint64_t HelperMemoryGrow(Instance* instance, uint64_t delta);
-// memory.fill / memory.copy on memory 0 (memory32); trap "out of bounds memory access".
-void HelperMemoryFill(JitContext* ctx, Instance* instance, uint64_t dst, uint64_t value,
-                      uint64_t n);
-void HelperMemoryCopy(JitContext* ctx, Instance* instance, uint64_t dst, uint64_t src,
-                      uint64_t n);
+// memory.size (spec 4.4.7) of memory `memidx`, in pages.
+uint64_t HelperMemorySize(Instance* instance, uint32_t memidx);
+// memory.grow of memory `memidx` by `delta` pages: the old size in pages, or
+// -1 as an i32 (memory32) or i64 (memory64) when it cannot grow.
+uint64_t HelperMemoryGrow(Instance* instance, uint32_t memidx, uint64_t delta);
+// memory.fill of memory `memidx` (memory32 or memory64 operands); sets
+// ctx->trap_message to "out of bounds memory access" when dst + n is out of
+// bounds (nothing is written then).
+void HelperMemoryFill(JitContext* ctx, Instance* instance, uint32_t memidx, uint64_t dst,
+                      uint64_t value, uint64_t n);
+// memory.copy from memory `memidxs >> 32` to memory `memidxs & 0xFFFFFFFF`
+// (n is an i64 only when both are memory64); traps like HelperMemoryFill.
+void HelperMemoryCopy(JitContext* ctx, Instance* instance, uint64_t memidxs, uint64_t dst,
+                      uint64_t src, uint64_t n);
+
+// Any atomic instruction but atomic.fence (engine/runtime/atomic_ops.h) on
+// memory `memidx` with static `offset`: operands in slots[0..), the result
+// written to slots[0]. Sets ctx->trap_message on a trap.
+void HelperAtomic(JitContext* ctx, Instance* instance, uint32_t opcode, uint32_t memidx,
+                  uint64_t offset, uint64_t* slots);
+// atomic.fence: a sequentially consistent fence.
+void HelperAtomicFence();
 
 }  // namespace cascade::jit

@@ -29,6 +29,7 @@
 #include "engine/interp/numeric.h"
 #include "engine/interp/translator.h"
 #include "engine/opcodes.h"
+#include "engine/runtime/atomic_ops.h"
 #include "engine/runtime/atomic_wait.h"
 #include "engine/runtime/instance.h"
 #include "engine/runtime/invoke.h"
@@ -270,59 +271,6 @@ InterpState* GetInterpState(Store& store) {
   es->trapped = true;
   es->trap_message = kTrapUncaughtException;
   return false;
-}
-
-// Atomic read-modify-write on `size`-byte cell `p` (naturally aligned): a
-// compare-and-swap loop, so shared memories stay consistent across threads.
-template <typename T>
-uint64_t AtomicRmwCell(uint8_t* p, char kind, uint64_t v, uint64_t replacement) {
-  T* cell = reinterpret_cast<T*>(p);
-  T operand = static_cast<T>(v);
-  T old = __atomic_load_n(cell, __ATOMIC_SEQ_CST);
-  for (;;) {
-    T nv;
-    switch (kind) {
-      case '+': nv = static_cast<T>(old + operand); break;
-      case '-': nv = static_cast<T>(old - operand); break;
-      case '&': nv = old & operand; break;
-      case '|': nv = old | operand; break;
-      case '^': nv = old ^ operand; break;
-      case 'x': nv = operand; break;
-      default:  // cmpxchg
-        if (old != operand) return old;
-        nv = static_cast<T>(replacement);
-        break;
-    }
-    if (__atomic_compare_exchange_n(cell, &old, nv, false, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST))
-      return old;
-  }
-}
-
-// Atomic read-modify-write (threads proposal). Returns a trap message or null;
-// writes the old value (zero-extended) to *out.
-[[gnu::noinline]] const char* AtomicRmwOp(MemoryInstance* m, uint64_t addr, uint64_t off,
-                                          uint64_t v, uint64_t replacement, Opcode op,
-                                          uint64_t* out) {
-  uint32_t size = 1u << GetOpcodeInfo(op).align_log2;
-  if (!m->InBounds(addr, off, size)) return kTrapMemoryOutOfBounds;
-  uint64_t ea = addr + off;
-  if (ea & (size - 1)) return kTrapUnalignedAtomic;
-  std::string_view n(GetOpcodeInfo(op).name);
-  char kind = n.find(".add") != n.npos    ? '+'
-              : n.find(".sub") != n.npos  ? '-'
-              : n.find(".and") != n.npos  ? '&'
-              : n.find(".xor") != n.npos  ? '^'
-              : n.find(".or") != n.npos   ? '|'
-              : n.find(".xchg") != n.npos ? 'x'
-                                          : 'c';
-  uint8_t* p = m->base + ea;
-  switch (size) {
-    case 1: *out = AtomicRmwCell<uint8_t>(p, kind, v, replacement); break;
-    case 2: *out = AtomicRmwCell<uint16_t>(p, kind, v, replacement); break;
-    case 4: *out = AtomicRmwCell<uint32_t>(p, kind, v, replacement); break;
-    default: *out = AtomicRmwCell<uint64_t>(p, kind, v, replacement); break;
-  }
-  return nullptr;
 }
 
 // ------------------------------------------------------------ the handlers

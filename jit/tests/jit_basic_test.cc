@@ -98,7 +98,7 @@ TEST_CASE("jit: memory, globals, floats, host calls, mixed tiers") {
     (func (export "trunc") (param f64) (result i32) local.get 0 i32.trunc_f64_s)
     (table $t 3 funcref)
     (func $interp (param i32) (result i32)
-      local.get 0 i32.const 0 i32.atomic.load drop i32.const 3 i32.add)
+      local.get 0 i64.const 1 i64.const 2 i64.const 3 i64.const 4 i64.add128 drop drop i32.const 3 i32.add)
     (func (export "mixed") (param i32) (result i32) local.get 0 call $interp i32.const 2 i32.mul)
   ))");
   CHECK(w.Run("load", {Value::I32(8)}) == 0x04030201u);
@@ -122,7 +122,7 @@ TEST_CASE("jit: memory, globals, floats, host calls, mixed tiers") {
   CHECK(w.Run("trunc", {Value::F64(-3.9)}) == static_cast<uint32_t>(-3));
   CHECK(w.TrapOf("trunc", {Value::F64(NAN)}) == "invalid conversion to integer");
   CHECK(w.TrapOf("trunc", {Value::F64(3e9)}) == "integer overflow");
-  // $interp uses an atomic instruction (not compiled yet): it runs in the
+  // $interp uses i64.add128 (wide arithmetic, not compiled yet): it runs in the
   // interpreter, called from JIT code.
   CHECK(w.Run("mixed", {Value::I32(18)}) == 42);
   CHECK(w.stats().unsupported == 1);
@@ -136,7 +136,7 @@ TEST_CASE("jit: trap backtraces name every frame, across tiers") {
     (func $mid (param i32) (result i32) local.get 0 call $inner)
     (func (export "outer") (param i32) (result i32) local.get 0 call $mid)
     (func $mid_interp (param i32) (result i32)
-      i32.const 0 i32.atomic.load drop local.get 0 call $inner)
+      i64.const 1 i64.const 2 i64.const 3 i64.const 4 i64.add128 drop drop local.get 0 call $inner)
     (func (export "outer2") (param i32) (result i32) local.get 0 call $mid_interp)))");
   Trap t = w.TrapRecord("outer", {Value::I32(1)});
   CHECK(t.message == "integer divide by zero");

@@ -15,6 +15,7 @@
 
 #include "engine/runtime/func_instance.h"
 #include "engine/runtime/instance.h"
+#include "engine/runtime/memory_instance.h"
 #include "jit/code_memory.h"
 #include "jit/jit_context.h"
 #include "jit/macro_assembler.h"
@@ -110,6 +111,8 @@ struct MacroAssembler::Impl {
     internal = a.newLabel();
   }
   asmjit::Label L(Label l) { return labels[l.id]; }
+  // An optional label: unbound Label{} maps to an invalid asmjit label.
+  asmjit::Label LOpt(Label l) { return l.id == Label{}.id ? asmjit::Label() : labels[l.id]; }
 };
 
 MacroAssembler::MacroAssembler() : impl_(std::make_unique<Impl>()) {}
@@ -528,27 +531,75 @@ void MacroAssembler::BranchFloatCompare(FCond c, bool f64, FReg x, FReg y, bool 
 }
 
 namespace {
-// rax = zero-extended address + offset; returns the displacement to use.
-int32_t EffectiveAddress(x86::Assembler& a, Reg addr, uint64_t offset) {
-  a.mov(x86::eax, R32(addr));
-  if (offset <= 0x7FFFFFF0u) return static_cast<int32_t>(offset);
-  a.mov(x86::rdx, offset);
-  a.add(x86::rax, x86::rdx);
-  return 0;
+// Field offsets of MemoryInstance (not standard layout, so no offsetof).
+struct MemOffsets {
+  int32_t base, size;
+  MemOffsets() {
+    static MemoryInstance m;
+    base = static_cast<int32_t>(reinterpret_cast<char*>(&m.base) - reinterpret_cast<char*>(&m));
+    size = static_cast<int32_t>(reinterpret_cast<char*>(&m.size_bytes) - reinterpret_cast<char*>(&m));
+  }
+};
+const MemOffsets& MemOff() {
+  static const MemOffsets o;
+  return o;
 }
-void BoundsCheck(x86::Assembler& a, int32_t disp, uint8_t size, asmjit::Label oob) {
-  a.lea(x86::rdx, x86::ptr(x86::rax, disp + size));
-  a.cmp(x86::rdx, x86::qword_ptr(kInst, Off().mem_size));
-  a.ja(oob);
+
+// Computes the effective address of an access of `size` bytes into rax (plus
+// the returned operand's displacement), checks it when `mem.checked` (jumping
+// to `oob`), and returns the memory operand. Uses rax, rcx and rdx.
+x86::Mem Address(x86::Assembler& a, const MemRef& mem, Reg addr, uint64_t offset, uint8_t size,
+                 asmjit::Label oob) {
+  int32_t disp = 0;
+  if (mem.is64) {
+    // 64-bit address + 64-bit offset may wrap: that is out of bounds.
+    a.mov(x86::rax, R64(addr));
+    if (offset != 0) {
+      if (offset <= 0x7FFFFFFFu) {
+        a.add(x86::rax, static_cast<int32_t>(offset));
+      } else {
+        a.mov(x86::rdx, offset);
+        a.add(x86::rax, x86::rdx);
+      }
+      a.jc(oob);
+    }
+  } else {
+    // u32 address + u32 offset < 2^33: never wraps.
+    a.mov(x86::eax, R32(addr));
+    if (offset <= 0x7FFFFFF0u) {
+      disp = static_cast<int32_t>(offset);
+    } else {
+      a.mov(x86::rdx, offset);
+      a.add(x86::rax, x86::rdx);
+    }
+  }
+  x86::Gp base = kMem;
+  if (mem.memory) a.mov(x86::rcx, reinterpret_cast<uint64_t>(mem.memory));
+  if (mem.checked) {
+    x86::Mem limit = mem.memory ? x86::qword_ptr(x86::rcx, MemOff().size)
+                                : x86::qword_ptr(kInst, Off().mem_size);
+    if (mem.is64) {
+      a.lea(x86::rdx, x86::ptr(x86::rax, size));
+      a.cmp(x86::rdx, x86::rax);  // rax + size wrapped
+      a.jb(oob);
+    } else {
+      a.lea(x86::rdx, x86::ptr(x86::rax, disp + size));
+    }
+    a.cmp(x86::rdx, limit);
+    a.ja(oob);
+  }
+  if (mem.memory) {
+    a.mov(x86::rcx, x86::qword_ptr(x86::rcx, MemOff().base));
+    base = x86::rcx;
+  }
+  return x86::ptr(base, x86::rax, 0, disp);
 }
 }  // namespace
 
-void MacroAssembler::Load(MemAccess m, Reg dst, Reg addr, uint64_t offset, bool checked,
+void MacroAssembler::Load(MemAccess m, Reg dst, Reg addr, uint64_t offset, const MemRef& ref,
                           Label oob) {
   auto& a = impl_->a;
-  int32_t disp = EffectiveAddress(a, addr, offset);
-  if (checked) BoundsCheck(a, disp, m.size, impl_->L(oob));
-  x86::Mem mem = x86::ptr(kMem, x86::rax, 0, disp);
+  x86::Mem mem = Address(a, ref, addr, offset, m.size, impl_->LOpt(oob));
   bool w64 = m.width == Width::k64;
   switch (m.size) {
     case 1:
@@ -573,12 +624,10 @@ void MacroAssembler::Load(MemAccess m, Reg dst, Reg addr, uint64_t offset, bool 
       break;
   }
 }
-void MacroAssembler::Store(MemAccess m, Reg addr, uint64_t offset, Reg value, bool checked,
+void MacroAssembler::Store(MemAccess m, Reg addr, uint64_t offset, Reg value, const MemRef& ref,
                            Label oob) {
   auto& a = impl_->a;
-  int32_t disp = EffectiveAddress(a, addr, offset);
-  if (checked) BoundsCheck(a, disp, m.size, impl_->L(oob));
-  x86::Mem mem = x86::ptr(kMem, x86::rax, 0, disp);
+  x86::Mem mem = Address(a, ref, addr, offset, m.size, impl_->LOpt(oob));
   switch (m.size) {
     case 1: mem.setSize(1); a.mov(mem, kPool[value].r8()); break;
     case 2: mem.setSize(2); a.mov(mem, kPool[value].r16()); break;
@@ -586,21 +635,17 @@ void MacroAssembler::Store(MemAccess m, Reg addr, uint64_t offset, Reg value, bo
     default: mem.setSize(8); a.mov(mem, R64(value)); break;
   }
 }
-void MacroAssembler::LoadF(bool f64, FReg dst, Reg addr, uint64_t offset, bool checked,
+void MacroAssembler::LoadF(bool f64, FReg dst, Reg addr, uint64_t offset, const MemRef& ref,
                            Label oob) {
   auto& a = impl_->a;
-  int32_t disp = EffectiveAddress(a, addr, offset);
-  if (checked) BoundsCheck(a, disp, f64 ? 8 : 4, impl_->L(oob));
-  x86::Mem mem = x86::ptr(kMem, x86::rax, 0, disp);
+  x86::Mem mem = Address(a, ref, addr, offset, f64 ? 8 : 4, impl_->LOpt(oob));
   if (f64) a.movsd(F(dst), mem);
   else a.movss(F(dst), mem);
 }
-void MacroAssembler::StoreF(bool f64, Reg addr, uint64_t offset, FReg value, bool checked,
+void MacroAssembler::StoreF(bool f64, Reg addr, uint64_t offset, FReg value, const MemRef& ref,
                             Label oob) {
   auto& a = impl_->a;
-  int32_t disp = EffectiveAddress(a, addr, offset);
-  if (checked) BoundsCheck(a, disp, f64 ? 8 : 4, impl_->L(oob));
-  x86::Mem mem = x86::ptr(kMem, x86::rax, 0, disp);
+  x86::Mem mem = Address(a, ref, addr, offset, f64 ? 8 : 4, impl_->LOpt(oob));
   if (f64) a.movsd(mem, F(value));
   else a.movss(mem, F(value));
 }
