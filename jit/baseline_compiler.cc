@@ -236,26 +236,46 @@ class BaselineCompiler : public BaseInterface {
   // ------------------------------------------------------------- calls
   void OnCall(uint32_t funcidx, bool tail) {
     if (failed()) return;
-    if (tail) return Unsupported("return_call");
     const SubType& sig = module_.types[module_.funcs[funcidx].type_index];
     if (!SigSupported(sig)) return Unsupported("v128 call");
     const void* callee = env_.instance ? env_.instance->funcs[funcidx] : nullptr;
     if (!callee) callee = &kNoFunc;  // display only
+    if (tail) {
+      MoveTailCallArgs(sig);
+      EmitTailCall(callee, sig);
+      return;
+    }
     EmitCall(callee, sig);
   }
   void OnCallIndirect(uint32_t typeidx, uint32_t tableidx, bool tail) {
     if (failed()) return;
-    if (tail) return Unsupported("return_call_indirect");
     const SubType& sig = module_.types[typeidx];
     if (!SigSupported(sig)) return Unsupported("v128 call_indirect");
     Reg index = stack_.PopToReg();
     stack_.SpillAll();
+    if (tail) MoveTailCallArgs(sig);  // the helper below leaves fp slots alone
     stack_.ForgetLocals();
     masm_.CallHelper(reinterpret_cast<const void*>(&HelperResolveIndirect),
                      {Arg::Ctx(), Arg::Ptr(env_.instance), Arg::Imm(tableidx), Arg::Imm(typeidx),
                       Arg::R(index)});
     stack_.Release(index);
     masm_.BranchIfResultZero(NewTrap(nullptr));
+    if (tail) return EmitTailCall(nullptr, sig);
+    EmitCall(nullptr, sig);
+  }
+  // call_ref / return_call_ref (spec 4.4.8): the funcref is a FuncInstance*,
+  // null traps.
+  void OnCallRef(uint32_t typeidx, bool tail) {
+    if (failed()) return;
+    const SubType& sig = module_.types[typeidx];
+    if (!SigSupported(sig)) return Unsupported("v128 call_ref");
+    Reg ref = stack_.PopToReg();
+    stack_.SpillAll();
+    masm_.BranchIfZero(Width::k64, ref, NewTrap(kTrapNullFunctionReference));
+    if (tail) MoveTailCallArgs(sig);
+    masm_.MovCallee(ref);
+    stack_.Release(ref);
+    if (tail) return EmitTailCall(nullptr, sig);
     EmitCall(nullptr, sig);
   }
 
@@ -301,6 +321,44 @@ class BaselineCompiler : public BaseInterface {
     Reg r = stack_.PopToReg();
     masm_.Eqz(Width::k64, r);
     stack_.PushReg(r);
+  }
+  void OnRefAsNonNull(ValType) {
+    if (failed()) return;
+    Reg r = stack_.PopToReg();
+    masm_.BranchIfZero(Width::k64, r, NewTrap(kTrapNullReference));
+    stack_.PushReg(r);
+  }
+  // br_on_null: branches (dropping the null) when the reference is null, else
+  // leaves it on the stack.
+  void OnBrOnNull(uint32_t depth, ValType) {
+    if (failed()) return;
+    Reg r = stack_.PopToReg();
+    stack_.SpillAll();
+    Block& t = Target(depth);
+    if (!NeedsCopy(t)) {
+      masm_.BranchIfZero(Width::k64, r, t.label);
+    } else {
+      Label skip = masm_.NewLabel();
+      masm_.BranchIfNonZero(Width::k64, r, skip);
+      CopyToLabel(t);
+      masm_.Jump(t.label);
+      BindLabel(skip);
+    }
+    stack_.PushReg(r);
+  }
+  // br_on_non_null: branches with the reference when it is not null, else
+  // drops it and falls through.
+  void OnBrOnNonNull(uint32_t depth, ValType) {
+    if (failed()) return;
+    Reg r = stack_.PopToReg();
+    stack_.SpillAll();
+    Label skip = masm_.NewLabel();
+    masm_.BranchIfZero(Width::k64, r, skip);
+    stack_.PushReg(r);
+    CopyToLabel(Target(depth));
+    masm_.Jump(Target(depth).label);
+    stack_.Drop();
+    BindLabel(skip);
   }
   void OnRefEq() { Binary(Width::k64, [&](Reg a, Reg b) { masm_.Compare(Cond::kEq, Width::k64, a, a, b); }); }
 
@@ -532,11 +590,7 @@ class BaselineCompiler : public BaseInterface {
   void OnRethrow(uint32_t) { Unsupported("rethrow"); }
   void OnThrow(uint32_t) { Unsupported("throw"); }
   void OnThrowRef() { Unsupported("throw_ref"); }
-  void OnCallRef(uint32_t, bool) { Unsupported("call_ref"); }
-  void OnBrOnNull(uint32_t, ValType) { Unsupported("br_on_null"); }
-  void OnBrOnNonNull(uint32_t, ValType) { Unsupported("br_on_non_null"); }
   void OnBrOnCast(Opcode op, uint32_t, ValType, ValType) { Unsupported(GetOpcodeInfo(op).name); }
-  void OnRefAsNonNull(ValType) { Unsupported("ref.as_non_null"); }
   void OnRefTest(Opcode op, ValType, ValType) { Unsupported(GetOpcodeInfo(op).name); }
   void OnRefCast(Opcode op, ValType, ValType) { Unsupported(GetOpcodeInfo(op).name); }
   void OnGC(Opcode op, uint32_t, uint32_t) { Unsupported(GetOpcodeInfo(op).name); }
@@ -677,6 +731,25 @@ class BaselineCompiler : public BaseInterface {
     Block& f = blocks_.front();
     CopyToLabel(f);
     masm_.Jump(return_label_);
+  }
+
+  // return_call*: writes the callee's arguments (the top param_count values)
+  // to fp[0..), lowest first (each destination lies below its source). The
+  // function's own locals are dead from here on.
+  void MoveTailCallArgs(const SubType& sig) {
+    stack_.SpillAll();
+    uint32_t n = sig.param_count, h = stack_.height();
+    for (uint32_t i = 0; i < n; ++i) stack_.StoreEntry(h - n + i, i);
+    stack_.ForgetLocals();
+  }
+  void EmitTailCall(const void* callee, const SubType& sig) {
+    bool self = env_.instance && callee == env_.instance->funcs[funcidx_];
+    bool same_instance = env_.instance && callee &&
+                         static_cast<const FuncInstance*>(callee)->instance == env_.instance;
+    masm_.TailCallWasm(callee, env_.store_serial, reinterpret_cast<const void*>(&HelperCallSlow),
+                       env_.instance, same_instance, self);
+    for (uint32_t i = 0; i < sig.param_count; ++i) stack_.Drop();
+    reachable_ = false;
   }
 
   void EmitCall(const void* callee, const SubType& sig) {

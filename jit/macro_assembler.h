@@ -187,6 +187,18 @@ class MacroAssembler {
   void CallWasm(const void* callee, uint32_t arg_slot, uint64_t store_serial,
                 const void* slow, const void* caller_instance, Label propagate,
                 bool same_instance);
+  // A tail call (return_call*, spec 4.4.8): the callee's arguments are
+  // already in fp[0..). Leaves this function's frame and continues in the
+  // callee, which returns to this function's caller; so the native stack does
+  // not grow. `callee` as for CallWasm (null: the one in the return register,
+  // see MovCallee). `self`: a tail call of the function being compiled. When
+  // the callee has no JIT code for this store, `slow` runs it as a normal call
+  // and its status is returned.
+  void TailCallWasm(const void* callee, uint64_t store_serial, const void* slow,
+                    const void* caller_instance, bool same_instance, bool self);
+  // Puts `r` (a FuncInstance*) where CallWasm / TailCallWasm with a null
+  // callee look for it.
+  void MovCallee(Reg r);
   // A call of the function being compiled itself (its code exists by then).
   void CallSelf(uint32_t arg_slot, Label propagate);
   // The out-of-line trap path of a call site: binds `l`, calls

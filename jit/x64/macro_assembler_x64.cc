@@ -37,10 +37,12 @@ x86::Xmm F(FReg r) { return x86::xmm(2 + r); }  // xmm2..xmm15
 x86::Mem SlotMem(uint32_t slot) { return x86::qword_ptr(kFp, static_cast<int32_t>(slot * 8)); }
 
 struct Offsets {
-  int32_t jit_code, jit_store, jit_internal, mem_base, mem_size;
+  int32_t jit_code, jit_store, jit_internal, func_instance, mem_base, mem_size;
   Offsets() {
     static FuncInstance f;
     static Instance i;
+    func_instance =
+        static_cast<int32_t>(reinterpret_cast<char*>(&f.instance) - reinterpret_cast<char*>(&f));
     jit_code = static_cast<int32_t>(reinterpret_cast<char*>(&f.jit_code) - reinterpret_cast<char*>(&f));
     jit_store = static_cast<int32_t>(reinterpret_cast<char*>(&f.jit_store) - reinterpret_cast<char*>(&f));
     jit_internal =
@@ -95,6 +97,7 @@ struct MacroAssembler::Impl {
   asmjit::Label internal;  // the internal entry (Prologue)
   size_t internal_offset = 0;
   size_t frame_patch = 0;  // buffer offset of the prologue's frame-size disp32
+  uint64_t instance = 0;   // the Instance* this code is compiled for (Prologue)
   struct Table {
     asmjit::Label at;
     std::vector<asmjit::Label> targets;
@@ -131,6 +134,7 @@ void MacroAssembler::Reserve(size_t bytes) {
 void MacroAssembler::Prologue(uint32_t num_params, uint32_t num_locals, const void* instance,
                               Label overflow) {
   auto& a = impl_->a;
+  impl_->instance = reinterpret_cast<uint64_t>(instance);
   // External entry: C convention in, internal convention out.
   a.bind(impl_->entry);
   a.push(x86::rbp);
@@ -719,7 +723,11 @@ void MacroAssembler::CallWasm(const void* callee, uint32_t arg_slot, uint64_t st
   a.bind(done);
   a.test(x86::eax, x86::eax);
   a.jnz(impl_->L(propagate));
-  if (caller_instance) a.mov(kMem, x86::qword_ptr(kInst, Off().mem_base));
+  if (caller_instance) {
+    // A tail call in the callee may have switched the instance register.
+    if (same_instance) a.mov(kInst, reinterpret_cast<uint64_t>(caller_instance));
+    a.mov(kMem, x86::qword_ptr(kInst, Off().mem_base));
+  }
 }
 
 void MacroAssembler::TrapStub(Label l, const char* message, uint32_t funcidx,
@@ -738,12 +746,52 @@ void MacroAssembler::TrapStub(Label l, const char* message, uint32_t funcidx,
   a.jmp(impl_->epilogue);
 }
 
+void MacroAssembler::TailCallWasm(const void* callee, uint64_t store_serial, const void* slow,
+                                  const void* caller_instance, bool same_instance, bool self) {
+  auto& a = impl_->a;
+  // The internal entry's frame is just the caller's fp (pushed) above the
+  // return address: restoring it leaves the stack as our caller's call made it.
+  if (self) {
+    a.mov(x86::rsi, kFp);
+    a.pop(kFp);
+    a.jmp(impl_->internal);
+    return;
+  }
+  asmjit::Label slow_path = a.newLabel();
+  if (callee) a.mov(x86::rax, reinterpret_cast<uint64_t>(callee));
+  a.mov(x86::rdx, store_serial);
+  a.cmp(x86::qword_ptr(x86::rax, Off().jit_store), x86::rdx);
+  a.jne(slow_path);
+  if (!same_instance) {
+    // Another instance's function (or one known only at run time): switch the
+    // instance and memory registers to its instance and enter it internally, so
+    // the native stack stays flat across instances too. Our caller reloads its
+    // own instance register after the call (CallWasm, CallSelf).
+    a.mov(kInst, x86::qword_ptr(x86::rax, Off().func_instance));
+    a.mov(kMem, x86::qword_ptr(kInst, Off().mem_base));
+  }
+  a.mov(x86::rsi, kFp);
+  a.pop(kFp);
+  a.jmp(x86::qword_ptr(x86::rax, Off().jit_internal));
+  a.bind(slow_path);
+  a.mov(x86::rdi, kCtx);
+  a.mov(x86::rsi, kFp);
+  a.mov(x86::rdx, x86::rax);
+  a.mov(x86::rcx, reinterpret_cast<uint64_t>(caller_instance));
+  a.mov(x86::rax, reinterpret_cast<uint64_t>(slow));
+  a.call(x86::rax);
+  a.jmp(impl_->epilogue);  // eax: the callee's status
+}
+
+void MacroAssembler::MovCallee(Reg r) { impl_->a.mov(x86::rax, R64(r)); }
+
 void MacroAssembler::CallSelf(uint32_t arg_slot, Label propagate) {
   auto& a = impl_->a;
   a.lea(x86::rsi, SlotMem(arg_slot));
   a.call(impl_->internal);
   a.test(x86::eax, x86::eax);
   a.jnz(impl_->L(propagate));
+  a.mov(kInst, impl_->instance);  // a tail call in the callee may have switched it
   a.mov(kMem, x86::qword_ptr(kInst, Off().mem_base));
 }
 
