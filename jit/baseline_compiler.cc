@@ -908,6 +908,11 @@ class BaselineCompiler : public BaseInterface {
   // Every other fixed-signature numeric instruction: one helper call.
   void GenericNumeric(Opcode op, const OpcodeInfo& info) {
     const OpSignature& sig = info.sig;
+    if (info.has_sig && sig.num_results == 2 && info.prefix == 0xFC) {
+      // Wide arithmetic (i64.add128, i64.sub128, i64.mul_wide_s/u).
+      return SlotHelperOp(reinterpret_cast<const void*>(&HelperWideArithmetic), op, 0, 0,
+                          sig.num_params, 2);
+    }
     if (!info.has_sig || sig.num_results != 1 || sig.num_params < 1 || sig.num_params > 2)
       return Unsupported(info.name);
     for (uint32_t i = 0; i < sig.num_params; ++i)

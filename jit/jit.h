@@ -31,6 +31,7 @@
 namespace cascade {
 class Store;
 struct Instance;
+struct FuncInstance;
 }
 
 namespace cascade::jit {
@@ -60,6 +61,12 @@ struct JitStats {
   uint64_t code_bytes = 0;   // machine code emitted
 };
 JitStats GetStats(Store& store);
+
+// Keeps `func` (a wasm function) in the interpreter for `store`'s JIT, as if
+// the JIT could not compile it (counted in JitStats::unsupported when first
+// called). For tests of calls between the tiers and for debugging. Has no
+// effect on a function already compiled for this store.
+void ForceInterpreted(Store& store, const FuncInstance* func);
 
 // Eager compilation: compiles every function defined by `instance` for
 // `store`'s JIT now (EnableJit(store) first), on `threads` threads (0: one per

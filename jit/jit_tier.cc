@@ -49,6 +49,7 @@ struct JitState : Store::Extension {
   CodeMemory code;
   uint64_t serial = next_serial.fetch_add(1);
   std::unordered_set<const FuncInstance*> unsupported;
+  std::unordered_set<const FuncInstance*> forced;  // ForceInterpreted
   // Tiered mode: functions whose call countdown has started (the first call
   // only starts it, so each function is compiled after tier_up_calls calls).
   std::unordered_set<const FuncInstance*> warming;
@@ -117,6 +118,7 @@ bool EnsureCompiled(Store& store, FuncInstance* f) {
   JitState& st = GetState(store);
   if (f->jit_store == st.serial) return true;
   if (f->is_host() || st.unsupported.count(f)) return false;
+  if (st.forced.count(f)) return Install(st, f, false, CompiledCode{}, "forced interpreted");
   CompiledCode code;
   std::string why;
   bool ok = CompileFunction(*f->module, f->funcidx, EnvFor(st, f), st.code, &code, &why);
@@ -266,6 +268,10 @@ bool Available() {
 #endif
 }
 
+void ForceInterpreted(Store& store, const FuncInstance* func) {
+  GetState(store).forced.insert(func);
+}
+
 void EnableJit(Store& store) {
   if (Available()) store.tier_invoke = &TierInvoke;
 }
@@ -299,6 +305,8 @@ uint32_t CompileInstance(Store& store, Instance& instance, unsigned threads) {
     if (f->is_host() || f->instance != &instance) continue;  // imports compile with their own
     if (f->jit_store == st.serial) {
       ++done;
+    } else if (st.forced.count(f)) {
+      EnsureCompiled(store, f);  // records it as interpreted
     } else if (!st.unsupported.count(f)) {
       todo.push_back(f);
     }

@@ -156,6 +156,29 @@ void HelperAtomic(JitContext* ctx, Instance* instance, uint32_t opcode, uint32_t
   if (trap) ctx->trap_message = trap;
 }
 
+void HelperWideArithmetic(JitContext*, Instance*, uint32_t opcode, uint32_t, uint64_t,
+                          uint64_t* slots) {
+  using U128 = unsigned __int128;
+  U128 r;
+  switch (static_cast<Opcode>(opcode)) {
+    case Opcode::kI64Add128:
+      r = (slots[0] | (U128{slots[1]} << 64)) + (slots[2] | (U128{slots[3]} << 64));
+      break;
+    case Opcode::kI64Sub128:
+      r = (slots[0] | (U128{slots[1]} << 64)) - (slots[2] | (U128{slots[3]} << 64));
+      break;
+    case Opcode::kI64MulWideS:
+      r = static_cast<U128>(static_cast<__int128>(static_cast<int64_t>(slots[0])) *
+                            static_cast<int64_t>(slots[1]));
+      break;
+    default:  // i64.mul_wide_u
+      r = U128{slots[0]} * slots[1];
+      break;
+  }
+  slots[0] = static_cast<uint64_t>(r);
+  slots[1] = static_cast<uint64_t>(r >> 64);
+}
+
 void HelperAtomicFence() { __atomic_thread_fence(__ATOMIC_SEQ_CST); }
 
 }  // namespace cascade::jit

@@ -61,6 +61,11 @@ void HelperMemoryCopy(JitContext* ctx, Instance* instance, uint64_t memidxs, uin
 // written to slots[0]. Sets ctx->trap_message on a trap.
 void HelperAtomic(JitContext* ctx, Instance* instance, uint32_t opcode, uint32_t memidx,
                   uint64_t offset, uint64_t* slots);
+// Wide arithmetic (i64.add128, i64.sub128: 4 operands; i64.mul_wide_s/u: 2)
+// on slots[0..); the two i64 results (low, high) go to slots[0] and slots[1].
+// The instance and the two immediates are unused (SlotHelperOp's shape).
+void HelperWideArithmetic(JitContext* ctx, Instance* instance, uint32_t opcode, uint32_t,
+                          uint64_t, uint64_t* slots);
 // atomic.fence: a sequentially consistent fence.
 void HelperAtomicFence();
 

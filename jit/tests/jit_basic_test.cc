@@ -97,8 +97,8 @@ TEST_CASE("jit: memory, globals, floats, host calls, mixed tiers") {
     (func (export "sqrt") (param f64) (result f64) local.get 0 f64.sqrt)
     (func (export "trunc") (param f64) (result i32) local.get 0 i32.trunc_f64_s)
     (table $t 3 funcref)
-    (func $interp (param i32) (result i32)
-      local.get 0 i64.const 1 i64.const 2 i64.const 3 i64.const 4 i64.add128 drop drop i32.const 3 i32.add)
+    (func $interp (export "interp_fn") (param i32) (result i32)
+      local.get 0 i32.const 3 i32.add)
     (func (export "mixed") (param i32) (result i32) local.get 0 call $interp i32.const 2 i32.mul)
   ))");
   CHECK(w.Run("load", {Value::I32(8)}) == 0x04030201u);
@@ -122,8 +122,8 @@ TEST_CASE("jit: memory, globals, floats, host calls, mixed tiers") {
   CHECK(w.Run("trunc", {Value::F64(-3.9)}) == static_cast<uint32_t>(-3));
   CHECK(w.TrapOf("trunc", {Value::F64(NAN)}) == "invalid conversion to integer");
   CHECK(w.TrapOf("trunc", {Value::F64(3e9)}) == "integer overflow");
-  // $interp uses i64.add128 (wide arithmetic, not compiled yet): it runs in the
-  // interpreter, called from JIT code.
+  // $interp is kept in the interpreter: it runs there, called from JIT code.
+  ForceInterpreted(w.store(), w.instance()->GetExport("interp_fn").func());
   CHECK(w.Run("mixed", {Value::I32(18)}) == 42);
   CHECK(w.stats().unsupported == 1);
 }
@@ -135,9 +135,9 @@ TEST_CASE("jit: trap backtraces name every frame, across tiers") {
     (func $inner (param i32) (result i32) local.get 0 i32.const 0 i32.div_u)
     (func $mid (param i32) (result i32) local.get 0 call $inner)
     (func (export "outer") (param i32) (result i32) local.get 0 call $mid)
-    (func $mid_interp (param i32) (result i32)
-      i64.const 1 i64.const 2 i64.const 3 i64.const 4 i64.add128 drop drop local.get 0 call $inner)
+    (func $mid_interp (export "mid_interp") (param i32) (result i32) local.get 0 call $inner)
     (func (export "outer2") (param i32) (result i32) local.get 0 call $mid_interp)))");
+  ForceInterpreted(w.store(), w.instance()->GetExport("mid_interp").func());
   Trap t = w.TrapRecord("outer", {Value::I32(1)});
   CHECK(t.message == "integer divide by zero");
   REQUIRE(t.backtrace.size() == 3);
@@ -153,6 +153,38 @@ TEST_CASE("jit: trap backtraces name every frame, across tiers") {
   CHECK(t.backtrace[0].funcidx == 0);
   CHECK(t.backtrace[1].funcidx == 3);
   CHECK(t.backtrace[2].funcidx == 4);
+}
+
+TEST_CASE("jit: wide arithmetic matches the interpreter") {
+  constexpr const char* kWide = R"((module
+    (func (export "add128") (param i64 i64 i64 i64) (result i64 i64)
+      (i64.add128 (local.get 0) (local.get 1) (local.get 2) (local.get 3)))
+    (func (export "sub128") (param i64 i64 i64 i64) (result i64 i64)
+      (i64.sub128 (local.get 0) (local.get 1) (local.get 2) (local.get 3)))
+    (func (export "mul_s") (param i64 i64) (result i64 i64)
+      (i64.mul_wide_s (local.get 0) (local.get 1)))
+    (func (export "mul_u") (param i64 i64) (result i64)
+      (i64.mul_wide_u (local.get 0) (local.get 1)) (i64.xor))))";
+  JitInstance jit(kWide), interp(kWide, /*jit=*/false);
+  const uint64_t vals[] = {0, 1, ~uint64_t{0}, uint64_t{1} << 63, 0x123456789ABCDEFull};
+  for (uint64_t a : vals) {
+    for (uint64_t b : vals) {
+      for (const char* f : {"add128", "sub128", "mul_s", "mul_u"}) {
+        CAPTURE(f);
+        bool four = f[0] != 'm';
+        std::vector<Value> args = four ? std::vector<Value>{Value::I64(a), Value::I64(b),
+                                                            Value::I64(b), Value::I64(a)}
+                                       : std::vector<Value>{Value::I64(a), Value::I64(b)};
+        std::vector<Value> jr, ir;
+        CHECK(jit.Call(f, args, &jr));
+        CHECK(interp.Call(f, args, &ir));
+        REQUIRE(jr.size() == ir.size());
+        for (size_t i = 0; i < jr.size(); ++i) CHECK(jr[i].lo == ir[i].lo);
+      }
+    }
+  }
+  CHECK(jit.stats().unsupported == 0);
+  CHECK(jit.stats().compiled == 4);
 }
 
 }  // namespace
