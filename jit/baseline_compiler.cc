@@ -40,6 +40,7 @@ struct Block {
   uint32_t num_params = 0, num_results = 0;
   Label label;        // loop: header; others: end
   Label else_label;   // if: the else arm
+  int try_scope = -1; // try_table: its TryScope
   bool is_loop() const { return kind == ControlKind::kLoop; }
   uint32_t arity() const { return is_loop() ? num_params : num_results; }
 };
@@ -49,6 +50,22 @@ struct TrapSite {
   const char* message;  // null: a helper already set it
   uint32_t offset;
   bool propagate = false;  // a call site passing on its callee's trap
+  Label landing;           // call sites in a try_table: where exceptions go
+};
+
+// A try_table's handlers (exception handling): its landing pad tests the
+// exception in flight against each catch clause in order; no match goes on to
+// the enclosing try_table's pad, or out of the function.
+struct TryScope {
+  struct Catch {
+    CatchClause::Kind kind;
+    const void* tag;     // TagInstance* (catch / catch_ref)
+    Label target;        // the clause's label
+    uint32_t dest_slot;  // where the label's values go
+  };
+  Label landing;
+  int parent = -1;
+  std::vector<Catch> catches;
 };
 
 bool IsUnsupportedType(ValType t) { return t.kind() == ValType::kV128; }
@@ -99,11 +116,12 @@ class BaselineCompiler : public BaseInterface {
     for (const TrapSite& t : traps_) {
       if (t.propagate) {
         masm_.PropagateStub(t.label, reinterpret_cast<const void*>(&HelperTrapFrame),
-                            env_.instance, funcidx_, t.offset);
+                            env_.instance, funcidx_, t.offset, t.landing);
       } else {
         masm_.TrapStub(t.label, t.message, funcidx_, t.offset, env_.instance);
       }
     }
+    EmitLandingPads();
     masm_.SetFrameSlots(num_locals_ + stack_.max_height() + 1);
   }
 
@@ -137,6 +155,7 @@ class BaselineCompiler : public BaseInterface {
     if (failed()) return;
     Block b = blocks_.back();
     blocks_.pop_back();
+    if (b.try_scope >= 0) active_try_ = try_scopes_[b.try_scope].parent;
     if (reachable_) stack_.SpillAll();
     if (b.kind == ControlKind::kIf && !b.has_else) BindLabel(b.else_label);
     if (!b.is_loop()) BindLabel(b.label);
@@ -581,15 +600,59 @@ class BaselineCompiler : public BaseInterface {
     TableOrSegmentOp(op, a, b, params, results);
   }
 
+  // ------------------------------------------------------------- exceptions
+  // try_table (spec 4.4.8, exception handling): the catch labels resolve in
+  // the enclosing blocks; the handlers run out of line (EmitLandingPads).
+  void OnTryTable(Decoder::Control& c, std::span<const CatchClause> catches) {
+    if (failed()) return;
+    TryScope scope;
+    for (const CatchClause& cc : catches) {
+      Block& t = Target(cc.depth);
+      const void* tag = nullptr;
+      if (cc.kind == CatchClause::kCatch || cc.kind == CatchClause::kCatchRef) {
+        tag = env_.instance ? static_cast<const void*>(env_.instance->tags[cc.tagidx]) : nullptr;
+      }
+      scope.catches.push_back({cc.kind, tag, t.label, DestSlot(t)});
+    }
+    OpenBlock(c, ControlKind::kTryTable);
+    if (failed()) return;
+    scope.landing = masm_.NewLabel();
+    scope.parent = active_try_;
+    active_try_ = static_cast<int>(try_scopes_.size());
+    blocks_.back().try_scope = active_try_;
+    try_scopes_.push_back(std::move(scope));
+  }
+  void OnThrow(uint32_t tagidx) {
+    if (failed()) return;
+    const SubType& sig = module_.types[module_.tags[tagidx].type_index];
+    if (!SigSupported(sig)) return Unsupported("v128 throw");
+    stack_.SpillAll();
+    uint32_t h = stack_.height(), n = sig.param_count;
+    stack_.ForgetLocals();
+    masm_.CallHelper(reinterpret_cast<const void*>(&HelperThrow),
+                     {Arg::Ctx(), Arg::Ptr(env_.instance), Arg::Imm(tagidx),
+                      Arg::SlotAddr(stack_.home(h - n))});
+    for (uint32_t i = 0; i < n; ++i) stack_.Drop();
+    masm_.Jump(ExceptionLanding());
+    reachable_ = false;
+  }
+  void OnThrowRef() {
+    if (failed()) return;
+    Reg r = stack_.PopToReg();
+    stack_.SpillAll();
+    masm_.BranchIfZero(Width::k64, r, NewTrap(kTrapNullExceptionReference));
+    masm_.SetException(r);
+    stack_.Release(r);
+    masm_.Jump(ExceptionLanding());
+    reachable_ = false;
+  }
+
   // ------------------------------------------------------------- unsupported
-  void OnTryTable(Decoder::Control&, std::span<const CatchClause>) { Unsupported("try_table"); }
   void OnTry(Decoder::Control&) { Unsupported("try"); }
   void OnCatch(Decoder::Control&, uint32_t) { Unsupported("catch"); }
   void OnCatchAll(Decoder::Control&) { Unsupported("catch_all"); }
   void OnDelegate(Decoder::Control&, uint32_t) { Unsupported("delegate"); }
   void OnRethrow(uint32_t) { Unsupported("rethrow"); }
-  void OnThrow(uint32_t) { Unsupported("throw"); }
-  void OnThrowRef() { Unsupported("throw_ref"); }
   void OnBrOnCast(Opcode op, uint32_t, ValType, ValType) { Unsupported(GetOpcodeInfo(op).name); }
   void OnRefTest(Opcode op, ValType, ValType) { Unsupported(GetOpcodeInfo(op).name); }
   void OnRefCast(Opcode op, ValType, ValType) { Unsupported(GetOpcodeInfo(op).name); }
@@ -647,6 +710,46 @@ class BaselineCompiler : public BaseInterface {
     masm_.BranchIfTrapPending(NewTrap(nullptr));
     for (uint32_t i = 0; i < params; ++i) stack_.Drop();
     for (uint32_t i = 0; i < results; ++i) stack_.PushStack();
+  }
+  // Where a throw at this point goes: the innermost try_table's landing pad,
+  // or out of the function.
+  Label ExceptionLanding() {
+    if (active_try_ >= 0) return try_scopes_[active_try_].landing;
+    if (throw_out_.id == Label{}.id) throw_out_ = masm_.NewLabel();
+    return throw_out_;
+  }
+  // Every try_table's landing pad (all values are in their home slots at any
+  // throwing site: calls and throws spill first).
+  void EmitLandingPads() {
+    for (const TryScope& scope : try_scopes_) {
+      masm_.Bind(scope.landing);
+      std::vector<Label> take;
+      for (const TryScope::Catch& c : scope.catches) {
+        take.push_back(masm_.NewLabel());
+        if (c.tag) masm_.BranchIfExceptionTag(c.tag, take.back());
+        else if (c.kind == CatchClause::kCatchAll || c.kind == CatchClause::kCatchAllRef)
+          masm_.Jump(take.back());
+      }
+      if (scope.parent >= 0) {
+        masm_.Jump(try_scopes_[scope.parent].landing);
+      } else {
+        masm_.Jump(ExceptionLanding());
+      }
+      for (size_t i = 0; i < scope.catches.size(); ++i) {
+        const TryScope::Catch& c = scope.catches[i];
+        masm_.Bind(take[i]);
+        bool payload = c.kind == CatchClause::kCatch || c.kind == CatchClause::kCatchRef;
+        bool ref = c.kind == CatchClause::kCatchRef || c.kind == CatchClause::kCatchAllRef;
+        masm_.ReloadInstance();
+        masm_.CallHelper(reinterpret_cast<const void*>(&HelperCatch),
+                         {Arg::Ctx(), Arg::SlotAddr(c.dest_slot), Arg::Imm(payload), Arg::Imm(ref)});
+        masm_.Jump(c.target);
+      }
+    }
+    if (throw_out_.id != Label{}.id) {
+      masm_.Bind(throw_out_);
+      masm_.ReturnException();
+    }
   }
   void Unsupported(const char* what) {
     if (why_.empty()) why_ = std::string("unsupported: ") + what;
@@ -757,7 +860,8 @@ class BaselineCompiler : public BaseInterface {
     uint32_t h = stack_.height();
     uint32_t arg_slot = stack_.home(h - sig.param_count);
     Label propagate = masm_.NewLabel();
-    traps_.push_back({propagate, nullptr, decoder_->op_offset(), true});
+    traps_.push_back({propagate, nullptr, decoder_->op_offset(), true,
+                      active_try_ >= 0 ? try_scopes_[active_try_].landing : Label{}});
     if (env_.instance && callee == env_.instance->funcs[funcidx_]) {
       stack_.ForgetLocals();
       masm_.CallSelf(arg_slot, propagate);  // recursion: no lookup, no slow path
@@ -973,6 +1077,9 @@ class BaselineCompiler : public BaseInterface {
   Decoder* decoder_ = nullptr;
   std::vector<Block> blocks_;
   std::vector<TrapSite> traps_;
+  std::vector<TryScope> try_scopes_;
+  int active_try_ = -1;  // innermost open try_table's scope
+  Label throw_out_;      // returns with the exception in flight
   Label overflow_, return_label_;
   uint32_t num_params_ = 0, num_locals_ = 0;
   bool reachable_ = true;

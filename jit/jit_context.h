@@ -9,7 +9,8 @@
 //   (engine/interp/code.h), so a callee's frame starts at the caller's slot of
 //   its first argument. Returns 0 on success, 1 on a trap (the trap is described
 //   in the context: `trap_message` or, when a helper ran a callee that trapped,
-//   `*trap` itself with `trap_filled`).
+//   `*trap` itself with `trap_filled`), or a wasm exception being thrown when
+//   `exception` is set.
 //
 // Invariants: the struct is standard layout (machine code addresses fields by
 // offsetof); `stack_limit` is the Store's value-stack end and `native_limit`
@@ -37,6 +38,9 @@ struct JitContext {
   Store* store = nullptr;
   Trap* trap = nullptr;              // the outermost call's trap record
   bool trap_filled = false;          // *trap was filled by a callee (interp/host)
+  // A wasm exception in flight (exception handling): a status-1 return with
+  // this set is a throw, not a trap. Cleared when a handler catches it.
+  Exception* exception = nullptr;
   char trap_text[48] = {};           // a formatted trap_message ("uninitialized element 2")
   // Callers of the trapping function, innermost first, appended as the trap
   // status propagates out through JIT call sites (HelperTrapFrame); frames
@@ -52,6 +56,7 @@ inline constexpr int32_t kCtxTrapMessage = offsetof(JitContext, trap_message);
 inline constexpr int32_t kCtxTrapOffset = offsetof(JitContext, trap_offset);
 inline constexpr int32_t kCtxTrapFuncidx = offsetof(JitContext, trap_funcidx);
 inline constexpr int32_t kCtxTrapInstance = offsetof(JitContext, trap_instance);
+inline constexpr int32_t kCtxException = offsetof(JitContext, exception);
 
 using JitEntry = uint32_t (*)(JitContext* ctx, uint64_t* fp);
 

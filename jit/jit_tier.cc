@@ -126,6 +126,12 @@ bool EnsureCompiled(Store& store, FuncInstance* f) {
 }
 
 void FillTrap(const JitContext& ctx, Trap* trap) {
+  if (ctx.exception) {  // an uncaught wasm exception, as the interpreter reports it
+    trap->exception = ctx.exception;
+    trap->message = kTrapUncaughtException;
+    trap->backtrace.clear();
+    return;
+  }
   if (ctx.trap_filled) return;
   trap->message = ctx.trap_message ? ctx.trap_message : "trap";
   trap->backtrace.clear();
@@ -256,6 +262,13 @@ uint32_t HelperCallSlow(JitContext* ctx, uint64_t* args, FuncInstance* callee, I
                               : interp::Execute(store, callee, args, ctx->trap);
   store.stack_top = saved;
   if (ok) return 0;
+  if (ctx->trap->exception) {  // a throw: continues as the JIT's exception in flight
+    ctx->exception = ctx->trap->exception;
+    ctx->trap->exception = nullptr;
+    ctx->trap->message.clear();
+    ctx->trap->backtrace.clear();
+    return 1;
+  }
   ctx->trap_filled = true;
   return 1;
 }

@@ -203,8 +203,24 @@ class MacroAssembler {
   void CallSelf(uint32_t arg_slot, Label propagate);
   // The out-of-line trap path of a call site: binds `l`, calls
   // `frame_helper`(ctx, instance, funcidx, wasm_offset), returns status 1.
+  // With a valid `exception_landing`, an exception in flight jumps there
+  // instead (the call site is inside a try_table of this function).
   void PropagateStub(Label l, const void* frame_helper, const void* instance, uint32_t funcidx,
-                     uint32_t wasm_offset);
+                     uint32_t wasm_offset, Label exception_landing = Label{});
+
+  // Exception handling (ctx->exception, jit_context.h).
+  // Jumps to `l` when a wasm exception is in flight.
+  void BranchIfException(Label l);
+  // Jumps to `l` when the exception in flight has tag `tag` (a TagInstance*;
+  // tags compare by identity).
+  void BranchIfExceptionTag(const void* tag, Label l);
+  // Puts exnref `r` (an Exception*, not null) in flight.
+  void SetException(Reg r);
+  // Returns status 1 with the exception in flight (no handler here).
+  void ReturnException();
+  // Reloads the instance and memory-base registers (a landing pad: the
+  // throwing callee may have switched or moved them).
+  void ReloadInstance();
 
   // An out-of-line trap site: binds `l`, records (message or keeps a helper's
   // message when null, funcidx, wasm offset, instance) and returns status 1.

@@ -13,6 +13,8 @@
 #include "engine/runtime/instance.h"
 #include "engine/runtime/atomic_ops.h"
 #include "engine/runtime/memory_instance.h"
+#include "engine/runtime/store.h"
+#include "engine/runtime/tag_instance.h"
 #include "engine/runtime/table_instance.h"
 #include "engine/runtime/trap.h"
 #include "engine/type_canon.h"
@@ -177,6 +179,24 @@ void HelperWideArithmetic(JitContext*, Instance*, uint32_t opcode, uint32_t, uin
   }
   slots[0] = static_cast<uint64_t>(r);
   slots[1] = static_cast<uint64_t>(r >> 64);
+}
+
+void HelperThrow(JitContext* ctx, Instance* instance, uint32_t tagidx, const uint64_t* args) {
+  TagInstance* tag = instance->tags[tagidx];
+  Exception* ex = ctx->store->NewException();
+  ex->tag = tag;
+  ex->payload.assign(args, args + tag->param_slots);
+  ctx->exception = ex;
+}
+
+void HelperCatch(JitContext* ctx, uint64_t* dest, uint64_t with_payload, uint64_t with_ref) {
+  Exception* ex = ctx->exception;
+  if (with_payload) {
+    for (uint64_t v : ex->payload) *dest++ = v;
+  }
+  if (with_ref) *dest = reinterpret_cast<uint64_t>(ex);
+  ctx->exception = nullptr;
+  ctx->num_frames = 0;
 }
 
 void HelperAtomicFence() { __atomic_thread_fence(__ATOMIC_SEQ_CST); }

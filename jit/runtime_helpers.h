@@ -66,6 +66,13 @@ void HelperAtomic(JitContext* ctx, Instance* instance, uint32_t opcode, uint32_t
 // The instance and the two immediates are unused (SlotHelperOp's shape).
 void HelperWideArithmetic(JitContext* ctx, Instance* instance, uint32_t opcode, uint32_t,
                           uint64_t, uint64_t* slots);
+// throw (exception handling): a new exception of tag `tagidx` with its
+// payload from args[0..), put in flight in ctx->exception.
+void HelperThrow(JitContext* ctx, Instance* instance, uint32_t tagidx, const uint64_t* args);
+// A catch clause taking the exception in flight: writes its payload (when
+// `with_payload`) and then the exnref (when `with_ref`) to dest[0..), and
+// clears ctx->exception and the frames its propagation recorded.
+void HelperCatch(JitContext* ctx, uint64_t* dest, uint64_t with_payload, uint64_t with_ref);
 // atomic.fence: a sequentially consistent fence.
 void HelperAtomicFence();
 

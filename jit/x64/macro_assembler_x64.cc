@@ -16,6 +16,7 @@
 #include "engine/runtime/func_instance.h"
 #include "engine/runtime/instance.h"
 #include "engine/runtime/memory_instance.h"
+#include "engine/runtime/tag_instance.h"
 #include "jit/code_memory.h"
 #include "jit/jit_context.h"
 #include "jit/macro_assembler.h"
@@ -795,10 +796,39 @@ void MacroAssembler::CallSelf(uint32_t arg_slot, Label propagate) {
   a.mov(kMem, x86::qword_ptr(kInst, Off().mem_base));
 }
 
+void MacroAssembler::BranchIfException(Label l) {
+  impl_->a.cmp(x86::qword_ptr(kCtx, kCtxException), 0);
+  impl_->a.jne(impl_->L(l));
+}
+void MacroAssembler::BranchIfExceptionTag(const void* tag, Label l) {
+  auto& a = impl_->a;
+  a.mov(x86::rax, x86::qword_ptr(kCtx, kCtxException));
+  a.mov(x86::rdx, reinterpret_cast<uint64_t>(tag));
+  static const int32_t tag_offset = [] {
+    static Exception e;
+    return static_cast<int32_t>(reinterpret_cast<char*>(&e.tag) - reinterpret_cast<char*>(&e));
+  }();
+  a.cmp(x86::qword_ptr(x86::rax, tag_offset), x86::rdx);
+  a.je(impl_->L(l));
+}
+void MacroAssembler::SetException(Reg r) {
+  impl_->a.mov(x86::qword_ptr(kCtx, kCtxException), R64(r));
+}
+void MacroAssembler::ReturnException() {
+  impl_->a.mov(x86::eax, 1);
+  impl_->a.jmp(impl_->epilogue);
+}
+void MacroAssembler::ReloadInstance() {
+  impl_->a.mov(kInst, impl_->instance);
+  if (impl_->instance) impl_->a.mov(kMem, x86::qword_ptr(kInst, Off().mem_base));
+}
+
 void MacroAssembler::PropagateStub(Label l, const void* frame_helper, const void* instance,
-                                   uint32_t funcidx, uint32_t wasm_offset) {
+                                   uint32_t funcidx, uint32_t wasm_offset,
+                                   Label exception_landing) {
   auto& a = impl_->a;
   a.bind(impl_->L(l));
+  if (exception_landing.id != Label{}.id) BranchIfException(exception_landing);
   a.mov(x86::rdi, kCtx);
   a.mov(x86::rsi, reinterpret_cast<uint64_t>(instance));
   a.mov(x86::edx, funcidx);
