@@ -40,7 +40,9 @@ struct Block {
   uint32_t num_params = 0, num_results = 0;
   Label label;        // loop: header; others: end
   Label else_label;   // if: the else arm
-  int try_scope = -1; // try_table: its TryScope
+  int try_scope = -1; // try_table / legacy try: its TryScope
+  int outer_try = -1; // the TryScope active where the block opened
+  uint32_t exn_slot = 0;  // legacy try: the frame slot of the caught exception
   bool is_loop() const { return kind == ControlKind::kLoop; }
   uint32_t arity() const { return is_loop() ? num_params : num_results; }
 };
@@ -53,6 +55,8 @@ struct TrapSite {
   Label landing;           // call sites in a try_table: where exceptions go
 };
 
+inline constexpr uint32_t kNoSlot = 0xFFFFFFFF;
+
 // A try_table's handlers (exception handling): its landing pad tests the
 // exception in flight against each catch clause in order; no match goes on to
 // the enclosing try_table's pad, or out of the function.
@@ -60,8 +64,9 @@ struct TryScope {
   struct Catch {
     CatchClause::Kind kind;
     const void* tag;     // TagInstance* (catch / catch_ref)
-    Label target;        // the clause's label
+    Label target;        // the clause's label (legacy: the catch body)
     uint32_t dest_slot;  // where the label's values go
+    uint32_t exn_slot = kNoSlot;  // legacy catch: where the exception is kept
   };
   Label landing;
   int parent = -1;
@@ -74,8 +79,13 @@ class BaselineCompiler : public BaseInterface {
  public:
   using Decoder = FunctionDecoder<NoValidation, BaselineCompiler>;
 
-  BaselineCompiler(const Module& module, uint32_t funcidx, const CompileEnv& env)
-      : module_(module), funcidx_(funcidx), env_(env), stack_(masm_) {}
+  // `exn_slots`: frame slots reserved after the locals for the exceptions
+  // caught by legacy `try` blocks, one per nesting level; a function needing
+  // more (needed_exn_slots()) is compiled again with that many.
+  BaselineCompiler(const Module& module, uint32_t funcidx, const CompileEnv& env,
+                   uint32_t exn_slots = 0)
+      : module_(module), funcidx_(funcidx), env_(env), stack_(masm_), exn_slots_(exn_slots) {}
+  uint32_t needed_exn_slots() const { return legacy_max_; }
   void set_decoder(Decoder* d) { decoder_ = d; }
 
   bool failed() const { return !why_.empty(); }
@@ -92,7 +102,8 @@ class BaselineCompiler : public BaseInterface {
       if (IsUnsupportedType(t)) return Unsupported("v128 result");
     }
     num_params_ = sig.param_count;
-    num_locals_ = static_cast<uint32_t>(locals.size());
+    wasm_locals_ = static_cast<uint32_t>(locals.size());
+    num_locals_ = wasm_locals_ + exn_slots_;
     stack_.Reset(num_locals_);
     overflow_ = masm_.NewLabel();
     return_label_ = masm_.NewLabel();
@@ -151,7 +162,11 @@ class BaselineCompiler : public BaseInterface {
     stack_.ResetTo(b.base + b.num_params);
     reachable_ = true;
   }
-  void OnEnd(Decoder::Control&) {
+  void OnEnd(Decoder::Control& c) {
+    if (c.kind == ControlKind::kTry || c.kind == ControlKind::kCatch ||
+        c.kind == ControlKind::kCatchAll) {
+      --legacy_depth_;
+    }
     if (failed()) return;
     Block b = blocks_.back();
     blocks_.pop_back();
@@ -648,11 +663,66 @@ class BaselineCompiler : public BaseInterface {
   }
 
   // ------------------------------------------------------------- unsupported
-  void OnTry(Decoder::Control&) { Unsupported("try"); }
-  void OnCatch(Decoder::Control&, uint32_t) { Unsupported("catch"); }
-  void OnCatchAll(Decoder::Control&) { Unsupported("catch_all"); }
-  void OnDelegate(Decoder::Control&, uint32_t) { Unsupported("delegate"); }
-  void OnRethrow(uint32_t) { Unsupported("rethrow"); }
+  // Legacy exception handling (try / catch / catch_all / delegate / rethrow):
+  // the try's landing pad tests its catch clauses in order; each delivers the
+  // payload to the block's base and keeps the exception in the try's frame
+  // slot for rethrow. Inside catch bodies the enclosing handlers apply.
+  void OnTry(Decoder::Control& c) {
+    uint32_t level = legacy_depth_++;
+    if (legacy_depth_ > legacy_max_) legacy_max_ = legacy_depth_;
+    if (failed()) return;
+    if (level >= exn_slots_) return Unsupported("legacy try: more exception slots");
+    OpenBlock(c, ControlKind::kTry);
+    if (failed()) return;
+    TryScope scope;
+    scope.landing = masm_.NewLabel();
+    scope.parent = active_try_;
+    Block& b = blocks_.back();
+    b.exn_slot = wasm_locals_ + level;
+    b.try_scope = static_cast<int>(try_scopes_.size());
+    active_try_ = b.try_scope;
+    try_scopes_.push_back(std::move(scope));
+  }
+  void OnCatch(Decoder::Control&, uint32_t tagidx) {
+    if (failed()) return;
+    const void* tag = env_.instance ? static_cast<const void*>(env_.instance->tags[tagidx]) : nullptr;
+    LegacyCatch(CatchClause::kCatch, tag,
+                module_.types[module_.tags[tagidx].type_index].param_count);
+  }
+  void OnCatchAll(Decoder::Control&) {
+    if (failed()) return;
+    LegacyCatch(CatchClause::kCatchAll, nullptr, 0);
+  }
+  void OnDelegate(Decoder::Control&, uint32_t depth) {
+    --legacy_depth_;
+    if (failed()) return;
+    Block b = blocks_.back();
+    blocks_.pop_back();
+    TryScope& scope = try_scopes_[b.try_scope];
+    // The label is relative to the blocks around the try. A legacy try whose
+    // body we are in: its handlers; the function: out; any other label (or a
+    // try in its catch part): the handlers around that label's start.
+    const Block& t = Target(depth);
+    if (t.kind == ControlKind::kFunction) scope.parent = -1;
+    else if (t.kind == ControlKind::kTry && !t.has_else) scope.parent = t.try_scope;
+    else scope.parent = t.outer_try;
+    active_try_ = b.outer_try;
+    if (reachable_) stack_.SpillAll();
+    BindLabel(b.label);
+    stack_.ResetTo(b.base + b.num_results);
+    reachable_ = true;
+  }
+  void OnRethrow(uint32_t depth) {
+    if (failed()) return;
+    const Block& t = Target(depth);
+    stack_.SpillAll();
+    Reg r = stack_.Alloc();
+    masm_.LoadSlot(r, t.exn_slot);
+    masm_.SetException(r);
+    stack_.Release(r);
+    masm_.Jump(ExceptionLanding());
+    reachable_ = false;
+  }
   void OnBrOnCast(Opcode op, uint32_t, ValType, ValType) { Unsupported(GetOpcodeInfo(op).name); }
   void OnRefTest(Opcode op, ValType, ValType) { Unsupported(GetOpcodeInfo(op).name); }
   void OnRefCast(Opcode op, ValType, ValType) { Unsupported(GetOpcodeInfo(op).name); }
@@ -711,6 +781,24 @@ class BaselineCompiler : public BaseInterface {
     for (uint32_t i = 0; i < params; ++i) stack_.Drop();
     for (uint32_t i = 0; i < results; ++i) stack_.PushStack();
   }
+  // A catch / catch_all clause of the innermost (legacy try) block: ends the
+  // previous part, then starts the clause's body with the payload pushed.
+  void LegacyCatch(CatchClause::Kind kind, const void* tag, uint32_t num_values) {
+    Block& b = blocks_.back();
+    if (reachable_) {
+      stack_.SpillAll();
+      masm_.Jump(b.label);
+    }
+    b.has_else = true;  // "in its catch part" (OnDelegate, rethrow targets)
+    TryScope& scope = try_scopes_[b.try_scope];
+    Label body = masm_.NewLabel();
+    scope.catches.push_back({kind, tag, body, num_locals_ + b.base, b.exn_slot});
+    active_try_ = scope.parent;  // a throw in a catch body goes outward
+    BindLabel(body);
+    stack_.ResetTo(b.base);
+    for (uint32_t i = 0; i < num_values; ++i) stack_.PushStack();
+    reachable_ = true;
+  }
   // Where a throw at this point goes: the innermost try_table's landing pad,
   // or out of the function.
   Label ExceptionLanding() {
@@ -743,6 +831,7 @@ class BaselineCompiler : public BaseInterface {
         masm_.ReloadInstance();
         masm_.CallHelper(reinterpret_cast<const void*>(&HelperCatch),
                          {Arg::Ctx(), Arg::SlotAddr(c.dest_slot), Arg::Imm(payload), Arg::Imm(ref)});
+        if (c.exn_slot != kNoSlot) masm_.StoreResultToSlot(c.exn_slot);
         masm_.Jump(c.target);
       }
     }
@@ -811,6 +900,7 @@ class BaselineCompiler : public BaseInterface {
     b.num_results = static_cast<uint32_t>(c.type.results().size());
     b.base = stack_.height() - b.num_params;
     b.label = masm_.NewLabel();
+    b.outer_try = active_try_;
     blocks_.push_back(b);
   }
   Block& Target(uint32_t depth) { return blocks_[blocks_.size() - 1 - depth]; }
@@ -1079,6 +1169,8 @@ class BaselineCompiler : public BaseInterface {
   std::vector<TrapSite> traps_;
   std::vector<TryScope> try_scopes_;
   int active_try_ = -1;  // innermost open try_table's scope
+  uint32_t exn_slots_ = 0, wasm_locals_ = 0;
+  uint32_t legacy_depth_ = 0, legacy_max_ = 0;  // legacy try nesting
   Label throw_out_;      // returns with the exception in flight
   Label overflow_, return_label_;
   uint32_t num_params_ = 0, num_locals_ = 0;
@@ -1088,9 +1180,11 @@ class BaselineCompiler : public BaseInterface {
 
 }  // namespace
 
-bool CompileFunction(const Module& module, uint32_t funcidx, const CompileEnv& env,
-                     CodeMemory& memory, CompiledCode* out, std::string* why) {
-  BaselineCompiler c(module, funcidx, env);
+namespace {
+bool CompileWithSlots(const Module& module, uint32_t funcidx, const CompileEnv& env,
+                      CodeMemory& memory, CompiledCode* out, std::string* why,
+                      uint32_t exn_slots, uint32_t* needed_exn_slots) {
+  BaselineCompiler c(module, funcidx, env, exn_slots);
   if (env.listing) c.masm().EnableListing();
   c.masm().Reserve(module.funcs[funcidx].body.size * 6 + 512);
   BaselineCompiler::Decoder d(module, c);
@@ -1100,6 +1194,7 @@ bool CompileFunction(const Module& module, uint32_t funcidx, const CompileEnv& e
     *why = "decode: " + d.error().message;
     return false;
   }
+  *needed_exn_slots = c.needed_exn_slots();
   if (c.failed()) {
     *why = c.why();
     return false;
@@ -1112,6 +1207,18 @@ bool CompileFunction(const Module& module, uint32_t funcidx, const CompileEnv& e
   if (out->entry) out->internal = static_cast<uint8_t*>(out->entry) + c.masm().internal_offset();
   if (env.listing) *env.listing = c.masm().listing();
   return out->entry != nullptr;
+}
+}  // namespace
+
+bool CompileFunction(const Module& module, uint32_t funcidx, const CompileEnv& env,
+                     CodeMemory& memory, CompiledCode* out, std::string* why) {
+  uint32_t needed = 0;
+  if (CompileWithSlots(module, funcidx, env, memory, out, why, 0, &needed)) return true;
+  // Legacy try blocks need frame slots after the locals, known only once the
+  // body has been seen: compile once more with them.
+  if (needed == 0) return false;
+  why->clear();
+  return CompileWithSlots(module, funcidx, env, memory, out, why, needed, &needed);
 }
 
 }  // namespace cascade::jit

@@ -175,6 +175,7 @@ class MacroAssembler {
   // the return register (MovResult).
   void CallHelper(const void* fn, std::initializer_list<Arg> args);
   void MovResult(Reg dst);
+  void StoreResultToSlot(uint32_t slot);  // the helper's result register
   void BranchIfResultZero(Label l);
   // Jumps to `l` when a helper left ctx->trap_message set.
   void BranchIfTrapPending(Label l);

@@ -189,7 +189,8 @@ void HelperThrow(JitContext* ctx, Instance* instance, uint32_t tagidx, const uin
   ctx->exception = ex;
 }
 
-void HelperCatch(JitContext* ctx, uint64_t* dest, uint64_t with_payload, uint64_t with_ref) {
+Exception* HelperCatch(JitContext* ctx, uint64_t* dest, uint64_t with_payload,
+                       uint64_t with_ref) {
   Exception* ex = ctx->exception;
   if (with_payload) {
     for (uint64_t v : ex->payload) *dest++ = v;
@@ -197,6 +198,7 @@ void HelperCatch(JitContext* ctx, uint64_t* dest, uint64_t with_payload, uint64_
   if (with_ref) *dest = reinterpret_cast<uint64_t>(ex);
   ctx->exception = nullptr;
   ctx->num_frames = 0;
+  return ex;
 }
 
 void HelperAtomicFence() { __atomic_thread_fence(__ATOMIC_SEQ_CST); }

@@ -71,8 +71,9 @@ void HelperWideArithmetic(JitContext* ctx, Instance* instance, uint32_t opcode, 
 void HelperThrow(JitContext* ctx, Instance* instance, uint32_t tagidx, const uint64_t* args);
 // A catch clause taking the exception in flight: writes its payload (when
 // `with_payload`) and then the exnref (when `with_ref`) to dest[0..), and
-// clears ctx->exception and the frames its propagation recorded.
-void HelperCatch(JitContext* ctx, uint64_t* dest, uint64_t with_payload, uint64_t with_ref);
+// clears ctx->exception and the frames its propagation recorded. Returns the
+// exception (legacy catch keeps it for rethrow).
+Exception* HelperCatch(JitContext* ctx, uint64_t* dest, uint64_t with_payload, uint64_t with_ref);
 // atomic.fence: a sequentially consistent fence.
 void HelperAtomicFence();
 

@@ -796,6 +796,8 @@ void MacroAssembler::CallSelf(uint32_t arg_slot, Label propagate) {
   a.mov(kMem, x86::qword_ptr(kInst, Off().mem_base));
 }
 
+void MacroAssembler::StoreResultToSlot(uint32_t slot) { impl_->a.mov(SlotMem(slot), x86::rax); }
+
 void MacroAssembler::BranchIfException(Label l) {
   impl_->a.cmp(x86::qword_ptr(kCtx, kCtxException), 0);
   impl_->a.jne(impl_->L(l));
