@@ -43,6 +43,7 @@ struct Block {
   int try_scope = -1; // try_table / legacy try: its TryScope
   int outer_try = -1; // the TryScope active where the block opened
   uint32_t exn_slot = 0;  // legacy try: the frame slot of the caught exception
+  uint32_t charge = 0, outer_cost = 0;  // metered loops (Charge)
   bool is_loop() const { return kind == ControlKind::kLoop; }
   uint32_t arity() const { return is_loop() ? num_params : num_results; }
 };
@@ -108,6 +109,7 @@ class BaselineCompiler : public BaseInterface {
     overflow_ = masm_.NewLabel();
     return_label_ = masm_.NewLabel();
     masm_.Prologue(num_params_, num_locals_, env_.instance, overflow_);
+    if (env_.metered) entry_charge_ = Charge();
     Block f;
     f.kind = ControlKind::kFunction;
     f.num_results = sig.result_count;
@@ -118,6 +120,7 @@ class BaselineCompiler : public BaseInterface {
 
   void OnFunctionEnd() {
     if (failed()) return;
+    if (env_.metered) masm_.PatchCharge(entry_charge_, cost_ > 0 ? cost_ : 1);
     if (reachable_) CopyToLabel(blocks_.front());  // falls through to the return
     BindLabel(return_label_);
     masm_.ReturnOk();
@@ -133,6 +136,7 @@ class BaselineCompiler : public BaseInterface {
       }
     }
     EmitLandingPads();
+    EmitChargeStubs();
     masm_.SetFrameSlots(num_locals_ + stack_.max_height() + 1);
   }
 
@@ -141,10 +145,20 @@ class BaselineCompiler : public BaseInterface {
   void OnLoop(Decoder::Control& c) {
     if (failed()) return;
     OpenBlock(c, ControlKind::kLoop);
+    if (failed()) return;
     BindLabel(blocks_.back().label);
+    if (env_.metered) {
+      // Each entry of the header charges the loop body's cost; the enclosing
+      // region does not count it.
+      Block& b = blocks_.back();
+      b.charge = Charge();
+      b.outer_cost = cost_;
+      cost_ = 0;
+    }
   }
   void OnIf(Decoder::Control& c) {
     if (failed()) return;
+    ++cost_;
     Label else_label = masm_.NewLabel();
     PopAndBranch(/*if_zero=*/true, else_label);
     OpenBlock(c, ControlKind::kIf);
@@ -171,6 +185,10 @@ class BaselineCompiler : public BaseInterface {
     Block b = blocks_.back();
     blocks_.pop_back();
     if (b.try_scope >= 0) active_try_ = try_scopes_[b.try_scope].parent;
+    if (b.is_loop() && env_.metered) {
+      masm_.PatchCharge(b.charge, cost_ > 0 ? cost_ : 1);
+      cost_ = b.outer_cost;
+    }
     if (reachable_) stack_.SpillAll();
     if (b.kind == ControlKind::kIf && !b.has_else) BindLabel(b.else_label);
     if (!b.is_loop()) BindLabel(b.label);
@@ -180,6 +198,7 @@ class BaselineCompiler : public BaseInterface {
 
   void OnBr(uint32_t depth) {
     if (failed()) return;
+    ++cost_;
     Block& t = Target(depth);
     CopyToLabel(t);
     masm_.Jump(t.label);
@@ -187,6 +206,7 @@ class BaselineCompiler : public BaseInterface {
   }
   void OnBrIf(uint32_t depth) {
     if (failed()) return;
+    ++cost_;
     // The target's copy decision looks at the stack without the condition.
     VarState cond = stack_.top();
     stack_.Pop();
@@ -205,6 +225,7 @@ class BaselineCompiler : public BaseInterface {
   }
   void OnBrTable(std::span<const uint32_t> targets, uint32_t def) {
     if (failed()) return;
+    ++cost_;
     Reg index = stack_.PopToReg();
     stack_.SpillAll();
     // One entry label per distinct depth; a stub when values must move.
@@ -241,21 +262,25 @@ class BaselineCompiler : public BaseInterface {
   }
   void OnReturn() {
     if (failed()) return;
+    ++cost_;
     EmitReturn();
     reachable_ = false;
   }
   void OnUnreachable() {
     if (failed()) return;
+    ++cost_;
     masm_.Jump(NewTrap(kTrapUnreachable));
     reachable_ = false;
   }
   void OnNop() {}
   void OnDrop(ValType) {
     if (failed()) return;
+    ++cost_;
     stack_.Drop();
   }
   void OnSelect(ValType t) {
     if (failed()) return;
+    ++cost_;
     // `t` is the operands' type (the decoder has already popped them).
     if (IsUnsupportedType(t)) return Unsupported("v128 select");
     Reg cond = stack_.PopToReg();
@@ -270,6 +295,7 @@ class BaselineCompiler : public BaseInterface {
   // ------------------------------------------------------------- calls
   void OnCall(uint32_t funcidx, bool tail) {
     if (failed()) return;
+    ++cost_;
     const SubType& sig = module_.types[module_.funcs[funcidx].type_index];
     if (!SigSupported(sig)) return Unsupported("v128 call");
     const void* callee = env_.instance ? env_.instance->funcs[funcidx] : nullptr;
@@ -283,6 +309,7 @@ class BaselineCompiler : public BaseInterface {
   }
   void OnCallIndirect(uint32_t typeidx, uint32_t tableidx, bool tail) {
     if (failed()) return;
+    ++cost_;
     const SubType& sig = module_.types[typeidx];
     if (!SigSupported(sig)) return Unsupported("v128 call_indirect");
     Reg index = stack_.PopToReg();
@@ -301,6 +328,7 @@ class BaselineCompiler : public BaseInterface {
   // null traps.
   void OnCallRef(uint32_t typeidx, bool tail) {
     if (failed()) return;
+    ++cost_;
     const SubType& sig = module_.types[typeidx];
     if (!SigSupported(sig)) return Unsupported("v128 call_ref");
     Reg ref = stack_.PopToReg();
@@ -316,18 +344,22 @@ class BaselineCompiler : public BaseInterface {
   // ------------------------------------------------------------- variables
   void OnLocalGet(uint32_t idx, ValType t) {
     if (failed()) return;
+    ++cost_;
     stack_.LocalGet(idx, IsFloat(t));
   }
   void OnLocalSet(uint32_t idx, ValType) {
     if (failed()) return;
+    ++cost_;
     stack_.LocalSet(idx, /*tee=*/false);
   }
   void OnLocalTee(uint32_t idx, ValType) {
     if (failed()) return;
+    ++cost_;
     stack_.LocalSet(idx, /*tee=*/true);
   }
   void OnGlobalGet(uint32_t idx, ValType t) {
     if (failed()) return;
+    ++cost_;
     if (IsUnsupportedType(t)) return Unsupported("v128 global");
     Reg r = stack_.Alloc();
     masm_.LoadGlobal(r, GlobalCell(idx));
@@ -335,6 +367,7 @@ class BaselineCompiler : public BaseInterface {
   }
   void OnGlobalSet(uint32_t idx, ValType t) {
     if (failed()) return;
+    ++cost_;
     if (IsUnsupportedType(t)) return Unsupported("v128 global");
     Reg r = stack_.PopToReg();
     masm_.StoreGlobal(GlobalCell(idx), r);
@@ -352,12 +385,14 @@ class BaselineCompiler : public BaseInterface {
   }
   void OnRefIsNull(ValType) {
     if (failed()) return;
+    ++cost_;
     Reg r = stack_.PopToReg();
     masm_.Eqz(Width::k64, r);
     stack_.PushReg(r);
   }
   void OnRefAsNonNull(ValType) {
     if (failed()) return;
+    ++cost_;
     Reg r = stack_.PopToReg();
     masm_.BranchIfZero(Width::k64, r, NewTrap(kTrapNullReference));
     stack_.PushReg(r);
@@ -366,6 +401,7 @@ class BaselineCompiler : public BaseInterface {
   // leaves it on the stack.
   void OnBrOnNull(uint32_t depth, ValType) {
     if (failed()) return;
+    ++cost_;
     Reg r = stack_.PopToReg();
     stack_.SpillAll();
     Block& t = Target(depth);
@@ -384,6 +420,7 @@ class BaselineCompiler : public BaseInterface {
   // drops it and falls through.
   void OnBrOnNonNull(uint32_t depth, ValType) {
     if (failed()) return;
+    ++cost_;
     Reg r = stack_.PopToReg();
     stack_.SpillAll();
     Label skip = masm_.NewLabel();
@@ -399,6 +436,7 @@ class BaselineCompiler : public BaseInterface {
   // ------------------------------------------------------------- numerics
   void OnSimpleOp(Opcode op) {
     if (failed()) return;
+    ++cost_;
     const OpcodeInfo& info = GetOpcodeInfo(op);
     if (info.prefix == 0xFD) return Unsupported(info.name);
     switch (op) {
@@ -504,6 +542,7 @@ class BaselineCompiler : public BaseInterface {
   // ------------------------------------------------------------- memory
   void OnLoad(Opcode op, const MemArg& m, ValType) {
     if (failed()) return;
+    ++cost_;
     MemAccess acc;
     if (!Access(op, &acc)) return Unsupported(GetOpcodeInfo(op).name);
     if (!MemorySupported(m.memidx)) return;
@@ -521,6 +560,7 @@ class BaselineCompiler : public BaseInterface {
   }
   void OnStore(Opcode op, const MemArg& m) {
     if (failed()) return;
+    ++cost_;
     MemAccess acc;
     if (!Access(op, &acc)) return Unsupported(GetOpcodeInfo(op).name);
     if (!MemorySupported(m.memidx)) return;
@@ -542,6 +582,7 @@ class BaselineCompiler : public BaseInterface {
   }
   void OnMemoryOp(Opcode op, uint32_t memidx, uint32_t other) {
     if (failed()) return;
+    ++cost_;
     // memory.init / data.drop: the segment helper (any memory, checked there).
     if (op == Opcode::kMemoryInit) return TableOrSegmentOp(op, memidx, other, 3, 0);
     if (op == Opcode::kDataDrop) return TableOrSegmentOp(op, 0, other, 0, 0);
@@ -602,6 +643,7 @@ class BaselineCompiler : public BaseInterface {
   // ------------------------------------------------------------- tables
   void OnTableOp(Opcode op, uint32_t a, uint32_t b) {
     if (failed()) return;
+    ++cost_;
     uint32_t params = 0, results = 0;
     switch (op) {
       case Opcode::kTableGet: params = 1; results = 1; break;
@@ -639,6 +681,7 @@ class BaselineCompiler : public BaseInterface {
   }
   void OnThrow(uint32_t tagidx) {
     if (failed()) return;
+    ++cost_;
     const SubType& sig = module_.types[module_.tags[tagidx].type_index];
     if (!SigSupported(sig)) return Unsupported("v128 throw");
     stack_.SpillAll();
@@ -653,6 +696,7 @@ class BaselineCompiler : public BaseInterface {
   }
   void OnThrowRef() {
     if (failed()) return;
+    ++cost_;
     Reg r = stack_.PopToReg();
     stack_.SpillAll();
     masm_.BranchIfZero(Width::k64, r, NewTrap(kTrapNullExceptionReference));
@@ -732,6 +776,7 @@ class BaselineCompiler : public BaseInterface {
   // operands: the interpreter's semantics, traps included.
   void OnAtomic(Opcode op, const MemArg& m) {
     if (failed()) return;
+    ++cost_;
     if (!MemorySupported(m.memidx)) return;
     const OpcodeInfo& info = GetOpcodeInfo(op);
     SlotHelperOp(reinterpret_cast<const void*>(&HelperAtomic), op, m.memidx, m.offset,
@@ -780,6 +825,23 @@ class BaselineCompiler : public BaseInterface {
     masm_.BranchIfTrapPending(NewTrap(nullptr));
     for (uint32_t i = 0; i < params; ++i) stack_.Drop();
     for (uint32_t i = 0; i < results; ++i) stack_.PushStack();
+  }
+  // Metering: charges the interruption budget here (cost patched later); when
+  // it runs out, an out-of-line stub asks the store whether to go on.
+  uint32_t Charge() {
+    ChargeSite site{masm_.NewLabel(), masm_.NewLabel(), NewTrap(nullptr)};
+    uint32_t handle = masm_.ChargeBudget(site.exhausted);
+    masm_.Bind(site.resume);
+    charges_.push_back(site);
+    return handle;
+  }
+  void EmitChargeStubs() {
+    for (const ChargeSite& c : charges_) {
+      masm_.Bind(c.exhausted);
+      masm_.CallHelper(reinterpret_cast<const void*>(&HelperInterrupt), {Arg::Ctx()});
+      masm_.BranchIfResultZero(c.trap);
+      masm_.Jump(c.resume);
+    }
   }
   // A catch / catch_all clause of the innermost (legacy try) block: ends the
   // previous part, then starts the clause's body with the payload pushed.
@@ -876,6 +938,7 @@ class BaselineCompiler : public BaseInterface {
 
   void Const(uint64_t v) {
     if (failed()) return;
+    ++cost_;
     stack_.PushConst(v);
   }
 
@@ -1169,6 +1232,11 @@ class BaselineCompiler : public BaseInterface {
   std::vector<TrapSite> traps_;
   std::vector<TryScope> try_scopes_;
   int active_try_ = -1;  // innermost open try_table's scope
+  struct ChargeSite {
+    Label exhausted, resume, trap;
+  };
+  std::vector<ChargeSite> charges_;
+  uint32_t cost_ = 0, entry_charge_ = 0;  // metering: units of the current region
   uint32_t exn_slots_ = 0, wasm_locals_ = 0;
   uint32_t legacy_depth_ = 0, legacy_max_ = 0;  // legacy try nesting
   Label throw_out_;      // returns with the exception in flight

@@ -28,6 +28,10 @@ struct CompileEnv {
   const Instance* instance = nullptr;  // null: compile for display only (never run)
   bool mem0_guarded = true;            // memory 0 has guard pages (no explicit checks)
   uint64_t store_serial = 0;           // FuncInstance::jit_store of this store's code
+  // Fuel / epoch interruption (store.h InterruptState): charge the store's
+  // budget at function entry and loop headers, about one unit per wasm
+  // instruction as the interpreter does, and trap when it runs out.
+  bool metered = false;
   std::string* listing = nullptr;      // when set: receives AsmJit's text listing
 };
 

@@ -36,6 +36,7 @@ struct JitContext {
   uint32_t trap_funcidx = 0;         // its function
   const Instance* trap_instance = nullptr;
   Store* store = nullptr;
+  int64_t* budget = nullptr;         // &store->interrupt.budget (metered code charges it)
   Trap* trap = nullptr;              // the outermost call's trap record
   bool trap_filled = false;          // *trap was filled by a callee (interp/host)
   // A wasm exception in flight (exception handling): a status-1 return with
@@ -57,6 +58,7 @@ inline constexpr int32_t kCtxTrapOffset = offsetof(JitContext, trap_offset);
 inline constexpr int32_t kCtxTrapFuncidx = offsetof(JitContext, trap_funcidx);
 inline constexpr int32_t kCtxTrapInstance = offsetof(JitContext, trap_instance);
 inline constexpr int32_t kCtxException = offsetof(JitContext, exception);
+inline constexpr int32_t kCtxBudget = offsetof(JitContext, budget);
 
 using JitEntry = uint32_t (*)(JitContext* ctx, uint64_t* fp);
 

@@ -50,6 +50,10 @@ struct JitState : Store::Extension {
   uint64_t serial = next_serial.fetch_add(1);
   std::unordered_set<const FuncInstance*> unsupported;
   std::unordered_set<const FuncInstance*> forced;  // ForceInterpreted
+  // Whether this store's code charges the interruption budget: decided by
+  // the store's fuel/epoch settings when its first function is compiled.
+  bool metered = false;
+  bool metering_decided = false;
   // Tiered mode: functions whose call countdown has started (the first call
   // only starts it, so each function is compiled after tier_up_calls calls).
   std::unordered_set<const FuncInstance*> warming;
@@ -67,6 +71,21 @@ struct JitState : Store::Extension {
 JitState& GetState(Store& store) {
   if (!store.jit_state) store.jit_state = std::make_unique<JitState>();
   return *static_cast<JitState*>(store.jit_state.get());
+}
+
+bool Interrupting(const Store& store) {
+  const InterruptState& in = store.interrupt;
+  return in.fuel_enabled || in.epoch_deadline != std::numeric_limits<uint64_t>::max();
+}
+
+// Fixes, before the store's first compilation, whether its code is metered.
+JitState& DecideMetering(Store& store) {
+  JitState& st = GetState(store);
+  if (!st.metering_decided) {
+    st.metering_decided = true;
+    st.metered = Interrupting(store);
+  }
+  return st;
 }
 
 // Lowest rsp JIT code may use on this thread: the stack's floor + 256 KiB.
@@ -93,6 +112,7 @@ CompileEnv EnvFor(const JitState& st, const FuncInstance* f) {
   const auto& mems = f->instance->memories;
   env.mem0_guarded = mems.empty() || mems[0]->guarded;
   env.store_serial = st.serial;
+  env.metered = st.metered;
   return env;
 }
 
@@ -115,7 +135,7 @@ bool Install(JitState& st, FuncInstance* f, bool ok, const CompiledCode& code,
 }
 
 bool EnsureCompiled(Store& store, FuncInstance* f) {
-  JitState& st = GetState(store);
+  JitState& st = DecideMetering(store);
   if (f->jit_store == st.serial) return true;
   if (f->is_host() || st.unsupported.count(f)) return false;
   if (st.forced.count(f)) return Install(st, f, false, CompiledCode{}, "forced interpreted");
@@ -139,9 +159,12 @@ void FillTrap(const JitContext& ctx, Trap* trap) {
   for (uint32_t i = 0; i < ctx.num_frames; ++i) trap->backtrace.push_back(ctx.frames[i]);
 }
 
-bool Interrupting(const Store& store) {
-  const InterruptState& in = store.interrupt;
-  return in.fuel_enabled || in.epoch_deadline != std::numeric_limits<uint64_t>::max();
+// Whether this store's machine code may run now: unmetered code only while
+// fuel and epochs are off (a store that turns them on after its first
+// compilation runs interpreted from then on).
+bool CanRun(Store& store) {
+  JitState& st = DecideMetering(store);
+  return st.metered || !Interrupting(store);
 }
 
 // Tiered mode: whether `f`, whose countdown just went negative, is now hot.
@@ -185,6 +208,7 @@ bool RunCompiled(Store& store, FuncInstance* func, uint64_t* fp, Trap* trap) {
   ctx.stack_limit = store.stack_end();
   ctx.native_limit = NativeLimit();
   ctx.store = &store;
+  ctx.budget = &store.interrupt.budget;
   ctx.trap = trap;
   uint32_t status = reinterpret_cast<JitEntry>(func->jit_code)(&ctx, fp);
   if (status != 0) {
@@ -195,7 +219,7 @@ bool RunCompiled(Store& store, FuncInstance* func, uint64_t* fp, Trap* trap) {
 }
 
 bool TierInvoke(Store& store, FuncInstance* func, uint64_t* slots, Trap* trap) {
-  if (func->is_host() || Interrupting(store) || !WantCompiled(store, func))
+  if (func->is_host() || !CanRun(store) || !WantCompiled(store, func))
     return interp::Execute(store, func, slots, trap);
   uint64_t* fp = store.stack_top ? store.stack_top : store.stack_base();
   if (fp + func->param_slots > store.stack_end()) {
@@ -230,7 +254,7 @@ int TierUpHook(Store& store, FuncInstance* func, uint64_t* args, Trap* trap) {
   JitState& st = GetState(store);
   if (func->jit_store == st.serial) {
     func->tier_countdown = 0;  // every later call comes here too
-  } else if (Interrupting(store)) {
+  } else if (!CanRun(store)) {
     func->tier_countdown = static_cast<int32_t>(
         std::min<uint32_t>(tier_up_calls.load(std::memory_order_relaxed), INT32_MAX));
     return Store::kTierUpInterpret;
@@ -311,7 +335,7 @@ void SetTierUpCalls(uint32_t calls) { tier_up_calls.store(calls); }
 JitStats GetStats(Store& store) { return GetState(store).stats; }
 
 uint32_t CompileInstance(Store& store, Instance& instance, unsigned threads) {
-  JitState& st = GetState(store);
+  JitState& st = DecideMetering(store);
   std::vector<FuncInstance*> todo;
   uint32_t done = 0;
   for (FuncInstance* f : instance.funcs) {

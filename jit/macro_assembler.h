@@ -223,6 +223,12 @@ class MacroAssembler {
   // throwing callee may have switched or moved them).
   void ReloadInstance();
 
+  // Metering: subtracts a cost (set later by PatchCharge) from the store's
+  // interruption budget and jumps to `exhausted` when it goes negative.
+  // Returns the handle PatchCharge takes.
+  uint32_t ChargeBudget(Label exhausted);
+  void PatchCharge(uint32_t handle, uint32_t cost);
+
   // An out-of-line trap site: binds `l`, records (message or keeps a helper's
   // message when null, funcidx, wasm offset, instance) and returns status 1.
   void TrapStub(Label l, const char* message, uint32_t funcidx, uint32_t wasm_offset,

@@ -201,6 +201,13 @@ Exception* HelperCatch(JitContext* ctx, uint64_t* dest, uint64_t with_payload,
   return ex;
 }
 
+uint64_t HelperInterrupt(JitContext* ctx) {
+  const char* trap = ctx->store->interrupt.OnExhausted();
+  if (!trap) return 1;
+  ctx->trap_message = trap;
+  return 0;
+}
+
 void HelperAtomicFence() { __atomic_thread_fence(__ATOMIC_SEQ_CST); }
 
 }  // namespace cascade::jit

@@ -74,6 +74,10 @@ void HelperThrow(JitContext* ctx, Instance* instance, uint32_t tagidx, const uin
 // clears ctx->exception and the frames its propagation recorded. Returns the
 // exception (legacy catch keeps it for rethrow).
 Exception* HelperCatch(JitContext* ctx, uint64_t* dest, uint64_t with_payload, uint64_t with_ref);
+// Metered code whose budget ran out (InterruptState::OnExhausted): 1 to go
+// on (budget refilled), 0 after setting trap_message ("all fuel consumed by
+// WebAssembly" / "interrupt").
+uint64_t HelperInterrupt(JitContext* ctx);
 // atomic.fence: a sequentially consistent fence.
 void HelperAtomicFence();
 

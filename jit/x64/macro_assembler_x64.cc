@@ -796,6 +796,19 @@ void MacroAssembler::CallSelf(uint32_t arg_slot, Label propagate) {
   a.mov(kMem, x86::qword_ptr(kInst, Off().mem_base));
 }
 
+uint32_t MacroAssembler::ChargeBudget(Label exhausted) {
+  auto& a = impl_->a;
+  a.mov(x86::rax, x86::qword_ptr(kCtx, kCtxBudget));
+  a.sub(x86::qword_ptr(x86::rax), 0x7FFFFFFF);  // imm32, patched
+  uint32_t handle = static_cast<uint32_t>(impl_->code.textSection()->buffer().size() - 4);
+  a.js(impl_->L(exhausted));
+  return handle;
+}
+void MacroAssembler::PatchCharge(uint32_t handle, uint32_t cost) {
+  int32_t v = static_cast<int32_t>(cost > 0x7FFFFFFFu ? 0x7FFFFFFFu : cost);
+  std::memcpy(impl_->code.textSection()->buffer().data() + handle, &v, 4);
+}
+
 void MacroAssembler::StoreResultToSlot(uint32_t slot) { impl_->a.mov(SlotMem(slot), x86::rax); }
 
 void MacroAssembler::BranchIfException(Label l) {

@@ -155,8 +155,8 @@ bool Runner::SetUpStore(ErrorChain* chain) {
 #endif
   store_ = std::make_unique<Store>(Limits());
 #if CASCADE_JIT
-  // Baseline JIT (jit/jit.h); while fuel or a timeout is set it still runs in
-  // the interpreter (the JIT has no interruption checks yet).
+  // Baseline JIT (jit/jit.h). Fuel and the timeout are set below, before
+  // anything is compiled, so the machine code charges the store's budget.
   if (o_.compiler == Compiler::kJit) jit::EnableJit(*store_);
   if (o_.compiler == Compiler::kTiered) {
     if (o_.tier_up_calls) jit::SetTierUpCalls(o_.tier_up_calls);

@@ -1,0 +1,101 @@
+// Fuel and epoch interruption in machine code: a store metered before its
+// first compilation gets code that charges the budget at function entry and
+// loop headers; infinite loops and loop-free recursion stop with wasmtime's
+// messages, the store stays usable, and fuel use stays close to the
+// interpreter's (both charge about one unit per wasm instruction).
+#include <atomic>
+#include <chrono>
+#include <thread>
+
+#include "jit/tests/jit_test_util.h"
+
+namespace cascade::jit::test {
+namespace {
+
+constexpr char kLoops[] = R"((module
+  (func (export "spin") (loop (br 0)))
+  (func (export "count") (param i32) (result i32) (local i32)
+    (block (loop
+      (br_if 1 (i32.eqz (local.get 0)))
+      (local.set 1 (i32.add (local.get 1) (i32.const 1)))
+      (local.set 0 (i32.sub (local.get 0) (i32.const 1)))
+      (br 0)))
+    (local.get 1))
+  (func $tree (export "tree") (param i32) (result i32)
+    (if (result i32) (i32.eqz (local.get 0))
+      (then (i32.const 1))
+      (else (i32.add (call $tree (i32.sub (local.get 0) (i32.const 1)))
+                     (call $tree (i32.sub (local.get 0) (i32.const 1)))))))
+  (func (export "spin_inner") (call 0))
+))";
+
+uint64_t FuelFor(cascade::test::WatInstance& w, const char* f, uint32_t arg) {
+  w.store().SetFuel(10000000);
+  CHECK(w.Run(f, {Value::I32(arg)}) != 0);
+  return 10000000 - w.store().fuel_remaining();
+}
+
+TEST_CASE("jit: fuel stops loops and recursion in machine code, close to the interpreter's count") {
+  JitInstance w(kLoops);
+  w.store().SetFuel(10000);
+  CHECK(w.TrapOf("spin") == kTrapOutOfFuel);
+  CHECK(w.store().fuel_remaining() == 0);
+  CHECK(w.TrapOf("count", {Value::I32(1)}) == kTrapOutOfFuel);
+
+  w.store().SetFuel(5000);
+  Trap trap = w.TrapRecord("spin_inner", {});
+  CHECK(trap.message == kTrapOutOfFuel);
+  REQUIRE(trap.backtrace.size() == 2);
+  CHECK(trap.backtrace[0].funcidx == 0);
+  CHECK(trap.backtrace[0].code_offset != 0);
+  CHECK(trap.backtrace[1].funcidx == 3);
+
+  w.store().SetFuel(100000);
+  CHECK(w.TrapOf("tree", {Value::I32(40)}) == kTrapOutOfFuel);
+  w.store().SetFuel(100000);
+  CHECK(w.Run("tree", {Value::I32(8)}) == 256);
+
+  cascade::test::WatInstance interp(kLoops);
+  for (uint32_t n : {100u, 1000u}) {
+    CAPTURE(n);
+    uint64_t jit_fuel = FuelFor(w, "count", n), interp_fuel = FuelFor(interp, "count", n);
+    CHECK(jit_fuel >= n * 5);
+    CHECK(jit_fuel * 2 >= interp_fuel);
+    CHECK(jit_fuel <= interp_fuel * 2);
+  }
+  uint64_t jit_tree = FuelFor(w, "tree", 10), interp_tree = FuelFor(interp, "tree", 10);
+  CHECK(jit_tree * 2 >= interp_tree);
+  CHECK(jit_tree <= interp_tree * 2);
+
+  w.store().DisableFuel();
+  CHECK(w.Run("count", {Value::I32(10)}) == 10);
+  CHECK(w.stats().unsupported == 0);
+  CHECK(w.stats().compiled == 4);  // it all ran as machine code
+}
+
+TEST_CASE("jit: an epoch bumped from another thread interrupts machine code") {
+  JitInstance w(kLoops);
+  w.store().SetEpochDeadline(1);
+  std::atomic<bool> done{false};
+  std::thread ticker([&] {
+    while (!done.load()) {
+      IncrementEpoch();
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+  });
+  std::string spin = w.TrapOf("spin");
+  w.store().SetEpochDeadline(1);
+  std::string tree = w.TrapOf("tree", {Value::I32(60)});  // 2^60 calls, no loop
+  done = true;
+  ticker.join();
+  CHECK(spin == kTrapInterrupt);
+  CHECK(tree == kTrapInterrupt);
+  CHECK(w.TrapOf("count", {Value::I32(1)}) == kTrapInterrupt);  // still passed
+  w.store().DisableEpochDeadline();
+  CHECK(w.Run("count", {Value::I32(50)}) == 50);
+  CHECK(w.stats().unsupported == 0);
+  CHECK(w.stats().compiled >= 3);
+}
+
+}  // namespace
+}  // namespace cascade::jit::test
