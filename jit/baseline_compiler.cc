@@ -543,6 +543,7 @@ class BaselineCompiler : public BaseInterface {
   void OnLoad(Opcode op, const MemArg& m, ValType) {
     if (failed()) return;
     ++cost_;
+    masm_.SetSourceOffset(decoder_->op_offset());
     MemAccess acc;
     if (!Access(op, &acc)) return Unsupported(GetOpcodeInfo(op).name);
     if (!MemorySupported(m.memidx)) return;
@@ -561,6 +562,7 @@ class BaselineCompiler : public BaseInterface {
   void OnStore(Opcode op, const MemArg& m) {
     if (failed()) return;
     ++cost_;
+    masm_.SetSourceOffset(decoder_->op_offset());
     MemAccess acc;
     if (!Access(op, &acc)) return Unsupported(GetOpcodeInfo(op).name);
     if (!MemorySupported(m.memidx)) return;
@@ -1009,6 +1011,7 @@ class BaselineCompiler : public BaseInterface {
   }
 
   void EmitCall(const void* callee, const SubType& sig) {
+    masm_.SetSourceOffset(decoder_->op_offset());
     stack_.SpillAll();
     uint32_t h = stack_.height();
     uint32_t arg_slot = stack_.home(h - sig.param_count);
@@ -1273,6 +1276,8 @@ bool CompileWithSlots(const Module& module, uint32_t funcidx, const CompileEnv& 
   }
   out->entry = c.masm().Finish(memory, &out->size, why);
   if (out->entry) out->internal = static_cast<uint8_t*>(out->entry) + c.masm().internal_offset();
+  out->access_sites = c.masm().TakeAccessSites();
+  out->call_sites = c.masm().TakeCallSites();
   if (env.listing) *env.listing = c.masm().listing();
   return out->entry != nullptr;
 }

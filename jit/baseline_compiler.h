@@ -13,6 +13,9 @@
 #include <cstddef>
 #include <cstdint>
 #include <string>
+#include <vector>
+
+#include "jit/code_registry.h"
 
 #include "engine/module.h"
 
@@ -39,6 +42,8 @@ struct CompiledCode {
   void* entry = nullptr;     // JitEntry (jit_context.h): the external entry
   void* internal = nullptr;  // the internal entry (MacroAssembler::Prologue)
   size_t size = 0;        // bytes of machine code
+  // For fault backtraces (code_registry.h): guarded accesses, call returns.
+  std::vector<SourceSite> access_sites, call_sites;
 };
 
 // Compiles defined function `funcidx` (module function index space). Returns

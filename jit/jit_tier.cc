@@ -30,6 +30,7 @@
 #include "engine/runtime/trap_handler.h"
 #include "jit/baseline_compiler.h"
 #include "jit/code_memory.h"
+#include "jit/code_registry.h"
 #include "jit/jit.h"
 #include "jit/jit_context.h"
 #include "jit/perf_map.h"
@@ -42,6 +43,17 @@ std::atomic<uint64_t> next_serial{1};
 // Tiered mode (EnableTiering): calls a function makes in the interpreter
 // before it is compiled.
 std::atomic<uint32_t> tier_up_calls{kDefaultTierUpCalls};
+
+// A guard-page fault in machine code (trap_handler.h): in the handler, the
+// faulting pc and the stack words above the faulting rsp (its JIT frames) are
+// copied; after the jump they are walked through the code registry.
+struct FaultCapture {
+  static constexpr int kWords = 1024;
+  uintptr_t pc = 0;
+  uintptr_t ceiling = 0;  // the thread's stack top (read before any fault)
+  int num_words = 0;
+  uintptr_t words[kWords];
+};
 
 // CASCADE_JIT_STATS=1: each store's JIT prints its counters and the reasons
 // functions were left to the interpreter to stderr when the store dies.
@@ -59,7 +71,10 @@ struct JitState : Store::Extension {
   std::unordered_set<const FuncInstance*> warming;
   std::map<std::string, uint32_t> reasons;
   JitStats stats;
+  std::vector<uintptr_t> registered;  // code_registry.h records of this store's code
+  std::unique_ptr<FaultCapture> fault;  // the last guard-page fault in its code
   ~JitState() override {
+    for (uintptr_t begin : registered) UnregisterCode(begin, begin + 1);
     static const bool report = std::getenv("CASCADE_JIT_STATS") != nullptr;
     if (!report || (stats.compiled == 0 && stats.unsupported == 0)) return;
     std::fprintf(stderr, "jit: %u compiled (%llu bytes), %u interpreted\n", stats.compiled,
@@ -89,8 +104,12 @@ JitState& DecideMetering(Store& store) {
 }
 
 // Lowest rsp JIT code may use on this thread: the stack's floor + 256 KiB.
-uintptr_t NativeLimit() {
-  static thread_local uintptr_t limit = [] {
+struct StackBounds {
+  uintptr_t limit = 0;    // lowest rsp JIT code may run at
+  uintptr_t ceiling = 0;  // one past the stack's highest byte
+};
+const StackBounds& ThreadStack() {
+  static thread_local StackBounds bounds = [] {
     pthread_attr_t attr;
     void* addr = nullptr;
     size_t size = 0;
@@ -100,10 +119,32 @@ uintptr_t NativeLimit() {
     }
     uintptr_t floor = reinterpret_cast<uintptr_t>(addr);
     constexpr uintptr_t kHeadroom = 256 << 10;
-    if (size <= 2 * kHeadroom) return floor + size / 2;
-    return floor + kHeadroom;
+    StackBounds b;
+    b.limit = size <= 2 * kHeadroom ? floor + size / 2 : floor + kHeadroom;
+    b.ceiling = floor + size;
+    return b;
   }();
-  return limit;
+  return bounds;
+}
+uintptr_t NativeLimit() { return ThreadStack().limit; }
+
+[[gnu::no_sanitize_address]] void CaptureJitFault(trap_handler::WasmEntry* e) {
+  auto* c = static_cast<FaultCapture*>(e->tier_state);
+  c->pc = e->fault_pc;
+  c->num_words = 0;
+  uintptr_t sp = e->fault_sp;
+  if (sp == 0 || (sp & 7) != 0 || sp >= c->ceiling) return;
+  uintptr_t n = (c->ceiling - sp) / 8;
+  if (n > FaultCapture::kWords) n = FaultCapture::kWords;
+  const volatile uintptr_t* words = reinterpret_cast<const volatile uintptr_t*>(sp);
+  for (uintptr_t i = 0; i < n; ++i) c->words[i] = words[i];
+  c->num_words = static_cast<int>(n);
+}
+
+void DescribeJitFault(const trap_handler::WasmEntry& e, Trap* trap) {
+  const auto* c = static_cast<const FaultCapture*>(e.tier_state);
+  trap->backtrace.clear();
+  FaultBacktrace(c->pc, c->words, c->num_words, &trap->backtrace);
 }
 
 CompileEnv EnvFor(const JitState& st, const FuncInstance* f) {
@@ -127,6 +168,15 @@ bool Install(JitState& st, FuncInstance* f, bool ok, const CompiledCode& code,
   }
   f->jit_code = code.entry;
   f->jit_internal = code.internal;
+  CodeRecord record;
+  record.begin = reinterpret_cast<uintptr_t>(code.entry);
+  record.end = record.begin + code.size;
+  record.internal = reinterpret_cast<uintptr_t>(code.internal);
+  record.func = f;
+  record.access_sites = code.access_sites;
+  record.call_sites = code.call_sites;
+  RegisterCode(std::move(record));
+  st.registered.push_back(reinterpret_cast<uintptr_t>(code.entry));
   f->jit_store = st.serial;
   ++st.stats.compiled;
   st.stats.code_bytes += code.size;
@@ -204,6 +254,22 @@ bool RunCompiled(Store& store, FuncInstance* func, uint64_t* fp, Trap* trap) {
     trap->Set(kTrapStackExhausted);
     return false;
   }
+  // Guard-page faults in this code: its backtrace comes from CaptureJitFault.
+  trap_handler::WasmEntry* entry = trap_handler::Current();
+  void (*saved_capture)(trap_handler::WasmEntry*) = nullptr;
+  void (*saved_describe)(const trap_handler::WasmEntry&, Trap*) = nullptr;
+  void* saved_state = nullptr;
+  if (entry != nullptr) {
+    JitState& st = GetState(store);
+    if (!st.fault) st.fault = std::make_unique<FaultCapture>();
+    st.fault->ceiling = ThreadStack().ceiling;
+    saved_capture = entry->capture_fault;
+    saved_describe = entry->describe_fault;
+    saved_state = entry->tier_state;
+    entry->tier_state = st.fault.get();
+    entry->capture_fault = &CaptureJitFault;
+    entry->describe_fault = &DescribeJitFault;
+  }
   JitContext ctx;
   ctx.stack_limit = store.stack_end();
   ctx.native_limit = NativeLimit();
@@ -211,6 +277,11 @@ bool RunCompiled(Store& store, FuncInstance* func, uint64_t* fp, Trap* trap) {
   ctx.budget = &store.interrupt.budget;
   ctx.trap = trap;
   uint32_t status = reinterpret_cast<JitEntry>(func->jit_code)(&ctx, fp);
+  if (entry != nullptr) {
+    entry->capture_fault = saved_capture;
+    entry->describe_fault = saved_describe;
+    entry->tier_state = saved_state;
+  }
   if (status != 0) {
     FillTrap(ctx, trap);
     return false;

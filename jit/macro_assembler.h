@@ -21,10 +21,12 @@
 #include <memory>
 #include <span>
 #include <string>
+#include <vector>
 
 namespace cascade::jit {
 
 class CodeMemory;
+struct SourceSite;
 
 using Reg = uint8_t;
 inline constexpr uint32_t kNumRegs = 7;
@@ -238,6 +240,14 @@ class MacroAssembler {
   // logger; for `cascade compile --disasm` where Zydis is not linked).
   void EnableListing();
   std::string listing() const;
+
+  // The wasm byte offset of the instruction being compiled: recorded with each
+  // unchecked (guard-page) memory access and each call's return address, for
+  // backtraces of faults in machine code (code_registry.h).
+  void SetSourceOffset(uint32_t wasm_offset);
+  // After Finish: those sites, sorted by code offset (relative to the entry).
+  std::vector<SourceSite> TakeAccessSites();
+  std::vector<SourceSite> TakeCallSites();
 
   // Assembles and installs; returns the entry or nullptr (error in *error).
   void* Finish(CodeMemory& memory, size_t* code_size, std::string* error);

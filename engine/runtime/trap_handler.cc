@@ -68,13 +68,16 @@ void SaveRegisters(WasmEntry* e, const void* uctx) {
   for (int i = 0; i <= REG_RCX; ++i) e->fault_regs[i] = static_cast<uintptr_t>(uc->uc_mcontext.gregs[i]);
   e->num_fault_regs = REG_RCX + 1;
   sp = static_cast<uintptr_t>(uc->uc_mcontext.gregs[REG_RSP]);
+  e->fault_pc = static_cast<uintptr_t>(uc->uc_mcontext.gregs[REG_RIP]);
 #elif defined(__aarch64__)
   for (int i = 0; i < 31; ++i) e->fault_regs[i] = static_cast<uintptr_t>(uc->uc_mcontext.regs[i]);
   e->num_fault_regs = 31;
   sp = static_cast<uintptr_t>(uc->uc_mcontext.sp);
+  e->fault_pc = static_cast<uintptr_t>(uc->uc_mcontext.pc);
 #else
   (void)uc;
 #endif
+  e->fault_sp = sp;
   if (sp != 0 && (sp & 7) == 0) CopyStackWords(e, sp);
 }
 

@@ -78,6 +78,7 @@ struct WasmEntry {
   int num_fault_regs = 0;
   uintptr_t fault_stack[kStackWords] = {};
   int num_fault_stack = 0;
+  uintptr_t fault_pc = 0, fault_sp = 0;  // the faulting instruction and stack pointer
 
   void Enter();    // becomes this thread's innermost entry
   void Exit();     // pops it (call exactly once after Enter, on every path)

@@ -18,6 +18,7 @@
 #include "engine/runtime/memory_instance.h"
 #include "engine/runtime/tag_instance.h"
 #include "jit/code_memory.h"
+#include "jit/code_registry.h"
 #include "jit/jit_context.h"
 #include "jit/macro_assembler.h"
 
@@ -99,6 +100,9 @@ struct MacroAssembler::Impl {
   size_t internal_offset = 0;
   size_t frame_patch = 0;  // buffer offset of the prologue's frame-size disp32
   uint64_t instance = 0;   // the Instance* this code is compiled for (Prologue)
+  uint32_t source_offset = 0;
+  std::vector<SourceSite> access_sites, call_sites;  // code offsets from the buffer start
+  uint32_t Here() { return static_cast<uint32_t>(code.textSection()->buffer().size()); }
   struct Table {
     asmjit::Label at;
     std::vector<asmjit::Label> targets;
@@ -605,6 +609,7 @@ void MacroAssembler::Load(MemAccess m, Reg dst, Reg addr, uint64_t offset, const
                           Label oob) {
   auto& a = impl_->a;
   x86::Mem mem = Address(a, ref, addr, offset, m.size, impl_->LOpt(oob));
+  if (!ref.checked) impl_->access_sites.push_back({impl_->Here(), impl_->source_offset});
   bool w64 = m.width == Width::k64;
   switch (m.size) {
     case 1:
@@ -633,6 +638,7 @@ void MacroAssembler::Store(MemAccess m, Reg addr, uint64_t offset, Reg value, co
                            Label oob) {
   auto& a = impl_->a;
   x86::Mem mem = Address(a, ref, addr, offset, m.size, impl_->LOpt(oob));
+  if (!ref.checked) impl_->access_sites.push_back({impl_->Here(), impl_->source_offset});
   switch (m.size) {
     case 1: mem.setSize(1); a.mov(mem, kPool[value].r8()); break;
     case 2: mem.setSize(2); a.mov(mem, kPool[value].r16()); break;
@@ -644,6 +650,7 @@ void MacroAssembler::LoadF(bool f64, FReg dst, Reg addr, uint64_t offset, const 
                            Label oob) {
   auto& a = impl_->a;
   x86::Mem mem = Address(a, ref, addr, offset, f64 ? 8 : 4, impl_->LOpt(oob));
+  if (!ref.checked) impl_->access_sites.push_back({impl_->Here(), impl_->source_offset});
   if (f64) a.movsd(F(dst), mem);
   else a.movss(F(dst), mem);
 }
@@ -651,6 +658,7 @@ void MacroAssembler::StoreF(bool f64, Reg addr, uint64_t offset, FReg value, con
                             Label oob) {
   auto& a = impl_->a;
   x86::Mem mem = Address(a, ref, addr, offset, f64 ? 8 : 4, impl_->LOpt(oob));
+  if (!ref.checked) impl_->access_sites.push_back({impl_->Here(), impl_->source_offset});
   if (f64) a.movsd(mem, F(value));
   else a.movss(mem, F(value));
 }
@@ -713,6 +721,7 @@ void MacroAssembler::CallWasm(const void* callee, uint32_t arg_slot, uint64_t st
     a.mov(x86::rdi, kCtx);
     a.call(x86::qword_ptr(x86::rax, Off().jit_code));
   }
+  impl_->call_sites.push_back({impl_->Here(), impl_->source_offset});
   a.jmp(done);
   a.bind(slow_path);
   a.mov(x86::rdi, kCtx);
@@ -790,6 +799,7 @@ void MacroAssembler::CallSelf(uint32_t arg_slot, Label propagate) {
   auto& a = impl_->a;
   a.lea(x86::rsi, SlotMem(arg_slot));
   a.call(impl_->internal);
+  impl_->call_sites.push_back({impl_->Here(), impl_->source_offset});
   a.test(x86::eax, x86::eax);
   a.jnz(impl_->L(propagate));
   a.mov(kInst, impl_->instance);  // a tail call in the callee may have switched it
@@ -853,6 +863,10 @@ void MacroAssembler::PropagateStub(Label l, const void* frame_helper, const void
   a.mov(x86::eax, 1);
   a.jmp(impl_->epilogue);
 }
+
+void MacroAssembler::SetSourceOffset(uint32_t wasm_offset) { impl_->source_offset = wasm_offset; }
+std::vector<SourceSite> MacroAssembler::TakeAccessSites() { return std::move(impl_->access_sites); }
+std::vector<SourceSite> MacroAssembler::TakeCallSites() { return std::move(impl_->call_sites); }
 
 void* MacroAssembler::Finish(CodeMemory& memory, size_t* code_size, std::string* error) {
   auto& a = impl_->a;
