@@ -19,6 +19,9 @@ namespace cascade::cli {
 int WastCommand(const std::vector<std::string_view>& args) {
   std::vector<std::string> files;
   bool quiet = false;
+  // The baseline JIT runs the scripts unless another tier is asked for (it
+  // passes exactly what the interpreter passes: CTest spec.suite_jit).
+  bool tier_chosen = false;
   for (size_t i = 0; i < args.size(); ++i) {
     std::string_view a = args[i];
     if (a == "--") {
@@ -28,13 +31,16 @@ int WastCommand(const std::vector<std::string_view>& args) {
     if (a == "-q" || a == "--quiet") {
       quiet = true;
     } else if (a == "--compiler=interp") {
+      tier_chosen = true;
 #if CASCADE_JIT
     } else if (a == "--compiler=jit") {
       // Every store the scripts create runs wasm through the baseline JIT.
       jit::EnableJitByDefault(true);
+      tier_chosen = true;
     } else if (a == "--compiler=tiered") {
       // Interpreted first, each function compiled once hot (jit/jit.h).
       jit::EnableTieringByDefault(true);
+      tier_chosen = true;
 #endif
     } else if (a.starts_with("--compiler=")) {
       return UsageError("wast", "unknown compiler '" + std::string(a.substr(11)) +
@@ -50,6 +56,11 @@ int WastCommand(const std::vector<std::string_view>& args) {
     }
   }
   if (files.empty()) return UsageError("wast", "missing <FILE>");
+#if CASCADE_JIT
+  if (!tier_chosen) jit::EnableJitByDefault(true);  // a no-op without a JIT backend
+#else
+  (void)tier_chosen;
+#endif
   uint64_t passed = 0, failed = 0, skipped = 0;
   for (const std::string& path : files) {
     spec::FileResult r = spec::RunWastFile(path);

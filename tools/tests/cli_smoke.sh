@@ -56,6 +56,16 @@ expect text-content 0 '' '' -- validate "$tmp/text.bin"
 expect wat-syntax 1 '' 'bad.wat:2:[0-9]+: error: ' -- validate "$tmp/bad.wat"
 expect wat-invalid 1 '' 'invalid.wat: error: type mismatch.* \(at offset 0x[0-9a-f]+\)' -- validate "$tmp/invalid.wat"
 expect wast-input 1 '' 's.wast: error: .*cascade wast' -- validate "$tmp/s.wast"
+cat >"$tmp/t.wast" <<'WAST'
+(module (func (export "fac") (param i64) (result i64)
+  (if (result i64) (i64.eqz (local.get 0)) (then (i64.const 1))
+    (else (i64.mul (local.get 0) (call 0 (i64.sub (local.get 0) (i64.const 1))))))))
+(assert_return (invoke "fac" (i64.const 20)) (i64.const 2432902008176640000))
+(assert_return (invoke "fac" (i64.const 3)) (i64.const 7))
+WAST
+expect wast-default 1 't.wast: 2 passed, 1 failed' 't.wast:5: assert_return: result 0 mismatch' -- wast "$tmp/t.wast"
+expect wast-interp 1 't.wast: 2 passed, 1 failed' '' -- wast --compiler=interp "$tmp/t.wast"
+expect wast-bad-compiler 2 '' "unknown compiler 'fast'" -- wast --compiler=fast "$tmp/t.wast"
 expect inspect-wat 0 '"f" -> func\[0\]' '' -- inspect "$tmp/m.wat"
 expect empty-module 0 '' '' -- validate "$tmp/empty.wasm"
 expect verbose 0 'empty.wasm: valid' '' -- validate -v "$tmp/empty.wasm"
