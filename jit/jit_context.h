@@ -24,6 +24,7 @@
 
 namespace cascade {
 class Store;
+struct FuncInstance;
 }  // namespace cascade
 
 namespace cascade::jit {
@@ -42,6 +43,9 @@ struct JitContext {
   // A wasm exception in flight (exception handling): a status-1 return with
   // this set is a throw, not a trap. Cleared when a handler catches it.
   Exception* exception = nullptr;
+  // HelperCallSlow's status 2: the callee has machine code now; the call site
+  // calls it itself (so JIT frames stay adjacent on the native stack).
+  FuncInstance* retry_callee = nullptr;
   char trap_text[48] = {};           // a formatted trap_message ("uninitialized element 2")
   // Callers of the trapping function, innermost first, appended as the trap
   // status propagates out through JIT call sites (HelperTrapFrame); frames
@@ -59,6 +63,7 @@ inline constexpr int32_t kCtxTrapFuncidx = offsetof(JitContext, trap_funcidx);
 inline constexpr int32_t kCtxTrapInstance = offsetof(JitContext, trap_instance);
 inline constexpr int32_t kCtxException = offsetof(JitContext, exception);
 inline constexpr int32_t kCtxBudget = offsetof(JitContext, budget);
+inline constexpr int32_t kCtxRetryCallee = offsetof(JitContext, retry_callee);
 
 using JitEntry = uint32_t (*)(JitContext* ctx, uint64_t* fp);
 

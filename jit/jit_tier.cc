@@ -344,8 +344,12 @@ int TierUpHook(Store& store, FuncInstance* func, uint64_t* args, Trap* trap) {
 
 uint32_t HelperCallSlow(JitContext* ctx, uint64_t* args, FuncInstance* callee, Instance* caller) {
   Store& store = *ctx->store;
-  if (WantCompiled(store, callee))
-    return reinterpret_cast<JitEntry>(callee->jit_code)(ctx, args);
+  if (WantCompiled(store, callee)) {
+    // Not called from here: a C++ frame between two JIT frames would end the
+    // walk of a fault's backtrace (code_registry.h).
+    ctx->retry_callee = callee;
+    return 2;
+  }
   uint32_t n = std::max(callee->param_slots, callee->result_slots);
   if (args + n > ctx->stack_limit) {
     ctx->trap_message = kTrapStackExhausted;

@@ -26,7 +26,9 @@ namespace cascade::jit {
 uint64_t HelperNumeric(JitContext* ctx, uint32_t opcode, uint64_t a, uint64_t b);
 
 // Calls `callee` (host, interpreted, or not yet compiled) with its frame at
-// `args`; returns 0, or 1 after a trap. Defined in jit_tier.cc.
+// `args`; returns 0, or 1 after a trap; or 2 (nothing called) when the callee
+// has just been compiled, with ctx->retry_callee set: the call site then
+// calls the machine code itself. Defined in jit_tier.cc.
 uint32_t HelperCallSlow(JitContext* ctx, uint64_t* args, FuncInstance* callee,
                         Instance* caller);
 

@@ -709,8 +709,9 @@ void MacroAssembler::CallWasm(const void* callee, uint32_t arg_slot, uint64_t st
                               const void* slow, const void* caller_instance,
                               Label propagate, bool same_instance) {
   auto& a = impl_->a;
-  asmjit::Label slow_path = a.newLabel(), done = a.newLabel();
+  asmjit::Label slow_path = a.newLabel(), done = a.newLabel(), fast = a.newLabel();
   if (callee) a.mov(x86::rax, reinterpret_cast<uint64_t>(callee));
+  a.bind(fast);
   a.mov(x86::rdx, store_serial);
   a.cmp(x86::qword_ptr(x86::rax, Off().jit_store), x86::rdx);
   a.jne(slow_path);
@@ -730,6 +731,10 @@ void MacroAssembler::CallWasm(const void* callee, uint32_t arg_slot, uint64_t st
   a.mov(x86::rcx, reinterpret_cast<uint64_t>(caller_instance));
   a.mov(x86::rax, reinterpret_cast<uint64_t>(slow));
   a.call(x86::rax);
+  a.cmp(x86::eax, 2);  // compiled just now: call its machine code from here
+  a.jne(done);
+  a.mov(x86::rax, x86::qword_ptr(kCtx, kCtxRetryCallee));
+  a.jmp(fast);
   a.bind(done);
   a.test(x86::eax, x86::eax);
   a.jnz(impl_->L(propagate));
@@ -767,8 +772,9 @@ void MacroAssembler::TailCallWasm(const void* callee, uint64_t store_serial, con
     a.jmp(impl_->internal);
     return;
   }
-  asmjit::Label slow_path = a.newLabel();
+  asmjit::Label slow_path = a.newLabel(), fast = a.newLabel();
   if (callee) a.mov(x86::rax, reinterpret_cast<uint64_t>(callee));
+  a.bind(fast);
   a.mov(x86::rdx, store_serial);
   a.cmp(x86::qword_ptr(x86::rax, Off().jit_store), x86::rdx);
   a.jne(slow_path);
@@ -790,7 +796,10 @@ void MacroAssembler::TailCallWasm(const void* callee, uint64_t store_serial, con
   a.mov(x86::rcx, reinterpret_cast<uint64_t>(caller_instance));
   a.mov(x86::rax, reinterpret_cast<uint64_t>(slow));
   a.call(x86::rax);
-  a.jmp(impl_->epilogue);  // eax: the callee's status
+  a.cmp(x86::eax, 2);  // compiled just now: jump to its machine code after all
+  a.jne(impl_->epilogue);  // eax: the callee's status
+  a.mov(x86::rax, x86::qword_ptr(kCtx, kCtxRetryCallee));
+  a.jmp(fast);
 }
 
 void MacroAssembler::MovCallee(Reg r) { impl_->a.mov(x86::rax, R64(r)); }
