@@ -7,27 +7,12 @@
 #include <thread>
 
 #include "engine/tests/interp_test_util.h"
+#include "engine/tests/interrupt_modules.h"
 
 namespace cascade::test {
 namespace {
 
-constexpr char kLoops[] = R"((module
-  (func (export "spin") (loop (br 0)))
-  (func (export "count") (param i32) (result i32) (local i32)
-    (block (loop
-      (br_if 1 (i32.eqz (local.get 0)))
-      (local.set 1 (i32.add (local.get 1) (i32.const 1)))
-      (local.set 0 (i32.sub (local.get 0) (i32.const 1)))
-      (br 0)))
-    (local.get 1))
-  ;; 2^n calls, no loop anywhere: only the function-entry check stops it.
-  (func $tree (export "tree") (param i32) (result i32)
-    (if (result i32) (i32.eqz (local.get 0))
-      (then (i32.const 1))
-      (else (i32.add (call $tree (i32.sub (local.get 0) (i32.const 1)))
-                     (call $tree (i32.sub (local.get 0) (i32.const 1)))))))
-  (func (export "spin_inner") (call 0))
-))";
+constexpr const char* kLoops = kInterruptLoops;
 
 TEST_CASE("interp: interruption is off by default") {
   WatInstance w(kLoops);

@@ -62,17 +62,9 @@ constexpr const char* kModule = R"((module
 )";
 
 TEST_CASE("jit: call_ref, tail calls and null-branching match the interpreter") {
-  JitInstance jit(kModule), interp(kModule, /*jit=*/false);
-  auto same = [&](const std::string& f, std::vector<Value> args) {
-    CAPTURE(f);
-    std::string jt, it;
-    std::vector<Value> jr, ir;
-    bool jok = jit.Call(f, args, &jr, &jt), iok = interp.Call(f, args, &ir, &it);
-    CHECK(jok == iok);
-    CHECK(jt == it);
-    CHECK(jr.size() == ir.size());
-    for (size_t i = 0; i < jr.size() && i < ir.size(); ++i) CHECK(jr[i].lo == ir[i].lo);
-  };
+  JitInterpPair p(kModule);
+  JitInstance& jit = p.jit;
+  auto same = [&](const std::string& f, std::vector<Value> args) { p.Same(f, std::move(args)); };
   for (uint64_t n : {0ull, 1ull, 10ull}) {
     same("count", {Value::I64(n)});
     same("count_ind", {Value::I64(n)});

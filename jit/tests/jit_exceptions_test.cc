@@ -131,22 +131,10 @@ constexpr const char* kModule = R"((module
 )
 )";
 
-struct Pair {
-  JitInstance jit{kModule};
-  JitInstance interp{kModule, /*jit=*/false};
-  Pair() {
+struct Pair : JitInterpPair {
+  Pair() : JitInterpPair(kModule) {
     for (const char* f : {"interp_thrower", "interp_catcher"})
       ForceInterpreted(jit.store(), jit.instance()->GetExport(f).func());
-  }
-  void Same(const std::string& f, std::vector<Value> args) {
-    CAPTURE(f);
-    std::string jt, it;
-    std::vector<Value> jr, ir;
-    bool jok = jit.Call(f, args, &jr, &jt), iok = interp.Call(f, args, &ir, &it);
-    CHECK(jok == iok);
-    CHECK(jt == it);
-    REQUIRE(jr.size() == ir.size());
-    for (size_t i = 0; i < jr.size(); ++i) CHECK(jr[i].lo == ir[i].lo);
   }
 };
 

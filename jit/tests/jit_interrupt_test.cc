@@ -7,27 +7,13 @@
 #include <chrono>
 #include <thread>
 
+#include "engine/tests/interrupt_modules.h"
 #include "jit/tests/jit_test_util.h"
 
 namespace cascade::jit::test {
 namespace {
 
-constexpr char kLoops[] = R"((module
-  (func (export "spin") (loop (br 0)))
-  (func (export "count") (param i32) (result i32) (local i32)
-    (block (loop
-      (br_if 1 (i32.eqz (local.get 0)))
-      (local.set 1 (i32.add (local.get 1) (i32.const 1)))
-      (local.set 0 (i32.sub (local.get 0) (i32.const 1)))
-      (br 0)))
-    (local.get 1))
-  (func $tree (export "tree") (param i32) (result i32)
-    (if (result i32) (i32.eqz (local.get 0))
-      (then (i32.const 1))
-      (else (i32.add (call $tree (i32.sub (local.get 0) (i32.const 1)))
-                     (call $tree (i32.sub (local.get 0) (i32.const 1)))))))
-  (func (export "spin_inner") (call 0))
-))";
+constexpr const char* kLoops = cascade::test::kInterruptLoops;
 
 uint64_t FuelFor(cascade::test::WatInstance& w, const char* f, uint32_t arg) {
   w.store().SetFuel(10000000);

@@ -69,17 +69,9 @@ constexpr const char* kModule = R"((module
 )";
 
 TEST_CASE("jit: memory64, multi-memory and atomics match the interpreter") {
-  JitInstance jit(kModule), interp(kModule, /*jit=*/false);
-  auto same = [&](const std::string& f, std::vector<Value> args) {
-    CAPTURE(f);
-    std::string jt, it;
-    std::vector<Value> jr, ir;
-    bool jok = jit.Call(f, args, &jr, &jt), iok = interp.Call(f, args, &ir, &it);
-    CHECK(jok == iok);
-    CHECK(jt == it);
-    CHECK(jr.size() == ir.size());
-    for (size_t i = 0; i < jr.size() && i < ir.size(); ++i) CHECK(jr[i].lo == ir[i].lo);
-  };
+  JitInterpPair p(kModule);
+  JitInstance& jit = p.jit;
+  auto same = [&](const std::string& f, std::vector<Value> args) { p.Same(f, std::move(args)); };
   const uint64_t kPage = 65536;
   for (uint64_t a : {uint64_t{0}, uint64_t{8}, kPage - 8, kPage - 7, kPage, uint64_t{1} << 32,
                      ~uint64_t{0}, ~uint64_t{0} - 7, uint64_t{0x10}, uint64_t{0x11}}) {

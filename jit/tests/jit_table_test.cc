@@ -45,17 +45,9 @@ constexpr const char* kModule = R"((module
 )";
 
 TEST_CASE("jit: table and segment instructions match the interpreter") {
-  JitInstance jit(kModule), interp(kModule, /*jit=*/false);
-  auto same = [&](const std::string& f, std::vector<Value> args) {
-    CAPTURE(f);
-    std::string jt, it;
-    std::vector<Value> jr, ir;
-    bool jok = jit.Call(f, args, &jr, &jt), iok = interp.Call(f, args, &ir, &it);
-    CHECK(jok == iok);
-    CHECK(jt == it);
-    CHECK(jr.size() == ir.size());
-    for (size_t i = 0; i < jr.size() && i < ir.size(); ++i) CHECK(jr[i].lo == ir[i].lo);
-  };
+  JitInterpPair p(kModule);
+  JitInstance& jit = p.jit;
+  auto same = [&](const std::string& f, std::vector<Value> args) { p.Same(f, std::move(args)); };
   for (uint32_t i : {0u, 1u, 2u, 3u, 4u, 100u}) {
     same("init_call", {Value::I32(7), Value::I32(i)});
     same("get_set_is_null", {Value::I32(i)});
