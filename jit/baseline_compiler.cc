@@ -87,6 +87,7 @@ class BaselineCompiler : public BaseInterface {
                    uint32_t exn_slots = 0)
       : module_(module), funcidx_(funcidx), env_(env), stack_(masm_), exn_slots_(exn_slots) {}
   uint32_t needed_exn_slots() const { return legacy_max_; }
+  const std::vector<Label>& loop_labels() const { return loop_labels_; }
   void set_decoder(Decoder* d) { decoder_ = d; }
 
   bool failed() const { return !why_.empty(); }
@@ -137,6 +138,9 @@ class BaselineCompiler : public BaseInterface {
     }
     EmitLandingPads();
     EmitChargeStubs();
+    // The interpreter's frame at a loop header is this code's (every operand
+    // in its home slot) unless legacy try slots shifted the homes.
+    if (!loop_labels_.empty() && exn_slots_ == 0) masm_.EmitOsrEntry(overflow_);
     masm_.SetFrameSlots(num_locals_ + stack_.max_height() + 1);
   }
 
@@ -147,6 +151,7 @@ class BaselineCompiler : public BaseInterface {
     OpenBlock(c, ControlKind::kLoop);
     if (failed()) return;
     BindLabel(blocks_.back().label);
+    loop_labels_.push_back(blocks_.back().label);
     if (env_.metered) {
       // Each entry of the header charges the loop body's cost; the enclosing
       // region does not count it.
@@ -1235,6 +1240,7 @@ class BaselineCompiler : public BaseInterface {
   std::vector<TrapSite> traps_;
   std::vector<TryScope> try_scopes_;
   int active_try_ = -1;  // innermost open try_table's scope
+  std::vector<Label> loop_labels_;  // loop headers, in decoding order (OSR)
   struct ChargeSite {
     Label exhausted, resume, trap;
   };
@@ -1278,6 +1284,11 @@ bool CompileWithSlots(const Module& module, uint32_t funcidx, const CompileEnv& 
   if (out->entry) out->internal = static_cast<uint8_t*>(out->entry) + c.masm().internal_offset();
   out->access_sites = c.masm().TakeAccessSites();
   out->call_sites = c.masm().TakeCallSites();
+  if (out->entry && c.masm().osr_offset() != 0) {
+    auto* base = static_cast<uint8_t*>(out->entry);
+    out->osr_entry = base + c.masm().osr_offset();
+    for (Label l : c.loop_labels()) out->loop_headers.push_back(base + c.masm().LabelOffset(l));
+  }
   if (env.listing) *env.listing = c.masm().listing();
   return out->entry != nullptr;
 }

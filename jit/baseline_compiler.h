@@ -44,6 +44,12 @@ struct CompiledCode {
   size_t size = 0;        // bytes of machine code
   // For fault backtraces (code_registry.h): guarded accesses, call returns.
   std::vector<SourceSite> access_sites, call_sites;
+  // On-stack replacement (MacroAssembler::EmitOsrEntry): the entry, or null
+  // when the function has no loop or its frame layout is not the
+  // interpreter's (legacy try slots); each loop header's address, in the order
+  // the decoder met the loops (as InterpCode::loop_headers).
+  void* osr_entry = nullptr;
+  std::vector<void*> loop_headers;
 };
 
 // Compiles defined function `funcidx` (module function index space). Returns

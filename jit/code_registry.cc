@@ -62,6 +62,7 @@ void FaultBacktrace(uintptr_t pc, const uintptr_t* stack, int num_words,
     const CodeRecord* caller = Find(ret);
     if (caller == nullptr) return;
     at += 2;
+    if (caller->osr != 0 && ret >= caller->osr) return;  // the OSR entry: entered from C++
     if (ret < caller->internal) {
       // The external-entry trampoline (pushed rbp, rbx, r12-r15 and 8 bytes of
       // padding, then called the body): its own return address follows.

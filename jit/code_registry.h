@@ -35,6 +35,7 @@ struct SourceSite {
 struct CodeRecord {
   uintptr_t begin = 0, end = 0;  // [external entry, end of code)
   uintptr_t internal = 0;        // the internal entry
+  uintptr_t osr = 0;             // the OSR entry (emitted last), 0 if none
   const FuncInstance* func = nullptr;
   std::vector<SourceSite> access_sites;  // sorted by code_offset
   std::vector<SourceSite> call_sites;    // return addresses, sorted

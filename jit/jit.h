@@ -59,6 +59,7 @@ struct JitStats {
   uint32_t compiled = 0;     // functions with machine code
   uint32_t unsupported = 0;  // functions left to the interpreter
   uint64_t code_bytes = 0;   // machine code emitted
+  uint32_t osr_entries = 0;  // tiered: interpreted calls finished in machine code from a loop
 };
 JitStats GetStats(Store& store);
 

@@ -17,6 +17,7 @@
 #include <map>
 #include <string>
 #include <thread>
+#include <unordered_map>
 #include <unordered_set>
 #include <vector>
 
@@ -72,13 +73,19 @@ struct JitState : Store::Extension {
   std::map<std::string, uint32_t> reasons;
   JitStats stats;
   std::vector<uintptr_t> registered;  // code_registry.h records of this store's code
+  struct Osr {
+    void* entry;
+    std::vector<void*> headers;
+  };
+  std::unordered_map<const FuncInstance*, Osr> osr;  // functions with an OSR entry
   std::unique_ptr<FaultCapture> fault;  // the last guard-page fault in its code
   ~JitState() override {
     for (uintptr_t begin : registered) UnregisterCode(begin, begin + 1);
     static const bool report = std::getenv("CASCADE_JIT_STATS") != nullptr;
     if (!report || (stats.compiled == 0 && stats.unsupported == 0)) return;
-    std::fprintf(stderr, "jit: %u compiled (%llu bytes), %u interpreted\n", stats.compiled,
-                 static_cast<unsigned long long>(stats.code_bytes), stats.unsupported);
+    std::fprintf(stderr, "jit: %u compiled (%llu bytes), %u interpreted, %u OSR entries\n",
+                 stats.compiled, static_cast<unsigned long long>(stats.code_bytes),
+                 stats.unsupported, stats.osr_entries);
     for (const auto& [why, n] : reasons) std::fprintf(stderr, "jit:   %u %s\n", n, why.c_str());
   }
 };
@@ -175,8 +182,10 @@ bool Install(JitState& st, FuncInstance* f, bool ok, const CompiledCode& code,
   record.func = f;
   record.access_sites = code.access_sites;
   record.call_sites = code.call_sites;
+  record.osr = reinterpret_cast<uintptr_t>(code.osr_entry);
   RegisterCode(std::move(record));
   st.registered.push_back(reinterpret_cast<uintptr_t>(code.entry));
+  if (code.osr_entry) st.osr[f] = {code.osr_entry, code.loop_headers};
   f->jit_store = st.serial;
   ++st.stats.compiled;
   st.stats.code_bytes += code.size;
@@ -221,10 +230,9 @@ bool CanRun(Store& store) {
 // The first time only starts its countdown.
 bool Hot(JitState& st, FuncInstance* f) {
   if (st.warming.insert(f).second) {
-    // A function with a loop is compiled on its first call: its time goes into
-    // the loop however often it is called (there is no on-stack replacement).
-    interp::EnsureTranslated(f);
-    if (static_cast<const interp::InterpCode*>(f->code)->num_loops > 0) return true;
+    // A function whose time goes into loops rather than calls gets there
+    // through on-stack replacement (TierOsrHook) once a loop is hot, so it
+    // counts calls like any other.
     uint32_t calls = tier_up_calls.load(std::memory_order_relaxed);
     // This call was the first: hot at call number `calls`, when the countdown
     // (decremented by each call) goes negative again.
@@ -248,7 +256,10 @@ bool WantCompiled(Store& store, FuncInstance* f) {
 }
 
 // Runs compiled `func` with its frame (arguments, then results) at `fp`.
-bool RunCompiled(Store& store, FuncInstance* func, uint64_t* fp, Trap* trap) {
+// With `osr_header`, enters through the function's OSR entry at that loop
+// header instead, on the live interpreter frame at fp.
+bool RunCompiled(Store& store, FuncInstance* func, uint64_t* fp, Trap* trap,
+                 const void* osr_entry = nullptr, const void* osr_header = nullptr) {
   uint32_t n = std::max(func->param_slots, func->result_slots);
   if (fp + n > store.stack_end()) {
     trap->Set(kTrapStackExhausted);
@@ -276,7 +287,9 @@ bool RunCompiled(Store& store, FuncInstance* func, uint64_t* fp, Trap* trap) {
   ctx.store = &store;
   ctx.budget = &store.interrupt.budget;
   ctx.trap = trap;
-  uint32_t status = reinterpret_cast<JitEntry>(func->jit_code)(&ctx, fp);
+  using OsrEntry = uint32_t (*)(JitContext*, uint64_t*, const void*);
+  uint32_t status = osr_entry ? reinterpret_cast<OsrEntry>(osr_entry)(&ctx, fp, osr_header)
+                              : reinterpret_cast<JitEntry>(func->jit_code)(&ctx, fp);
   if (entry != nullptr) {
     entry->capture_fault = saved_capture;
     entry->describe_fault = saved_describe;
@@ -340,6 +353,35 @@ int TierUpHook(Store& store, FuncInstance* func, uint64_t* args, Trap* trap) {
   return RunCompiledGuarded(store, func, args, trap);
 }
 
+// Store::tier_osr: the interpreter's loop `loop` of `func` is hot (its
+// budget slice ran out at the back-edge); finish the call in machine code from
+// that loop's header, on the interpreter's frame at fp.
+int TierOsrHook(Store& store, FuncInstance* func, uint64_t* fp, uint32_t loop, Trap* trap) {
+  if (!CanRun(store)) return Store::kTierUpInterpret;
+  JitState& st = GetState(store);
+  if (func->jit_store != st.serial && !EnsureCompiled(store, func)) return Store::kTierUpInterpret;
+  func->tier_countdown = 0;  // later calls run the machine code too
+  auto it = st.osr.find(func);
+  const auto* code = static_cast<const interp::InterpCode*>(func->code);
+  if (it == st.osr.end() || code == nullptr || it->second.headers.size() != code->num_loops ||
+      loop >= it->second.headers.size()) {
+    return Store::kTierUpInterpret;
+  }
+  ++st.stats.osr_entries;
+  trap_handler::WasmEntry entry;
+  volatile int result = Store::kTierUpTrapped;
+  if (sigsetjmp(entry.env, 0) == 0) {
+    entry.Enter();
+    result = RunCompiled(store, func, fp, trap, it->second.entry, it->second.headers[loop])
+                 ? Store::kTierUpRan
+                 : Store::kTierUpTrapped;
+  } else {
+    entry.FillFaultTrap(trap);
+  }
+  entry.Exit();
+  return result;
+}
+
 }  // namespace
 
 uint32_t HelperCallSlow(JitContext* ctx, uint64_t* args, FuncInstance* callee, Instance* caller) {
@@ -397,12 +439,16 @@ void EnableTiering(Store& store) {
   if (!Available()) return;
   store.tier_invoke = &TierInvoke;
   store.tier_up = &TierUpHook;
+  store.tier_osr = &TierOsrHook;
+  store.interrupt.sampling = true;
+  store.interrupt.Refill(store.interrupt.Total());
 }
 
 void EnableTieringByDefault(bool on) {
   bool jit = on && Available();
   Store::default_tier_invoke.store(jit ? &TierInvoke : nullptr);
   Store::default_tier_up.store(jit ? &TierUpHook : nullptr);
+  Store::default_tier_osr.store(jit ? &TierOsrHook : nullptr);
 }
 
 void SetTierUpCalls(uint32_t calls) { tier_up_calls.store(calls); }

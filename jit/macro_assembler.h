@@ -241,6 +241,18 @@ class MacroAssembler {
   void EnableListing();
   std::string listing() const;
 
+  // On-stack replacement entry (Store::tier_osr), emitted once after the body:
+  //   uint32_t osr(JitContext* ctx, uint64_t* fp, const void* header)
+  // sets up registers as the external entry does, then a frame like the
+  // internal entry's on the live frame at fp (its locals and operands are
+  // not touched, both stacks are checked against `overflow`) and jumps to
+  // `header`, a loop header's address in this code (LabelOffset).
+  void EmitOsrEntry(Label overflow);
+  // After Finish: the OSR entry's byte offset from the external entry (0 if
+  // none was emitted) and a bound label's.
+  size_t osr_offset() const;
+  size_t LabelOffset(Label l) const;
+
   // The wasm byte offset of the instruction being compiled: recorded with each
   // unchecked (guard-page) memory access and each call's return address, for
   // backtraces of faults in machine code (code_registry.h).

@@ -54,6 +54,10 @@ struct InterpCode {
   // Number of reachable loops (a tiering JIT compiles such functions on their
   // first call: their time is in the loop, not in the number of calls).
   uint32_t num_loops = 0;
+  // Code offsets of the reachable loops' headers, in the order the decoder
+  // met the loops (num_loops entries, increasing): on-stack replacement
+  // (Store::tier_osr) names a loop by its index here.
+  const uint32_t* loop_headers = nullptr;
   // (code offset, wasm byte offset in the module) of instructions that can trap
   // or call, for trap messages and backtraces.
   const std::pair<uint32_t, uint32_t>* trap_sites = nullptr;

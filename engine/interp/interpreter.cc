@@ -15,6 +15,7 @@
 
 #include <sys/mman.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <limits>
@@ -223,6 +224,61 @@ InterpState* GetInterpState(Store& store) {
   return r;
 }
 
+enum BackEdgeResult : int { kBackEdgeGoOn, kBackEdgeStop, kBackEdgeReturned, kBackEdgeThrew };
+
+// A loop back-edge at `ip` (jumping to `header`) found the interruption budget
+// spent: the interruption check first (a trap stops), then, with a tiering
+// JIT (Store::tier_osr), an offer to run the rest of this call from the
+// loop's header as machine code. The frame is the interpreter's own at that
+// point: at a loop header every operand is in its home slot, the JIT's layout.
+[[gnu::noinline, gnu::cold]] int BackEdgeSlow(ExecState* es, const uint32_t* ip, uint64_t* fp,
+                                              const uint32_t* header) {
+  if (!InterruptSlow(es, ip)) return kBackEdgeStop;
+  Store& store = *es->store;
+  if (!store.tier_osr) return kBackEdgeGoOn;
+  FuncInstance* f = es->func;
+  const auto* code = static_cast<const InterpCode*>(f->code);
+  uint32_t off = static_cast<uint32_t>(header - code->code);
+  const uint32_t* end = code->loop_headers + code->num_loops;
+  const uint32_t* at = std::lower_bound(code->loop_headers, end, off);
+  if (at == end || *at != off) return kBackEdgeGoOn;
+  InterpState* st = static_cast<InterpState*>(store.interp_state.get());
+  uint64_t* saved_top = store.stack_top;
+  Frame* saved_frames = st->in_use;
+  store.stack_top = fp + code->frame_slots;
+  st->in_use = es->frame_top;
+  Trap trap;
+  int r = store.tier_osr(store, f, fp, static_cast<uint32_t>(at - code->loop_headers), &trap);
+  store.stack_top = saved_top;
+  st->in_use = saved_frames;
+  if (r == Store::kTierUpInterpret) return kBackEdgeGoOn;
+  if (r == Store::kTierUpRan) return kBackEdgeReturned;
+  // The machine code's frames include this function's: report from the caller.
+  bool entry = es->frame_top == es->entry_frame;
+  if (trap.exception && !entry) {
+    es->exception = trap.exception;
+    return kBackEdgeThrew;
+  }
+  if (trap.exception) {
+    es->exception = trap.exception;
+    es->trap_message = kTrapUncaughtException;
+  } else {
+    st->tier_frames = std::move(trap.backtrace);
+    es->trap_message = trap.message;
+    es->exit_status = trap.exit_status;
+  }
+  es->trapped = true;
+  if (entry) {
+    es->func = nullptr;
+    es->trap_ip = nullptr;
+  } else {
+    Frame* caller = --es->frame_top;
+    es->func = caller->func;
+    es->trap_ip = caller->call_ip;
+  }
+  return kBackEdgeStop;
+}
+
 // Finds a handler for `ex` starting at the instruction `*ip` of the running
 // function, popping frames as needed. On success sets *ip/*fp to the landing
 // pad (values delivered) and returns true; otherwise records the uncaught
@@ -290,13 +346,41 @@ InterpState* GetInterpState(Store& store) {
       if (!InterruptSlow(es, ip)) EXIT();                                    \
     }                                                                        \
   } while (0)
+// Returns from the running function (its results are at fp[0..]).
+#define DO_RETURN()                                                          \
+  do {                                                                       \
+    if (es->frame_top == es->entry_frame) EXIT();                            \
+    Frame* rf = --es->frame_top;                                             \
+    ip = rf->ret_ip;                                                         \
+    fp = rf->fp;                                                             \
+    if (rf->func->instance != es->instance) SwitchInstance(es, rf->func->instance); \
+    es->func = rf->func;                                                     \
+    mem = es->instance->memory0_base;                                        \
+    NEXT();                                                                  \
+  } while (0)
 // A taken loop back-edge with its rel operand at O(k) and cost at O(k + 1):
-// charges the cost (a trap reports this branch), then jumps.
-#define BACK_EDGE(k)                                    \
-  do {                                                  \
-    INTERRUPT_CHECK(O((k) + 1));                        \
-    ip += static_cast<int32_t>(O(k));                   \
-    NEXT();                                             \
+// charges the cost (a trap reports this branch), then jumps. When the budget
+// runs out here, BackEdgeSlow may also finish the call in the JIT from the
+// loop's header (on-stack replacement): the function then returns, or its
+// exception unwinds from the caller's call site.
+#define BACK_EDGE(k)                                                          \
+  do {                                                                        \
+    if ((es->interrupt->budget -= static_cast<int64_t>(O((k) + 1))) < 0) [[unlikely]] { \
+      int osr = BackEdgeSlow(es, ip, fp, ip + static_cast<int32_t>(O(k)));    \
+      if (osr == kBackEdgeStop) EXIT();                                       \
+      if (osr == kBackEdgeReturned) DO_RETURN();                              \
+      if (osr == kBackEdgeThrew) {                                            \
+        Frame* tf = --es->frame_top; /* not the entry frame (BackEdgeSlow) */ \
+        ip = tf->call_ip;                                                     \
+        fp = tf->fp;                                                          \
+        if (tf->func->instance != es->instance) SwitchInstance(es, tf->func->instance); \
+        es->func = tf->func;                                                  \
+        mem = es->instance->memory0_base;                                     \
+        UNWIND(es->exception);                                                \
+      }                                                                       \
+    }                                                                         \
+    ip += static_cast<int32_t>(O(k));                                         \
+    NEXT();                                                                   \
   } while (0)
 #define UNWIND(ex)                                                   \
   do {                                                               \

@@ -248,6 +248,7 @@ class InterpTranslator : public BaseInterface {
     alias_count_ = 0;
     max_height_ = 0;
     num_loops_ = 0;
+    loop_headers_.clear();
     reachable_ = true;
     last_end_ = kNone;
     cost_ = 0;
@@ -264,11 +265,13 @@ class InterpTranslator : public BaseInterface {
     for (uint32_t p : hidden_patches_) code_[p] = hidden_base + (code_[p] & ~kHiddenSlot);
     for (CatchSite& site : catches_)
       if (site.exn_slot != kNoTarget) site.exn_slot = hidden_base + (site.exn_slot & ~kHiddenSlot);
-    // Block layout: InterpCode | trap sites | code units | catch sites.
+    // Block layout: InterpCode | trap sites | code units | catch sites | loop headers.
     static_assert(sizeof(InterpCode) % 8 == 0 && alignof(CatchSite) <= 4);
     size_t sites_bytes = trap_sites_.size() * sizeof(trap_sites_[0]);
     size_t code_bytes = code_.size() * 4;
-    size_t bytes = sizeof(InterpCode) + sites_bytes + code_bytes + catches_.size() * sizeof(CatchSite);
+    size_t loops_bytes = loop_headers_.size() * 4;
+    size_t bytes = sizeof(InterpCode) + sites_bytes + code_bytes +
+                   catches_.size() * sizeof(CatchSite) + loops_bytes;
     void* block = arena ? arena->Allocate(bytes) : std::malloc(bytes);
     if (block == nullptr) std::abort();
     auto* out = new (block) InterpCode();
@@ -284,6 +287,9 @@ class InterpTranslator : public BaseInterface {
     if (!catches_.empty()) std::memcpy(p, catches_.data(), catches_.size() * sizeof(CatchSite));
     out->catches = reinterpret_cast<const CatchSite*>(p);
     out->num_catches = static_cast<uint32_t>(catches_.size());
+    p += catches_.size() * sizeof(CatchSite);
+    if (loops_bytes) std::memcpy(p, loop_headers_.data(), loops_bytes);
+    out->loop_headers = reinterpret_cast<const uint32_t*>(p);
     out->num_params = num_params_;
     out->num_locals = num_locals_;
     out->num_results = num_results_;
@@ -317,6 +323,7 @@ class InterpTranslator : public BaseInterface {
       Block& b = blocks_.back();
       b.loop_pc = Here();
       ++num_loops_;
+      loop_headers_.push_back(b.loop_pc);
       b.outer_cost = cost_;
       cost_ = 0;
       last_end_ = kNone;
@@ -1360,6 +1367,7 @@ class InterpTranslator : public BaseInterface {
   uint32_t alias_count_ = 0;
   uint32_t max_height_ = 0;
   uint32_t num_loops_ = 0;
+  std::vector<uint32_t> loop_headers_;
   bool reachable_ = true;
   // Fuel cost (about one unit per wasm instruction: emitted ops plus folded
   // local.get/tee and constants) of the region being emitted: the function

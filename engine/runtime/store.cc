@@ -68,7 +68,12 @@ bool ReturnPooledStack(uint64_t* stack) {
 }
 }  // namespace
 
-Store::Store(StoreLimits limits) : limits_(limits) {}
+Store::Store(StoreLimits limits) : limits_(limits) {
+  if (tier_osr != nullptr) {  // tiering by default (jit::EnableTieringByDefault)
+    interrupt.sampling = true;
+    interrupt.Refill(interrupt.Total());
+  }
+}
 
 Store::~Store() {
   // Pooled instances first (their slots are reset and returned to their pools).
@@ -170,6 +175,7 @@ Exception* Store::NewException() {
 void InterruptState::Refill(int64_t total) {
   bool deadline = epoch_deadline != std::numeric_limits<uint64_t>::max();
   budget = deadline && total > kEpochSlice ? kEpochSlice : total;
+  if (sampling && budget > kTierSlice) budget = kTierSlice;
   reserve = total - budget;
 }
 

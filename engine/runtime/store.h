@@ -90,6 +90,11 @@ struct InterruptState {
   int64_t reserve = 0;          // metered fuel not handed to `budget` yet
   uint64_t epoch_deadline = std::numeric_limits<uint64_t>::max();  // off: never reached
   bool fuel_enabled = false;
+  // Tiering (jit::EnableTiering): the budget is handed out in slices of at
+  // most kTierSlice, so the slow path runs now and then in hot loops and can
+  // offer them to Store::tier_osr.
+  static constexpr int64_t kTierSlice = 20000;
+  bool sampling = false;
 
   // The slow path, called once `budget` went negative: returns kTrapOutOfFuel
   // or kTrapInterrupt (trap.h) when execution must stop, else refills `budget`
@@ -207,6 +212,19 @@ class Store {
   using TierUpFn = int (*)(Store& store, FuncInstance* func, uint64_t* args, Trap* trap);
   static inline std::atomic<TierUpFn> default_tier_up{nullptr};
   TierUpFn tier_up = default_tier_up.load(std::memory_order_relaxed);
+
+  // On-stack replacement hook (jit::EnableTiering): the interpreter calls it
+  // at a loop back-edge of `func` when the interruption budget's sampling slice
+  // ran out there (InterruptState::sampling), with the function's frame at
+  // `fp` and `loop` the index of the loop (InterpCode::loop_headers). The hook
+  // declines (kTierUpInterpret) or runs the rest of the call from that loop's
+  // header in another tier (kTierUpRan: the results at fp[0..]; the
+  // interpreter then returns from the function; kTierUpTrapped: *trap filled,
+  // its backtrace including `func`).
+  using TierOsrFn = int (*)(Store& store, FuncInstance* func, uint64_t* fp, uint32_t loop,
+                            Trap* trap);
+  static inline std::atomic<TierOsrFn> default_tier_osr{nullptr};
+  TierOsrFn tier_osr = default_tier_osr.load(std::memory_order_relaxed);
 
  private:
   StoreLimits limits_;

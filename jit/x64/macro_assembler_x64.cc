@@ -99,6 +99,9 @@ struct MacroAssembler::Impl {
   asmjit::Label internal;  // the internal entry (Prologue)
   size_t internal_offset = 0;
   size_t frame_patch = 0;  // buffer offset of the prologue's frame-size disp32
+  size_t osr_frame_patch = 0;  // the same in the OSR entry (0: none)
+  asmjit::Label osr;        // the OSR entry, when emitted
+  size_t osr_offset = 0;
   uint64_t instance = 0;   // the Instance* this code is compiled for (Prologue)
   uint32_t source_offset = 0;
   std::vector<SourceSite> access_sites, call_sites;  // code offsets from the buffer start
@@ -195,8 +198,54 @@ void MacroAssembler::Prologue(uint32_t num_params, uint32_t num_locals, const vo
 
 size_t MacroAssembler::internal_offset() const { return impl_->internal_offset; }
 
+void MacroAssembler::EmitOsrEntry(Label overflow) {
+  auto& a = impl_->a;
+  asmjit::Label body = a.newLabel();
+  a.align(asmjit::AlignMode::kCode, 16);
+  impl_->osr = a.newLabel();
+  a.bind(impl_->osr);
+  a.push(x86::rbp);
+  a.mov(x86::rbp, x86::rsp);
+  a.push(x86::rbx);
+  a.push(x86::r12);
+  a.push(x86::r13);
+  a.push(x86::r14);
+  a.push(x86::r15);
+  a.sub(x86::rsp, 8);
+  a.mov(kCtx, x86::rdi);
+  a.mov(kInst, impl_->instance);
+  if (impl_->instance) a.mov(kMem, x86::qword_ptr(kInst, Off().mem_base));
+  a.call(body);  // rsi: fp, rdx: the loop header; eax: status
+  a.add(x86::rsp, 8);
+  a.pop(x86::r15);
+  a.pop(x86::r14);
+  a.pop(x86::r13);
+  a.pop(x86::r12);
+  a.pop(x86::rbx);
+  a.pop(x86::rbp);
+  a.ret();
+  a.bind(body);
+  a.push(kFp);
+  a.mov(kFp, x86::rsi);
+  a.cmp(x86::rsp, x86::qword_ptr(kCtx, kCtxNativeLimit));
+  a.jb(impl_->L(overflow));
+  a.lea(x86::rax, x86::ptr(kFp, 0x7FFFFF00));  // frame size, patched by SetFrameSlots
+  impl_->osr_frame_patch = impl_->code.textSection()->buffer().size() - 4;
+  a.cmp(x86::rax, x86::qword_ptr(kCtx, kCtxStackLimit));
+  a.ja(impl_->L(overflow));
+  a.jmp(x86::rdx);
+}
+
+size_t MacroAssembler::osr_offset() const { return impl_->osr_offset; }
+size_t MacroAssembler::LabelOffset(Label l) const {
+  return impl_->code.labelOffsetFromBase(impl_->labels[l.id]) -
+         impl_->code.labelOffsetFromBase(impl_->entry);
+}
+
 void MacroAssembler::SetFrameSlots(uint32_t slots) {
   uint32_t bytes = slots * 8;
+  if (impl_->osr_frame_patch)
+    std::memcpy(impl_->code.textSection()->buffer().data() + impl_->osr_frame_patch, &bytes, 4);
   std::memcpy(impl_->code.textSection()->buffer().data() + impl_->frame_patch, &bytes, 4);
 }
 
@@ -909,6 +958,8 @@ void* MacroAssembler::Finish(CodeMemory& memory, size_t* code_size, std::string*
   *code_size = size;
   impl_->internal_offset = code.labelOffsetFromBase(impl_->internal) -
                            code.labelOffsetFromBase(impl_->entry);
+  if (impl_->osr.isValid())
+    impl_->osr_offset = code.labelOffsetFromBase(impl_->osr) - code.labelOffsetFromBase(impl_->entry);
   return p;
 }
 
