@@ -146,7 +146,12 @@ StoreLimits Runner::Limits() const {
 }
 
 bool Runner::SetUpStore(ErrorChain* chain) {
-#if !CASCADE_JIT
+#if CASCADE_JIT
+  // The default tier: interpreted first, hot functions and hot loops (by
+  // on-stack replacement) in machine code; start-up stays the interpreter's.
+  if (!o_.compiler_given && jit::Available())
+    o_.compiler = o_.lazy_compilation ? Compiler::kTiered : Compiler::kJit;
+#else
   if (o_.compiler != Compiler::kInterp) {
     chain->push_back("the baseline JIT (--compiler=jit|tiered) is not available in this build");
     chain->push_back("use --compiler=interp (the default)");

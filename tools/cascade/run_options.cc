@@ -121,6 +121,7 @@ bool ApplyKeyValue(const ValueFlag& flag, std::string_view item, RunOptions* o,
   } else {  // -C
     if (key == "compiler") {
       ok = ParseCompiler(value, &o->compiler);
+      o->compiler_given = true;
     } else if (key == "lazy-compilation") {
       ok = ParseBool(value, &o->lazy_compilation);
     } else if (key == "parallel-compilation") {
@@ -211,6 +212,7 @@ bool ApplyValueFlag(const ValueFlag& flag, std::string_view value, RunOptions* o
     }
     o->profile = Profile::kPerfMap;
   } else if (name == "--compiler") {
+    o->compiler_given = true;
     if (!ParseCompiler(value, &o->compiler)) {
       *error = InvalidValue(flag, value, "possible values: interp, jit, tiered");
       return false;

@@ -38,7 +38,11 @@ struct RunOptions {
   std::optional<uint64_t> max_stack_bytes;   // --max-stack / -W max-wasm-stack
   std::optional<uint64_t> fuel;              // --fuel / -W fuel
   std::optional<std::chrono::nanoseconds> timeout;  // --timeout / -W timeout
-  Compiler compiler = Compiler::kInterp;     // --compiler=interp|jit|tiered / -C compiler=
+  // --compiler=interp|jit|tiered / -C compiler=. Without it (compiler_given
+  // false) `cascade run` picks tiered where the baseline JIT exists (jit
+  // with -C lazy-compilation=n), else interp.
+  Compiler compiler = Compiler::kInterp;
+  bool compiler_given = false;
   uint32_t tier_up_calls = 0;                // -C tier-up-calls=N (0: the JIT's default)
   bool lazy_compilation = true;     // -C lazy-compilation=y|n: JIT on first call, or all at start
   bool parallel_compilation = true;  // -C parallel-compilation=y|n: eager JIT on every core

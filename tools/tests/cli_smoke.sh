@@ -65,6 +65,7 @@ cat >"$tmp/t.wast" <<'WAST'
 WAST
 expect wast-default 1 't.wast: 2 passed, 1 failed' 't.wast:5: assert_return: result 0 mismatch' -- wast "$tmp/t.wast"
 expect wast-interp 1 't.wast: 2 passed, 1 failed' '' -- wast --compiler=interp "$tmp/t.wast"
+expect run-help-tiers 0 'tiered \(default' '' -- run --help
 expect wast-bad-compiler 2 '' "unknown compiler 'fast'" -- wast --compiler=fast "$tmp/t.wast"
 expect inspect-wat 0 '"f" -> func\[0\]' '' -- inspect "$tmp/m.wat"
 expect empty-module 0 '' '' -- validate "$tmp/empty.wasm"
