@@ -921,7 +921,7 @@ bool ModuleDecoder::Decode(Error* error) {
 
 }  // namespace
 
-bool DecodeModule(std::vector<uint8_t> bytes, Module* module, Error* error,
+bool DecodeModule(ModuleBytes bytes, Module* module, Error* error,
                   const Features& features) {
   *module = Module();
   module->features = features;

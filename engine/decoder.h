@@ -20,7 +20,7 @@
 
 namespace cascade {
 
-// Decodes `bytes` (moved into module->bytes) into `*module`. Returns true on
+// Decodes `bytes` (a vector or a file mapping, moved into module->bytes) into `*module`. Returns true on
 // success; otherwise fills `*error` with the spec's wording ("unexpected end",
 // "magic header not detected", "unknown binary version", "malformed section id",
 // "section size mismatch", "integer too large", "length out of bounds",
@@ -29,7 +29,7 @@ namespace cascade {
 // encoding", ...) and the byte offset.
 // `features` enables optional proposals (features.h); they are recorded in
 // Module::features for the validator.
-bool DecodeModule(std::vector<uint8_t> bytes, Module* module, Error* error,
+bool DecodeModule(ModuleBytes bytes, Module* module, Error* error,
                   const Features& features = Features());
 
 // Decodes the payload of the custom section "name" (after its name, spec 7.4

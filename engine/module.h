@@ -217,8 +217,51 @@ class TierCacheSlot {
   mutable std::atomic<TierCache*> p_{nullptr};
 };
 
+// The bytes of a module binary (what Module::bytes holds): an owned vector, or
+// a read-only private mapping of a file. Mapping a big module costs a fraction
+// of reading it (no zeroed pages to fill, no copy: the page cache's pages are
+// mapped); `cascade run` maps files from 1 MiB up.
+//
+// Invariants: data() points at size() bytes that never change while this
+// object lives. A mapped file must not be truncated while it is mapped (the
+// kernel would fault the next access to a lost page, as for any mapped file).
+// Copying a mapping copies its bytes into a vector.
+class ModuleBytes {
+ public:
+  ModuleBytes() = default;
+  ModuleBytes(std::vector<uint8_t> v) : vector_(std::move(v)) {}  // NOLINT: implicit on purpose
+  ModuleBytes(const ModuleBytes& o) : vector_(o.begin(), o.end()) {}
+  ModuleBytes(ModuleBytes&& o) noexcept { *this = std::move(o); }
+  ModuleBytes& operator=(const ModuleBytes& o);
+  ModuleBytes& operator=(ModuleBytes&& o) noexcept;
+  ~ModuleBytes();
+
+  // Maps the first `size` bytes of the open file `fd` read-only and private,
+  // populated (its pages come from the page cache). Returns false with errno
+  // set (the mmap failure) and leaves *out unchanged. `size` > 0, in bytes.
+  static bool MapFile(int fd, size_t size, ModuleBytes* out);
+
+  const uint8_t* data() const { return mapped_ ? mapped_ : vector_.data(); }
+  size_t size() const { return mapped_ ? mapped_size_ : vector_.size(); }
+  bool empty() const { return size() == 0; }
+  bool mapped() const { return mapped_ != nullptr; }
+  uint8_t operator[](size_t i) const { return data()[i]; }
+  const uint8_t* begin() const { return data(); }
+  const uint8_t* end() const { return data() + size(); }
+  // The owned vector, to append to (tests building expressions in place).
+  // Only for vector-backed bytes; copies a mapping into a vector first.
+  std::vector<uint8_t>& vector();
+
+ private:
+  void Unmap();
+
+  std::vector<uint8_t> vector_;
+  const uint8_t* mapped_ = nullptr;
+  size_t mapped_size_ = 0;
+};
+
 struct Module {
-  std::vector<uint8_t> bytes;  // the binary; everything else points into it
+  ModuleBytes bytes;  // the binary; everything else points into it
   Features features;           // optional proposals this module was decoded with
 
   std::vector<SubType> types;

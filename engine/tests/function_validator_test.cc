@@ -501,7 +501,7 @@ TEST_CASE("constant expressions") {
   REQUIRE(DecodeModule(b.Build(), &m, &e));
   auto expr = [&](Bytes code) {
     ByteRange r{static_cast<uint32_t>(m.bytes.size()), static_cast<uint32_t>(code.size())};
-    m.bytes.insert(m.bytes.end(), code.begin(), code.end());
+    m.bytes.vector().insert(m.bytes.vector().end(), code.begin(), code.end());
     return r;
   };
   CHECK(ValidateConstExpr(m, expr({0x41, 1, 0x41, 2, 0x6A, 0x0B}), kWasmI32, 2, &e));

@@ -57,12 +57,13 @@ struct LoadError {
   uint32_t column = 0;
 };
 
-// Reads `path` ("-" is stdin) into `*bytes`. A module in the text format (by
+// Reads `path` ("-" is stdin) into `*bytes` (a regular file from 1 MiB up is
+// mapped, ModuleBytes::MapFile). A module in the text format (by
 // extension .wat, or content that does not start with the binary magic but
 // with `(` or `;`) is parsed and encoded into the binary format
 // (engine/text/wat_parser.h), so every subcommand accepts .wat as wasmtime does.
 // On failure fills `*error` and returns false.
-bool ReadModuleBytes(std::string_view path, std::vector<uint8_t>* bytes, LoadError* error);
+bool ReadModuleBytes(std::string_view path, ModuleBytes* bytes, LoadError* error);
 
 // ReadModuleBytes + DecodeModule (+ ValidateModule when `validate`). Returns
 // error->result (kOk on success).

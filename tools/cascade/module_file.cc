@@ -2,8 +2,9 @@
 // format into a binary (engine/text), decoding and validating, and printing
 // errors in one format.
 //
-// Invariants: a file is read whole into one vector, which DecodeModule then
-// owns (Module::bytes); error offsets are byte offsets into that binary.
+// Invariants: a file is read whole into one vector, or mapped when it is big
+// (ModuleBytes), which DecodeModule then owns (Module::bytes); error offsets
+// are byte offsets into that binary.
 #include <fcntl.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
@@ -25,44 +26,28 @@ namespace {
 
 constexpr uint8_t kWasmMagic[4] = {0x00, 0x61, 0x73, 0x6D};
 
-// Maps in the pages of a fresh buffer of `size` bytes at `p` at once: one
-// madvise populates them for a fraction of what first-touch page faults cost
-// (about 2.5 against 9 us per page on the CI machines; bench/RESULTS.md),
-// and huge pages where the kernel allows them. Big modules only.
-void PopulateBuffer(void* p, size_t size) {
-  constexpr size_t kMinBytes = size_t{1} << 20;
-  if (size < kMinBytes) return;
-#ifndef MADV_POPULATE_WRITE
-  constexpr int MADV_POPULATE_WRITE = 23;  // Linux 5.14; older kernels: EINVAL, harmless
-#endif
-  uintptr_t begin = (reinterpret_cast<uintptr_t>(p) + 4095) & ~uintptr_t{4095};
-  uintptr_t end = (reinterpret_cast<uintptr_t>(p) + size) & ~uintptr_t{4095};
-  if (end <= begin) return;
-#ifdef MADV_HUGEPAGE
-  madvise(reinterpret_cast<void*>(begin), end - begin, MADV_HUGEPAGE);
-#endif
-  madvise(reinterpret_cast<void*>(begin), end - begin, MADV_POPULATE_WRITE);
-}
-
-bool ReadFd(int fd, std::vector<uint8_t>* bytes) {
+// Reads the open file `fd` into *bytes. A regular file from 1 MiB up is
+// mapped instead (ModuleBytes::MapFile: no copy and no zeroed pages, which on
+// `cascade run`'s start-up path is most of what reading yosys's 30 MB cost);
+// smaller files, pipes and stdin are read.
+bool ReadFd(int fd, ModuleBytes* bytes) {
+  constexpr size_t kMapFrom = size_t{1} << 20;
   struct stat st;
+  std::vector<uint8_t> v;
   if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0) {
-    // A regular file is read straight into place (no copy through a buffer:
-    // this is on `cascade run`'s start-up path, and yosys is 30 MB).
     size_t size = static_cast<size_t>(st.st_size), done = 0;
-    bytes->reserve(size);
-    PopulateBuffer(bytes->data(), size);
-    bytes->resize(size);
+    if (size >= kMapFrom && ModuleBytes::MapFile(fd, size, bytes)) return true;
+    // A small file is read straight into place.
+    v.resize(size);
     while (done < size) {
-      ssize_t n = read(fd, bytes->data() + done, size - done);
+      ssize_t n = read(fd, v.data() + done, size - done);
       if (n < 0 && errno == EINTR) continue;
       if (n < 0) return false;
       if (n == 0) break;  // the file shrank
       done += static_cast<size_t>(n);
     }
-    bytes->resize(done);
-    if (done < size) return true;
-    // It may also have grown: read the rest below.
+    v.resize(done);
+    // Unless it shrank, it may also have grown: read the rest below.
   }
   uint8_t buffer[1 << 16];
   for (;;) {
@@ -71,9 +56,11 @@ bool ReadFd(int fd, std::vector<uint8_t>* bytes) {
       if (errno == EINTR) continue;
       return false;
     }
-    if (n == 0) return true;
-    bytes->insert(bytes->end(), buffer, buffer + n);
+    if (n == 0) break;
+    v.insert(v.end(), buffer, buffer + n);
   }
+  *bytes = std::move(v);
+  return true;
 }
 
 bool EndsWith(std::string_view s, std::string_view suffix) {
@@ -82,7 +69,7 @@ bool EndsWith(std::string_view s, std::string_view suffix) {
 
 // Whether `bytes` look like the text format: not the binary magic, and the first
 // non-blank character opens an S-expression or a comment.
-bool LooksLikeText(const std::vector<uint8_t>& bytes) {
+bool LooksLikeText(const ModuleBytes& bytes) {
   if (bytes.size() >= 4 && std::memcmp(bytes.data(), kWasmMagic, 4) == 0) return false;
   for (uint8_t c : bytes) {
     if (c == ' ' || c == '\t' || c == '\n' || c == '\r') continue;
@@ -93,8 +80,8 @@ bool LooksLikeText(const std::vector<uint8_t>& bytes) {
 
 }  // namespace
 
-bool ReadModuleBytes(std::string_view path, std::vector<uint8_t>* bytes, LoadError* error) {
-  bytes->clear();
+bool ReadModuleBytes(std::string_view path, ModuleBytes* bytes, LoadError* error) {
+  *bytes = ModuleBytes();
   bool ok;
   if (path == "-") {
     ok = ReadFd(STDIN_FILENO, bytes);
@@ -119,19 +106,21 @@ bool ReadModuleBytes(std::string_view path, std::vector<uint8_t>* bytes, LoadErr
   if (EndsWith(path, ".wat") || LooksLikeText(*bytes)) {
     std::string source(bytes->begin(), bytes->end());
     text::TextError text_error;
-    if (!text::ParseWat(source, bytes, &text_error)) {
+    std::vector<uint8_t> binary;
+    if (!text::ParseWat(source, &binary, &text_error)) {
       error->result = LoadResult::kMalformedText;
       error->error = Error{0, text_error.message};
       error->line = text_error.line;
       error->column = text_error.column;
       return false;
     }
+    *bytes = std::move(binary);
   }
   return true;
 }
 
 LoadResult LoadModule(std::string_view path, bool validate, Module* module, LoadError* error) {
-  std::vector<uint8_t> bytes;
+  ModuleBytes bytes;
   error->result = LoadResult::kOk;
   if (!ReadModuleBytes(path, &bytes, error)) return error->result;
   if (!DecodeModule(std::move(bytes), module, &error->error) ||
