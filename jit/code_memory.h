@@ -55,7 +55,10 @@ class CodeMemory {
   bool anonymous_;
   std::mutex mu_;  // Allocate from parallel compiles
   std::vector<Chunk> chunks_;
+  void Populate(const Chunk& c);
+
   size_t cursor_ = 0;  // next free byte of the newest chunk
+  size_t populated_ = 0;  // bytes of the newest chunk mapped in (Populate)
   size_t used_ = 0;
 };
 
