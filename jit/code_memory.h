@@ -3,8 +3,9 @@
 // once read+execute (where it runs); no page is ever writable and executable
 // in the same mapping, and installing a function costs no mprotect (no TLB
 // shootdown). Pages are mapped in, in both views, a 128 KiB window ahead of
-// the allocation cursor (one madvise each instead of two faults per page). Everything is unmapped with the CodeMemory (one per Store's JIT
-// state, so code dies with the Store that compiled it).
+// the allocation cursor (one madvise each instead of two faults per page).
+// Everything is unmapped with the CodeMemory (one per Store's JIT state, so
+// code dies with the Store that compiled it).
 //
 // Invariants: Allocate hands out 16-byte aligned, non-overlapping ranges;
 // `exec` and `write` of one allocation alias the same bytes; Contains(pc) is
