@@ -8,6 +8,8 @@
 #include <algorithm>
 #include <atomic>
 
+#include "engine/runtime/page_populate.h"
+
 namespace cascade::jit {
 
 namespace {
@@ -78,19 +80,13 @@ CodeMemory::Block CodeMemory::Allocate(size_t size) {
 // Maps in the pages from `populated_` up to past the cursor, a window at a
 // time, in both views: one madvise per window instead of two page faults per
 // page (a write fault in the RW view, then a fault in the RX view when the code
-// first runs), which cost several microseconds each on virtualized hosts.
-// Kernels without MADV_POPULATE_* (before 5.14) fail with EINVAL: the pages
-// then fault in as before.
+// first runs).
 void CodeMemory::Populate(const Chunk& c) {
-#ifndef MADV_POPULATE_READ
-  constexpr int MADV_POPULATE_READ = 22;
-  constexpr int MADV_POPULATE_WRITE = 23;
-#endif
   constexpr size_t kWindow = size_t{128} << 10;
   size_t end = std::min(c.size, (cursor_ + kWindow) & ~(kWindow - 1));
   if (end <= populated_) return;
-  madvise(c.write + populated_, end - populated_, MADV_POPULATE_WRITE);
-  madvise(c.exec + populated_, end - populated_, MADV_POPULATE_READ);
+  PopulatePages(c.write + populated_, end - populated_, /*write=*/true);
+  PopulatePages(c.exec + populated_, end - populated_, /*write=*/false);
   populated_ = end;
 }
 

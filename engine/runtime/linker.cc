@@ -11,6 +11,7 @@
 
 #include "engine/runtime/instance_init.h"
 #include "engine/runtime/invoke.h"
+#include "engine/runtime/page_populate.h"
 #include "engine/runtime/value.h"
 
 namespace cascade {
@@ -31,6 +32,10 @@ Extern Linker::Resolve(std::string_view module, std::string_view name) const {
 }
 
 namespace {
+
+// Data segments from this size up have their destination pages populated
+// before the copy (one madvise instead of a fault per page).
+constexpr size_t kPopulateSegmentBytes = size_t{64} << 10;
 
 // Limits matching for imports (spec 3.x "Limits"): `actual_min` is the current
 // size of the imported object.
@@ -214,6 +219,8 @@ bool Instantiator::InitSegments() {
     uint64_t offset = mem->limits.is64 ? off[0] : static_cast<uint32_t>(off[0]);
     DataInstance& di = inst_->datas[s];
     if (!mem->InBounds(offset, di.size)) return Fail(kTrapMemoryOutOfBounds);
+    // A big segment lands on fresh pages: map them in at once (page_populate.h).
+    if (di.size >= kPopulateSegmentBytes) PopulatePages(mem->base + offset, di.size, true);
     if (di.size > 0) std::memcpy(mem->base + offset, di.bytes, di.size);
     di.size = 0;
   }

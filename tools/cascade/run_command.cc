@@ -35,6 +35,7 @@
 
 #include "engine/runtime/invoke.h"
 #include "engine/runtime/linker.h"
+#include "engine/runtime/page_populate.h"
 #include "engine/runtime/store.h"
 #include "engine/type_text.h"
 #include "tools/cascade/cli.h"
@@ -404,16 +405,11 @@ Instance* Runner::LoadAndInstantiate(const std::string& path, ErrorChain chain,
 void PrefaultHeap() {
 #if defined(__GLIBC__)
   constexpr size_t kPrefaultBytes = size_t{384} << 10;
-#ifndef MADV_POPULATE_WRITE
-  constexpr int MADV_POPULATE_WRITE = 23;  // Linux 5.14; older kernels: EINVAL, harmless
-#endif
   mallopt(M_MMAP_THRESHOLD, 4 << 20);
   mallopt(M_TRIM_THRESHOLD, 8 << 20);
   void* block = std::malloc(kPrefaultBytes);
   if (block == nullptr) return;
-  uintptr_t begin = (reinterpret_cast<uintptr_t>(block) + 4095) & ~uintptr_t{4095};
-  uintptr_t end = reinterpret_cast<uintptr_t>(block) + kPrefaultBytes;
-  madvise(reinterpret_cast<void*>(begin), end - begin, MADV_POPULATE_WRITE);
+  PopulatePages(block, kPrefaultBytes, /*write=*/true);
   std::free(block);
 #endif
 }
