@@ -122,6 +122,47 @@ struct MacroAssembler::Impl {
     internal = a.newLabel();
   }
   asmjit::Label L(Label l) { return labels[l.id]; }
+
+  // An entry from C (jit_context.h's convention): saves the callee-saved
+  // registers, sets ctx, instance and memory base, calls `target` (rsi and
+  // rdx pass through) and returns its status in eax.
+  void EntryThunk(asmjit::Label target) {
+    a.push(x86::rbp);
+    a.mov(x86::rbp, x86::rsp);
+    a.push(x86::rbx);
+    a.push(x86::r12);
+    a.push(x86::r13);
+    a.push(x86::r14);
+    a.push(x86::r15);
+    a.sub(x86::rsp, 8);
+    a.mov(kCtx, x86::rdi);
+    a.mov(kInst, instance);
+    if (instance) a.mov(kMem, x86::qword_ptr(kInst, Off().mem_base));
+    a.call(target);
+    a.add(x86::rsp, 8);
+    a.pop(x86::r15);
+    a.pop(x86::r14);
+    a.pop(x86::r13);
+    a.pop(x86::r12);
+    a.pop(x86::rbx);
+    a.pop(x86::rbp);
+    a.ret();
+  }
+  // The internal frame's setup: saves the caller's fp (which also aligns rsp
+  // to 16 for helper calls), takes rsi as fp and checks the native and value
+  // stacks, jumping to `overflow`. Returns the buffer offset of the frame-size
+  // disp32 that SetFrameSlots patches (0x7FFFFF00 forces a disp32).
+  size_t FrameSetup(asmjit::Label overflow) {
+    a.push(kFp);
+    a.mov(kFp, x86::rsi);
+    a.cmp(x86::rsp, x86::qword_ptr(kCtx, kCtxNativeLimit));
+    a.jb(overflow);
+    a.lea(x86::rax, x86::ptr(kFp, 0x7FFFFF00));
+    size_t patch = code.textSection()->buffer().size() - 4;
+    a.cmp(x86::rax, x86::qword_ptr(kCtx, kCtxStackLimit));
+    a.ja(overflow);
+    return patch;
+  }
   // An optional label: unbound Label{} maps to an invalid asmjit label.
   asmjit::Label LOpt(Label l) { return l.id == Label{}.id ? asmjit::Label() : labels[l.id]; }
 };
@@ -145,39 +186,11 @@ void MacroAssembler::Prologue(uint32_t num_params, uint32_t num_locals, const vo
   impl_->instance = reinterpret_cast<uint64_t>(instance);
   // External entry: C convention in, internal convention out.
   a.bind(impl_->entry);
-  a.push(x86::rbp);
-  a.mov(x86::rbp, x86::rsp);
-  a.push(x86::rbx);
-  a.push(x86::r12);
-  a.push(x86::r13);
-  a.push(x86::r14);
-  a.push(x86::r15);
-  a.sub(x86::rsp, 8);
-  a.mov(kCtx, x86::rdi);
-  a.mov(kInst, reinterpret_cast<uint64_t>(instance));
-  if (instance) a.mov(kMem, x86::qword_ptr(kInst, Off().mem_base));
-  a.call(impl_->internal);  // rsi: fp; eax: status
-  a.add(x86::rsp, 8);
-  a.pop(x86::r15);
-  a.pop(x86::r14);
-  a.pop(x86::r13);
-  a.pop(x86::r12);
-  a.pop(x86::rbx);
-  a.pop(x86::rbp);
-  a.ret();
-  // Internal entry: ctx, instance and memory base set; saves the caller's fp
-  // (which also aligns rsp to 16 for helper calls).
+  impl_->EntryThunk(impl_->internal);  // rsi: fp
+  // Internal entry: ctx, instance and memory base set.
   a.align(asmjit::AlignMode::kCode, 16);
   a.bind(impl_->internal);
-  a.push(kFp);
-  a.mov(kFp, x86::rsi);
-  a.cmp(x86::rsp, x86::qword_ptr(kCtx, kCtxNativeLimit));
-  a.jb(impl_->L(overflow));
-  // Frame size: a disp32 patched by SetFrameSlots (0x7FFFFF00 forces disp32).
-  a.lea(x86::rax, x86::ptr(kFp, 0x7FFFFF00));
-  impl_->frame_patch = impl_->code.textSection()->buffer().size() - 4;
-  a.cmp(x86::rax, x86::qword_ptr(kCtx, kCtxStackLimit));
-  a.ja(impl_->L(overflow));
+  impl_->frame_patch = impl_->FrameSetup(impl_->L(overflow));
   uint32_t n = num_locals - num_params;
   if (n > 0) {
     a.xor_(x86::eax, x86::eax);
@@ -204,35 +217,9 @@ void MacroAssembler::EmitOsrEntry(Label overflow) {
   a.align(asmjit::AlignMode::kCode, 16);
   impl_->osr = a.newLabel();
   a.bind(impl_->osr);
-  a.push(x86::rbp);
-  a.mov(x86::rbp, x86::rsp);
-  a.push(x86::rbx);
-  a.push(x86::r12);
-  a.push(x86::r13);
-  a.push(x86::r14);
-  a.push(x86::r15);
-  a.sub(x86::rsp, 8);
-  a.mov(kCtx, x86::rdi);
-  a.mov(kInst, impl_->instance);
-  if (impl_->instance) a.mov(kMem, x86::qword_ptr(kInst, Off().mem_base));
-  a.call(body);  // rsi: fp, rdx: the loop header; eax: status
-  a.add(x86::rsp, 8);
-  a.pop(x86::r15);
-  a.pop(x86::r14);
-  a.pop(x86::r13);
-  a.pop(x86::r12);
-  a.pop(x86::rbx);
-  a.pop(x86::rbp);
-  a.ret();
+  impl_->EntryThunk(body);  // rsi: fp, rdx: the loop header
   a.bind(body);
-  a.push(kFp);
-  a.mov(kFp, x86::rsi);
-  a.cmp(x86::rsp, x86::qword_ptr(kCtx, kCtxNativeLimit));
-  a.jb(impl_->L(overflow));
-  a.lea(x86::rax, x86::ptr(kFp, 0x7FFFFF00));  // frame size, patched by SetFrameSlots
-  impl_->osr_frame_patch = impl_->code.textSection()->buffer().size() - 4;
-  a.cmp(x86::rax, x86::qword_ptr(kCtx, kCtxStackLimit));
-  a.ja(impl_->L(overflow));
+  impl_->osr_frame_patch = impl_->FrameSetup(impl_->L(overflow));
   a.jmp(x86::rdx);
 }
 
