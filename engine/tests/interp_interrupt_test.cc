@@ -2,9 +2,7 @@
 // IncrementEpoch): infinite loops and loop-free exponential recursion are
 // stopped by fuel and by an epoch bumped from another thread, with wasmtime's
 // messages, and the store stays usable afterwards.
-#include <atomic>
 #include <limits>
-#include <thread>
 
 #include "engine/tests/interp_test_util.h"
 #include "engine/tests/interrupt_modules.h"
@@ -71,17 +69,9 @@ TEST_CASE("interp: fuel stops loop-free exponential recursion at function entry"
 TEST_CASE("interp: an epoch bumped from another thread interrupts an infinite loop") {
   WatInstance w(kLoops);
   w.store().SetEpochDeadline(1);
-  std::atomic<bool> done{false};
-  // Keeps bumping until the trap is seen, so the test does not depend on timing.
-  std::thread ticker([&] {
-    while (!done.load()) {
-      IncrementEpoch();
-      std::this_thread::sleep_for(std::chrono::milliseconds(5));
-    }
-  });
+  EpochTicker ticker;
   std::string msg = w.TrapOf("spin");
-  done = true;
-  ticker.join();
+  ticker.Stop();
   CHECK(msg == kTrapInterrupt);
   // The deadline stays passed until set again.
   CHECK(w.TrapOf("count", {Value::I32(1)}) == kTrapInterrupt);
@@ -96,16 +86,9 @@ TEST_CASE("interp: an epoch deadline stops loop-free recursion") {
   w.store().SetEpochDeadline(0);  // already reached: traps at the first entry
   CHECK(w.TrapOf("tree", {Value::I32(3)}) == kTrapInterrupt);
   w.store().SetEpochDeadline(1);
-  std::atomic<bool> done{false};
-  std::thread ticker([&] {
-    while (!done.load()) {
-      IncrementEpoch();
-      std::this_thread::sleep_for(std::chrono::milliseconds(5));
-    }
-  });
+  EpochTicker ticker;
   std::string msg = w.TrapOf("tree", {Value::I32(60)});  // 2^60 calls
-  done = true;
-  ticker.join();
+  ticker.Stop();
   CHECK(msg == kTrapInterrupt);
   // Other stores are unaffected (the deadline is per store).
   WatInstance other(kLoops);

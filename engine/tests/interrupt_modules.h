@@ -1,9 +1,41 @@
 // The module the interruption tests of both tiers run (interp_interrupt_test,
 // jit/tests/jit_interrupt_test): an infinite loop, a counting loop, loop-free
-// exponential recursion and a nested call of the infinite loop.
+// exponential recursion and a nested call of the infinite loop; and the
+// ticker thread their epoch tests share.
 #pragma once
 
+#include <atomic>
+#include <chrono>
+#include <thread>
+
+#include "engine/runtime/store.h"
+
 namespace cascade::test {
+
+// Bumps the engine's epoch (IncrementEpoch) every 5 ms from another thread
+// until Stop() or destruction, so an epoch test waits for the trap instead of
+// depending on timing.
+class EpochTicker {
+ public:
+  EpochTicker()
+      : thread_([this] {
+          while (!done_.load()) {
+            IncrementEpoch();
+            std::this_thread::sleep_for(std::chrono::milliseconds(5));
+          }
+        }) {}
+  ~EpochTicker() { Stop(); }
+  EpochTicker(const EpochTicker&) = delete;
+  EpochTicker& operator=(const EpochTicker&) = delete;
+  void Stop() {
+    done_ = true;
+    if (thread_.joinable()) thread_.join();
+  }
+
+ private:
+  std::atomic<bool> done_{false};
+  std::thread thread_;
+};
 
 inline constexpr char kInterruptLoops[] = R"((module
   (func (export "spin") (loop (br 0)))

@@ -3,9 +3,6 @@
 // loop headers; infinite loops and loop-free recursion stop with wasmtime's
 // messages, the store stays usable, and fuel use stays close to the
 // interpreter's (both charge about one unit per wasm instruction).
-#include <atomic>
-#include <chrono>
-#include <thread>
 
 #include "engine/tests/interrupt_modules.h"
 #include "jit/tests/jit_test_util.h"
@@ -62,18 +59,11 @@ TEST_CASE("jit: fuel stops loops and recursion in machine code, close to the int
 TEST_CASE("jit: an epoch bumped from another thread interrupts machine code") {
   JitInstance w(kLoops);
   w.store().SetEpochDeadline(1);
-  std::atomic<bool> done{false};
-  std::thread ticker([&] {
-    while (!done.load()) {
-      IncrementEpoch();
-      std::this_thread::sleep_for(std::chrono::milliseconds(5));
-    }
-  });
+  cascade::test::EpochTicker ticker;
   std::string spin = w.TrapOf("spin");
   w.store().SetEpochDeadline(1);
   std::string tree = w.TrapOf("tree", {Value::I32(60)});  // 2^60 calls, no loop
-  done = true;
-  ticker.join();
+  ticker.Stop();
   CHECK(spin == kTrapInterrupt);
   CHECK(tree == kTrapInterrupt);
   CHECK(w.TrapOf("count", {Value::I32(1)}) == kTrapInterrupt);  // still passed
