@@ -16,6 +16,7 @@ build=${1:?usage: bench/run_tiers.sh BUILD_DIR}
 cascade=$build/tools/cascade
 [[ -x $cascade ]] || { echo "missing $cascade (ninja -C $build cascade)" >&2; exit 2; }
 command -v clang >/dev/null || { echo "clang is needed to compile bench/programs" >&2; exit 2; }
+type -P time >/dev/null || { echo "GNU time is needed (Debian package time, tools/setup)" >&2; exit 2; }
 reps=${REPS:-5}
 tiers=(interp jit tiered)
 out=$(mktemp -d)
