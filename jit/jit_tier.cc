@@ -266,20 +266,13 @@ bool RunCompiled(Store& store, FuncInstance* func, uint64_t* fp, Trap* trap,
     return false;
   }
   // Guard-page faults in this code: its backtrace comes from CaptureJitFault.
-  trap_handler::WasmEntry* entry = trap_handler::Current();
-  void (*saved_capture)(trap_handler::WasmEntry*) = nullptr;
-  void (*saved_describe)(const trap_handler::WasmEntry&, Trap*) = nullptr;
-  void* saved_state = nullptr;
-  if (entry != nullptr) {
+  trap_handler::TierFaultHooks caller_hooks;
+  if (trap_handler::Current() != nullptr) {
     JitState& st = GetState(store);
     if (!st.fault) st.fault = std::make_unique<FaultCapture>();
     st.fault->ceiling = ThreadStack().ceiling;
-    saved_capture = entry->capture_fault;
-    saved_describe = entry->describe_fault;
-    saved_state = entry->tier_state;
-    entry->tier_state = st.fault.get();
-    entry->capture_fault = &CaptureJitFault;
-    entry->describe_fault = &DescribeJitFault;
+    caller_hooks =
+        trap_handler::InstallTierFaultHooks(&CaptureJitFault, &DescribeJitFault, st.fault.get());
   }
   JitContext ctx;
   ctx.stack_limit = store.stack_end();
@@ -290,11 +283,7 @@ bool RunCompiled(Store& store, FuncInstance* func, uint64_t* fp, Trap* trap,
   using OsrEntry = uint32_t (*)(JitContext*, uint64_t*, const void*);
   uint32_t status = osr_entry ? reinterpret_cast<OsrEntry>(osr_entry)(&ctx, fp, osr_header)
                               : reinterpret_cast<JitEntry>(func->jit_code)(&ctx, fp);
-  if (entry != nullptr) {
-    entry->capture_fault = saved_capture;
-    entry->describe_fault = saved_describe;
-    entry->tier_state = saved_state;
-  }
+  trap_handler::RestoreTierFaultHooks(caller_hooks);
   if (status != 0) {
     FillTrap(ctx, trap);
     return false;

@@ -702,24 +702,10 @@ bool Execute(Store& store, FuncInstance* func, uint64_t* args_and_results, Trap*
   // A guard-page fault jumps out of Run; the trap handler asks CaptureFault
   // where it was first (es is gone after the jump).
   // Another tier's hooks (machine code that called in here) come back after.
-  trap_handler::WasmEntry* entry = trap_handler::Current();
-  void (*saved_capture)(trap_handler::WasmEntry*) = nullptr;
-  void (*saved_describe)(const trap_handler::WasmEntry&, Trap*) = nullptr;
-  void* saved_state = nullptr;
-  if (entry != nullptr) {
-    saved_capture = entry->capture_fault;
-    saved_describe = entry->describe_fault;
-    saved_state = entry->tier_state;
-    entry->tier_state = &es;
-    entry->capture_fault = &CaptureFault;
-    entry->describe_fault = &DescribeFault;
-  }
+  trap_handler::TierFaultHooks caller_hooks =
+      trap_handler::InstallTierFaultHooks(&CaptureFault, &DescribeFault, &es);
   Run(code->code, fp, func->instance->memory0_base, &es);
-  if (entry != nullptr) {
-    entry->capture_fault = saved_capture;
-    entry->describe_fault = saved_describe;
-    entry->tier_state = saved_state;
-  }
+  trap_handler::RestoreTierFaultHooks(caller_hooks);
 
   if (es.trapped) [[unlikely]] {
     FillTrap(es, trap);

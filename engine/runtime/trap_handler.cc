@@ -182,4 +182,24 @@ WasmEntry* Suspend() {
 
 void Resume(WasmEntry* entry) { t_entry = entry; }
 
+TierFaultHooks InstallTierFaultHooks(void (*capture)(WasmEntry*),
+                                     void (*describe)(const WasmEntry&, Trap*), void* state) {
+  TierFaultHooks previous;
+  WasmEntry* e = t_entry;
+  if (e == nullptr) return previous;
+  previous = {e, e->capture_fault, e->describe_fault, e->tier_state};
+  e->capture_fault = capture;
+  e->describe_fault = describe;
+  e->tier_state = state;
+  return previous;
+}
+
+void RestoreTierFaultHooks(const TierFaultHooks& previous) {
+  WasmEntry* e = previous.entry;
+  if (e == nullptr) return;
+  e->capture_fault = previous.capture;
+  e->describe_fault = previous.describe;
+  e->tier_state = previous.state;
+}
+
 }  // namespace cascade::trap_handler

@@ -89,6 +89,24 @@ struct WasmEntry {
 // This thread's innermost active entry, or null (e.g. inside a host call).
 WasmEntry* Current();
 
+// The fault hooks of a tier running code under this thread's innermost entry
+// (entry null: no entry, faults are not wasm's). Both tiers (interp::Execute,
+// the JIT's RunCompiled) install theirs for the duration of a run and then
+// restore the previous ones (another tier that called into them). Plain data
+// on purpose: a guard-page fault siglongjmps over the frame that holds it, so
+// it must not need a destructor.
+struct TierFaultHooks {
+  WasmEntry* entry = nullptr;
+  void (*capture)(WasmEntry*) = nullptr;
+  void (*describe)(const WasmEntry&, Trap*) = nullptr;
+  void* state = nullptr;
+};
+// Installs the given hooks in Current() (if any) and returns what was there.
+TierFaultHooks InstallTierFaultHooks(void (*capture)(WasmEntry*),
+                                     void (*describe)(const WasmEntry&, Trap*), void* state);
+// Puts back hooks returned by InstallTierFaultHooks (after a normal return).
+void RestoreTierFaultHooks(const TierFaultHooks& previous);
+
 // Around host calls made from wasm: faults inside the host are not wasm traps.
 // Suspend returns the current innermost entry (may be null); Resume restores it.
 WasmEntry* Suspend();
