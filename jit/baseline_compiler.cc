@@ -674,12 +674,16 @@ class BaselineCompiler : public BaseInterface {
       Block& t = Target(cc.depth);
       const void* tag = nullptr;
       if (cc.kind == CatchClause::kCatch || cc.kind == CatchClause::kCatchRef) {
-        tag = env_.instance ? static_cast<const void*>(env_.instance->tags[cc.tagidx]) : nullptr;
+        tag = TagOf(cc.tagidx);
       }
       scope.catches.push_back({cc.kind, tag, t.label, DestSlot(t)});
     }
     OpenBlock(c, ControlKind::kTryTable);
     if (failed()) return;
+    PushTryScope(std::move(scope));
+  }
+  // Makes `scope` the handlers of the block just opened (now the innermost).
+  void PushTryScope(TryScope scope) {
     scope.landing = masm_.NewLabel();
     scope.parent = active_try_;
     active_try_ = static_cast<int>(try_scopes_.size());
@@ -713,7 +717,6 @@ class BaselineCompiler : public BaseInterface {
     reachable_ = false;
   }
 
-  // ------------------------------------------------------------- unsupported
   // Legacy exception handling (try / catch / catch_all / delegate / rethrow):
   // the try's landing pad tests its catch clauses in order; each delivers the
   // payload to the block's base and keeps the exception in the try's frame
@@ -725,19 +728,12 @@ class BaselineCompiler : public BaseInterface {
     if (level >= exn_slots_) return Unsupported("legacy try: more exception slots");
     OpenBlock(c, ControlKind::kTry);
     if (failed()) return;
-    TryScope scope;
-    scope.landing = masm_.NewLabel();
-    scope.parent = active_try_;
-    Block& b = blocks_.back();
-    b.exn_slot = wasm_locals_ + level;
-    b.try_scope = static_cast<int>(try_scopes_.size());
-    active_try_ = b.try_scope;
-    try_scopes_.push_back(std::move(scope));
+    blocks_.back().exn_slot = wasm_locals_ + level;
+    PushTryScope(TryScope{});
   }
   void OnCatch(Decoder::Control&, uint32_t tagidx) {
     if (failed()) return;
-    const void* tag = env_.instance ? static_cast<const void*>(env_.instance->tags[tagidx]) : nullptr;
-    LegacyCatch(CatchClause::kCatch, tag,
+    LegacyCatch(CatchClause::kCatch, TagOf(tagidx),
                 module_.types[module_.tags[tagidx].type_index].param_count);
   }
   void OnCatchAll(Decoder::Control&) {
@@ -942,6 +938,10 @@ class BaselineCompiler : public BaseInterface {
   const void* GlobalCell(uint32_t idx) {
     return env_.instance ? static_cast<const void*>(&env_.instance->globals[idx]->value[0]) : nullptr;
   }
+  // The TagInstance* of `tagidx` (null when compiling without an instance).
+  const void* TagOf(uint32_t tagidx) {
+    return env_.instance ? static_cast<const void*>(env_.instance->tags[tagidx]) : nullptr;
+  }
 
   void Const(uint64_t v) {
     if (failed()) return;
@@ -951,7 +951,7 @@ class BaselineCompiler : public BaseInterface {
 
   Label NewTrap(const char* message) {
     Label l = masm_.NewLabel();
-    traps_.push_back({l, message, decoder_->op_offset()});
+    traps_.push_back({l, message, decoder_->op_offset(), false, Label{}});
     return l;
   }
   Label OobLabel(const MemRef& mem) {
