@@ -160,33 +160,21 @@ void HelperAtomic(JitContext* ctx, Instance* instance, uint32_t opcode, uint32_t
 
 void HelperWideArithmetic(JitContext*, Instance*, uint32_t opcode, uint32_t, uint64_t,
                           uint64_t* slots) {
-  using U128 = unsigned __int128;
-  U128 r;
+  using namespace interp;  // the semantics both tiers share (numeric.h)
   switch (static_cast<Opcode>(opcode)) {
     case Opcode::kI64Add128:
-      r = (slots[0] | (U128{slots[1]} << 64)) + (slots[2] | (U128{slots[3]} << 64));
-      break;
+      return SetWide(slots, Wide(slots[0], slots[1]) + Wide(slots[2], slots[3]));
     case Opcode::kI64Sub128:
-      r = (slots[0] | (U128{slots[1]} << 64)) - (slots[2] | (U128{slots[3]} << 64));
-      break;
+      return SetWide(slots, Wide(slots[0], slots[1]) - Wide(slots[2], slots[3]));
     case Opcode::kI64MulWideS:
-      r = static_cast<U128>(static_cast<__int128>(static_cast<int64_t>(slots[0])) *
-                            static_cast<int64_t>(slots[1]));
-      break;
+      return SetWide(slots, MulWideS(slots[0], slots[1]));
     default:  // i64.mul_wide_u
-      r = U128{slots[0]} * slots[1];
-      break;
+      return SetWide(slots, MulWideU(slots[0], slots[1]));
   }
-  slots[0] = static_cast<uint64_t>(r);
-  slots[1] = static_cast<uint64_t>(r >> 64);
 }
 
 void HelperThrow(JitContext* ctx, Instance* instance, uint32_t tagidx, const uint64_t* args) {
-  TagInstance* tag = instance->tags[tagidx];
-  Exception* ex = ctx->store->NewException();
-  ex->tag = tag;
-  ex->payload.assign(args, args + tag->param_slots);
-  ctx->exception = ex;
+  ctx->exception = ctx->store->NewException(instance->tags[tagidx], args);
 }
 
 Exception* HelperCatch(JitContext* ctx, uint64_t* dest, uint64_t with_payload,

@@ -158,10 +158,7 @@ InterpState* GetInterpState(Store& store) {
 
 [[gnu::noinline, gnu::cold]] Exception* NewException(ExecState* es, TagInstance* tag,
                                                      const uint64_t* args) {
-  Exception* ex = es->store->NewException();
-  ex->tag = tag;
-  ex->payload.assign(args, args + tag->param_slots);
-  return ex;
+  return es->store->NewException(tag, args);
 }
 
 // Calls host function `f` with its arguments at `args`; its results replace

@@ -84,4 +84,19 @@ inline T SatTrunc(F a) {
   return a < 0 ? std::numeric_limits<T>::min() : std::numeric_limits<T>::max();
 }
 
+// ------------------------------------- wide arithmetic (two i64 results each)
+// i64.add128 / i64.sub128 take (lo, hi) pairs; i64.mul_wide_s / _u two i64s;
+// each result is stored as (lo, hi) at dst[0], dst[1].
+using U128 = unsigned __int128;
+inline U128 Wide(uint64_t lo, uint64_t hi) { return lo | (U128{hi} << 64); }
+inline U128 MulWideS(uint64_t a, uint64_t b) {
+  return static_cast<U128>(static_cast<__int128>(static_cast<int64_t>(a)) *
+                           static_cast<__int128>(static_cast<int64_t>(b)));
+}
+inline U128 MulWideU(uint64_t a, uint64_t b) { return U128{a} * b; }
+inline void SetWide(uint64_t* dst, U128 r) {
+  dst[0] = static_cast<uint64_t>(r);
+  dst[1] = static_cast<uint64_t>(r >> 64);
+}
+
 }  // namespace cascade::interp

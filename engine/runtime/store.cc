@@ -166,9 +166,12 @@ TagInstance* Store::NewTag() {
   tags_.push_back(std::make_unique<TagInstance>());
   return tags_.back().get();
 }
-Exception* Store::NewException() {
+Exception* Store::NewException(TagInstance* tag, const uint64_t* payload) {
   exceptions_.push_back(std::make_unique<Exception>());
-  return exceptions_.back().get();
+  Exception* ex = exceptions_.back().get();
+  ex->tag = tag;
+  ex->payload.assign(payload, payload + tag->param_slots);
+  return ex;
 }
 
 // ------------------------------------------------------------ interruption

@@ -125,7 +125,9 @@ class Store {
   MemoryInstance* NewMemory();
   GlobalInstance* NewGlobal();
   TagInstance* NewTag();
-  Exception* NewException();
+  // A wasm exception of `tag` (spec 4.4.8 "throw") whose payload is the
+  // tag's param_slots slots copied from `payload`.
+  Exception* NewException(TagInstance* tag, const uint64_t* payload);
 
   // A host function of canonical func type `canonical_type_id`.
   FuncInstance* NewHostFunc(uint32_t canonical_type_id, HostFunc fn, void* data = nullptr);
