@@ -110,45 +110,23 @@ void HelperTrapFrame(JitContext* ctx, const Instance* instance, uint32_t funcidx
   }
 }
 
-namespace {
-// An address or length operand of `m`: an i32 unless m is memory64.
-uint64_t Operand(const MemoryInstance* m, uint64_t v) {
-  return m->limits.is64 ? v : static_cast<uint32_t>(v);
-}
-}  // namespace
-
 uint64_t HelperMemorySize(Instance* instance, uint32_t memidx) {
   return instance->memories[memidx]->pages();
 }
 
 uint64_t HelperMemoryGrow(Instance* instance, uint32_t memidx, uint64_t delta) {
-  MemoryInstance* m = instance->memories[memidx];
-  int64_t old = m->Grow(Operand(m, delta));
-  return Operand(m, static_cast<uint64_t>(old));
+  return instance->memories[memidx]->GrowOp(delta);
 }
-
 void HelperMemoryFill(JitContext* ctx, Instance* instance, uint32_t memidx, uint64_t dst,
                       uint64_t value, uint64_t n) {
-  MemoryInstance* m = instance->memories[memidx];
-  uint64_t d = Operand(m, dst), len = Operand(m, n);
-  if (!m->InBounds(d, len)) {
-    ctx->trap_message = kTrapMemoryOutOfBounds;
-    return;
-  }
-  std::memset(m->base + d, static_cast<int>(value & 0xFF), len);
+  if (!instance->memories[memidx]->FillOp(dst, value, n)) ctx->trap_message = kTrapMemoryOutOfBounds;
 }
-
 void HelperMemoryCopy(JitContext* ctx, Instance* instance, uint64_t memidxs, uint64_t dst,
                       uint64_t src, uint64_t n) {
-  MemoryInstance* md = instance->memories[static_cast<uint32_t>(memidxs)];
-  MemoryInstance* ms = instance->memories[static_cast<uint32_t>(memidxs >> 32)];
-  uint64_t d = Operand(md, dst), s = Operand(ms, src);
-  uint64_t len = md->limits.is64 && ms->limits.is64 ? n : static_cast<uint32_t>(n);
-  if (!md->InBounds(d, len) || !ms->InBounds(s, len)) {
+  if (!MemoryInstance::CopyOp(*instance->memories[static_cast<uint32_t>(memidxs)], dst,
+                              *instance->memories[static_cast<uint32_t>(memidxs >> 32)], src, n)) {
     ctx->trap_message = kTrapMemoryOutOfBounds;
-    return;
   }
-  std::memmove(md->base + d, ms->base + s, len);
 }
 
 void HelperAtomic(JitContext* ctx, Instance* instance, uint32_t opcode, uint32_t memidx,

@@ -109,9 +109,7 @@ bool IsSubtypeId(uint32_t sub, uint32_t super) {
   return code;
 }
 
-uint64_t AddrOf(const MemoryInstance* m, uint64_t s) {
-  return m->limits.is64 ? s : static_cast<uint32_t>(s);
-}
+uint64_t AddrOf(const MemoryInstance* m, uint64_t s) { return m->Operand(s); }
 uint64_t TableIndex(const TableInstance* t, uint64_t s) {
   return t->limits.is64 ? s : static_cast<uint32_t>(s);
 }

@@ -45,10 +45,6 @@ void StoreCell(uint8_t* p, uint64_t v) {
   __atomic_store_n(reinterpret_cast<T*>(p), static_cast<T>(v), __ATOMIC_SEQ_CST);
 }
 
-uint64_t Address(const MemoryInstance* m, uint64_t v) {
-  return m->limits.is64 ? v : static_cast<uint32_t>(v);
-}
-
 // Bounds, then alignment. Returns the host address or null with *trap set.
 uint8_t* Cell(MemoryInstance* m, uint64_t addr, uint64_t offset, uint32_t size,
               const char** trap) {
@@ -92,7 +88,7 @@ const char* AtomicRmw(MemoryInstance* m, uint64_t addr, uint64_t offset, uint64_
 const char* AtomicInstruction(MemoryInstance* m, Opcode op, uint64_t offset, uint64_t* operands) {
   const OpcodeInfo& info = GetOpcodeInfo(op);
   uint32_t size = 1u << info.align_log2;
-  uint64_t addr = Address(m, operands[0]);
+  uint64_t addr = m->Operand(operands[0]);
   const char* trap = nullptr;
   if (op == Opcode::kMemoryAtomicNotify) {
     uint8_t* p = Cell(m, addr, offset, 4, &trap);

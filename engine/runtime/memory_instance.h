@@ -76,6 +76,21 @@ struct MemoryInstance {
   // is unavailable (the memory is then unchanged).
   int64_t Grow(uint64_t delta_pages);
 
+  // An address, length or page-count operand read from a 64-bit value slot:
+  // i64 for memory64, else the i32 in the slot's low bits.
+  uint64_t Operand(uint64_t slot) const {
+    return limits.is64 ? slot : static_cast<uint32_t>(slot);
+  }
+  // The instructions both tiers run on a memory (spec 4.4.7), operands as
+  // read from their slots. GrowOp returns memory.grow's result value (the old
+  // size in pages, or -1 as the address type). FillOp and CopyOp return false
+  // (trap: out of bounds, nothing written) or do memory.fill / memory.copy;
+  // CopyOp's length is an i64 only when both memories are memory64.
+  uint64_t GrowOp(uint64_t delta) { return Operand(static_cast<uint64_t>(Grow(Operand(delta)))); }
+  bool FillOp(uint64_t dst, uint64_t value, uint64_t n);
+  static bool CopyOp(MemoryInstance& dst_mem, uint64_t dst, const MemoryInstance& src_mem,
+                     uint64_t src, uint64_t n);
+
   // Explicit bounds check for an access of `len` bytes at effective address
   // `addr` (already including the static offset; callers handle overflow of the
   // sum themselves or use the 3-argument form).
