@@ -80,7 +80,7 @@ uint64_t HelperNumeric(JitContext* ctx, uint32_t opcode, uint64_t x, uint64_t y)
 FuncInstance* HelperResolveIndirect(JitContext* ctx, Instance* instance, uint32_t tableidx,
                                     uint32_t typeidx, uint64_t index) {
   TableInstance* table = instance->tables[tableidx];
-  uint64_t i = table->limits.is64 ? index : static_cast<uint32_t>(index);
+  uint64_t i = table->Operand(index);
   if (i >= table->elements.size()) {
     ctx->trap_message = kTrapUndefinedElement;
     return nullptr;

@@ -13,9 +13,7 @@ namespace cascade::jit {
 namespace {
 
 // A table index operand: 64 bits for table64, else the low 32.
-uint64_t Index(const TableInstance* t, uint64_t s) {
-  return t->limits.is64 ? s : static_cast<uint32_t>(s);
-}
+uint64_t Index(const TableInstance* t, uint64_t s) { return t->Operand(s); }
 
 uint32_t Trap(JitContext* ctx, const char* message) {
   ctx->trap_message = message;

@@ -110,9 +110,7 @@ bool IsSubtypeId(uint32_t sub, uint32_t super) {
 }
 
 uint64_t AddrOf(const MemoryInstance* m, uint64_t s) { return m->Operand(s); }
-uint64_t TableIndex(const TableInstance* t, uint64_t s) {
-  return t->limits.is64 ? s : static_cast<uint32_t>(s);
-}
+uint64_t TableIndex(const TableInstance* t, uint64_t s) { return t->Operand(s); }
 
 // The interpreter's per-store state: the frame stack (the value stack is the
 // Store's). Frames of nested Execute calls (wasm -> host -> wasm) continue above

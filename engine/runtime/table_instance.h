@@ -20,6 +20,11 @@ struct TableInstance {
   uint64_t max_elements = 0;  // effective maximum: declared max and store limit
 
   uint64_t size() const { return elements.size(); }
+  // An index or length operand read from a 64-bit value slot: i64 for
+  // table64, else the i32 in the slot's low bits.
+  uint64_t Operand(uint64_t slot) const {
+    return limits.is64 ? slot : static_cast<uint32_t>(slot);
+  }
 
   // table.grow (spec 4.4.6): appends `delta` copies of `init`. Returns the old
   // size, or -1 when the new size would exceed max_elements.
