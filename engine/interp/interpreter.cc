@@ -109,8 +109,12 @@ bool IsSubtypeId(uint32_t sub, uint32_t super) {
   return code;
 }
 
-uint64_t AddrOf(const MemoryInstance* m, uint64_t s) { return m->Operand(s); }
-uint64_t TableIndex(const TableInstance* t, uint64_t s) { return t->Operand(s); }
+uint64_t AddrOf(const MemoryInstance* m, uint64_t s) {
+  return m->limits.is64 ? s : static_cast<uint32_t>(s);
+}
+uint64_t TableIndex(const TableInstance* t, uint64_t s) {
+  return t->limits.is64 ? s : static_cast<uint32_t>(s);
+}
 
 // The interpreter's per-store state: the frame stack (the value stack is the
 // Store's). Frames of nested Execute calls (wasm -> host -> wasm) continue above
@@ -695,10 +699,24 @@ bool Execute(Store& store, FuncInstance* func, uint64_t* args_and_results, Trap*
   // A guard-page fault jumps out of Run; the trap handler asks CaptureFault
   // where it was first (es is gone after the jump).
   // Another tier's hooks (machine code that called in here) come back after.
-  trap_handler::TierFaultHooks caller_hooks =
-      trap_handler::InstallTierFaultHooks(&CaptureFault, &DescribeFault, &es);
+  trap_handler::WasmEntry* entry = trap_handler::Current();
+  void (*saved_capture)(trap_handler::WasmEntry*) = nullptr;
+  void (*saved_describe)(const trap_handler::WasmEntry&, Trap*) = nullptr;
+  void* saved_state = nullptr;
+  if (entry != nullptr) {
+    saved_capture = entry->capture_fault;
+    saved_describe = entry->describe_fault;
+    saved_state = entry->tier_state;
+    entry->tier_state = &es;
+    entry->capture_fault = &CaptureFault;
+    entry->describe_fault = &DescribeFault;
+  }
   Run(code->code, fp, func->instance->memory0_base, &es);
-  trap_handler::RestoreTierFaultHooks(caller_hooks);
+  if (entry != nullptr) {
+    entry->capture_fault = saved_capture;
+    entry->describe_fault = saved_describe;
+    entry->tier_state = saved_state;
+  }
 
   if (es.trapped) [[unlikely]] {
     FillTrap(es, trap);

@@ -166,22 +166,6 @@ bool MemoryInstance::Layout(uint64_t initial, uint64_t max_reserve_bytes, std::s
   return true;
 }
 
-bool MemoryInstance::FillOp(uint64_t dst, uint64_t value, uint64_t n) {
-  uint64_t d = Operand(dst), len = Operand(n);
-  if (!InBounds(d, len)) return false;
-  std::memset(base + d, static_cast<int>(value & 0xFF), len);
-  return true;
-}
-
-bool MemoryInstance::CopyOp(MemoryInstance& dst_mem, uint64_t dst,
-                            const MemoryInstance& src_mem, uint64_t src, uint64_t n) {
-  uint64_t d = dst_mem.Operand(dst), s = src_mem.Operand(src);
-  uint64_t len = dst_mem.limits.is64 && src_mem.limits.is64 ? n : static_cast<uint32_t>(n);
-  if (!dst_mem.InBounds(d, len) || !src_mem.InBounds(s, len)) return false;
-  std::memmove(dst_mem.base + d, src_mem.base + s, len);
-  return true;
-}
-
 int64_t MemoryInstance::Grow(uint64_t delta_pages) {
   uint64_t old_pages = pages();
   if (delta_pages > max_pages - old_pages) return -1;
