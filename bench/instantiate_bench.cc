@@ -6,11 +6,18 @@
 //                             counter create_ms: the one-time InstancePre::Create
 //   BM_RequestSameStore/...   the same with one long-lived Store and
 //                             Store::DropInstance (no Store set-up per request)
+//   BM_RequestJit/<module>    BM_Request with the baseline JIT enabled in each
+//                             request's Store (lazy compilation: the module's
+//                             code is compiled by the first request and found
+//                             in the module's code cache by the others);
+//                             counters compiled / reused: JitStats of the last
+//                             request
 //   BM_HostToWasm             InvokeSlots of (i32) -> i32 identity, per call
 //   BM_WasmToHost/BM_WasmToWasm  a wasm loop calling a no-op host / wasm function
 //                             1000 times; per-call time is the difference
 //
-// Modules: "one_func" (a single function), "data1m_table10k" (1 MiB of active
+// Modules: "one_func" (a single function), "loop_calls" (a 100-iteration
+// loop calling a second function: sum of squares, 328350), "data1m_table10k" (1 MiB of active
 // data + 10,000 table entries), "data64m_table10k" (64 MiB), "yosys" (the npm
 // @yowasp/yosys core module, WASI imports bound to dummy host functions; its
 // only function export is _start, which runs the whole program, so yosys is
@@ -40,6 +47,7 @@
 #include "engine/runtime/invoke.h"
 #include "engine/text/wat_parser.h"
 #include "engine/validator.h"
+#include "jit/jit.h"
 
 using namespace cascade;
 
@@ -73,6 +81,17 @@ std::shared_ptr<const Module> FromWat(const std::string& wat) {
 
 std::string OneFuncWat() {
   return R"((module (func (export "run") (param i32) (result i32) (i32.add (local.get 0) (i32.const 1)))))";
+}
+
+std::string LoopCallsWat() {
+  return R"((module
+    (func $sq (param i32) (result i32) (i32.mul (local.get 0) (local.get 0)))
+    (func (export "run") (param i32) (result i32) (local $i i32) (local $s i32)
+      (loop $l
+        (local.set $s (i32.add (local.get $s) (call $sq (local.get $i))))
+        (br_if $l (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 1)))
+                            (i32.const 100))))
+      (local.get $s))))";
 }
 
 // `data_bytes` of active data (non-zero, so the image is not trivially empty)
@@ -139,14 +158,16 @@ std::unique_ptr<Prepared> Prepare(std::shared_ptr<const Module> m) {
 }
 
 Prepared* Get(const std::string& name) {
-  static std::unique_ptr<Prepared> one, d1, d64, yosys;
+  static std::unique_ptr<Prepared> one, loop, d1, d64, yosys;
   std::unique_ptr<Prepared>* slot = nullptr;
   if (name == "one_func") slot = &one;
+  if (name == "loop_calls") slot = &loop;
   if (name == "data1m_table10k") slot = &d1;
   if (name == "data64m_table10k") slot = &d64;
   if (name == "yosys") slot = &yosys;
   if (*slot != nullptr) return slot->get();
   if (name == "one_func") *slot = Prepare(FromWat(OneFuncWat()));
+  if (name == "loop_calls") *slot = Prepare(FromWat(LoopCallsWat()));
   if (name == "data1m_table10k") *slot = Prepare(FromWat(DataTableWat(1 << 20)));
   if (name == "data64m_table10k") *slot = Prepare(FromWat(DataTableWat(uint64_t{64} << 20)));
   if (name == "yosys") {
@@ -178,7 +199,11 @@ bool CallRun(Store& store, Instance* inst, uint64_t expected) {
   return InvokeSlots(store, f, slots, &trap) && slots[0] == expected;
 }
 
-uint64_t ExpectedRun(const std::string& name) { return name == "one_func" ? 2 : 1 + 'x'; }
+uint64_t ExpectedRun(const std::string& name) {
+  if (name == "one_func") return 2;
+  if (name == "loop_calls") return 328350;
+  return 1 + 'x';
+}
 
 void BM_Request(benchmark::State& state, const std::string& name) {
   Prepared* p = Get(name);
@@ -195,6 +220,24 @@ void BM_Request(benchmark::State& state, const std::string& name) {
   }
   state.counters["pooled"] = p->pre->pooled();
   state.counters["create_ms"] = p->create_ms;
+}
+
+void BM_RequestJit(benchmark::State& state, const std::string& name) {
+  Prepared* p = Get(name);
+  if (!p->skip.empty()) return state.SkipWithError(p->skip.c_str());
+  uint64_t expected = ExpectedRun(name);
+  jit::JitStats last;
+  for (auto _ : state) {
+    Store store;
+    jit::EnableJit(store);
+    InstantiateError err;
+    Instance* inst = p->pre->Instantiate(store, &err);
+    if (inst == nullptr) return state.SkipWithError(err.trap.message.c_str());
+    if (!CallRun(store, inst, expected)) return state.SkipWithError("wrong result");
+    last = jit::GetStats(store);
+  }
+  state.counters["compiled"] = last.compiled;
+  state.counters["reused"] = last.reused;
 }
 
 void BM_RequestSameStore(benchmark::State& state, const std::string& name) {
@@ -286,6 +329,9 @@ void BM_WasmLoopOnly(benchmark::State& state) { LoopBench(state, "loop_empty"); 
 
 BENCHMARK(BM_StoreOnly);
 BENCHMARK_CAPTURE(BM_Request, one_func, std::string("one_func"));
+BENCHMARK_CAPTURE(BM_Request, loop_calls, std::string("loop_calls"));
+BENCHMARK_CAPTURE(BM_RequestJit, one_func, std::string("one_func"));
+BENCHMARK_CAPTURE(BM_RequestJit, loop_calls, std::string("loop_calls"));
 BENCHMARK_CAPTURE(BM_Request, data1m_table10k, std::string("data1m_table10k"));
 BENCHMARK_CAPTURE(BM_Request, data64m_table10k, std::string("data64m_table10k"));
 BENCHMARK_CAPTURE(BM_Request, yosys, std::string("yosys"));

@@ -12,9 +12,9 @@
 //    pools (`valtype_pool`, `field_pool`) so each SubType is a fixed-size record.
 //  * After DecodeModule succeeds the module is well-formed (spec 5, "binary
 //    format"); after ValidateModule succeeds it is valid (spec 3).
-//  * `interp_cache` is derived state (the interpreter's translated code, shared
-//    by every instance in every store): made lazily, freed with the Module, not
-//    copied with it.
+//  * `interp_cache` and `jit_cache` are derived state (the interpreter's
+//    translated code and the JIT's machine code, shared by every instance in
+//    every store): made lazily, freed with the Module, not copied with it.
 #pragma once
 
 #include <atomic>
@@ -297,6 +297,9 @@ struct Module {
 
   // The interpreter's translated code of this module (engine/interp).
   TierCacheSlot interp_cache;
+  // The baseline JIT's machine code of this module (jit/), shared by every
+  // instance in every store and freed with the module.
+  TierCacheSlot jit_cache;
 
   // --- accessors ---------------------------------------------------------
   std::span<const uint8_t> span(ByteRange r) const {

@@ -57,6 +57,7 @@ struct TrapSite {
 };
 
 inline constexpr uint32_t kNoSlot = 0xFFFFFFFF;
+inline constexpr uint32_t kNoTag = 0xFFFFFFFF;
 
 // A try_table's handlers (exception handling): its landing pad tests the
 // exception in flight against each catch clause in order; no match goes on to
@@ -64,7 +65,7 @@ inline constexpr uint32_t kNoSlot = 0xFFFFFFFF;
 struct TryScope {
   struct Catch {
     CatchClause::Kind kind;
-    const void* tag;     // TagInstance* (catch / catch_ref)
+    uint32_t tag;        // tagidx (catch / catch_ref), else kNoTag
     Label target;        // the clause's label (legacy: the catch body)
     uint32_t dest_slot;  // where the label's values go
     uint32_t exn_slot = kNoSlot;  // legacy catch: where the exception is kept
@@ -109,7 +110,7 @@ class BaselineCompiler : public BaseInterface {
     stack_.Reset(num_locals_);
     overflow_ = masm_.NewLabel();
     return_label_ = masm_.NewLabel();
-    masm_.Prologue(num_params_, num_locals_, env_.instance, overflow_);
+    masm_.Prologue(num_params_, num_locals_, overflow_);
     if (env_.metered) entry_charge_ = Charge();
     Block f;
     f.kind = ControlKind::kFunction;
@@ -126,14 +127,13 @@ class BaselineCompiler : public BaseInterface {
     BindLabel(return_label_);
     masm_.ReturnOk();
     masm_.BindEpilogue();
-    masm_.TrapStub(overflow_, kTrapStackExhausted, funcidx_, blocks_.empty() ? 0 : fn_offset_,
-                   env_.instance);
+    masm_.TrapStub(overflow_, kTrapStackExhausted, funcidx_, blocks_.empty() ? 0 : fn_offset_);
     for (const TrapSite& t : traps_) {
       if (t.propagate) {
-        masm_.PropagateStub(t.label, reinterpret_cast<const void*>(&HelperTrapFrame),
-                            env_.instance, funcidx_, t.offset, t.landing);
+        masm_.PropagateStub(t.label, reinterpret_cast<const void*>(&HelperTrapFrame), funcidx_,
+                            t.offset, t.landing);
       } else {
-        masm_.TrapStub(t.label, t.message, funcidx_, t.offset, env_.instance);
+        masm_.TrapStub(t.label, t.message, funcidx_, t.offset);
       }
     }
     EmitLandingPads();
@@ -303,14 +303,12 @@ class BaselineCompiler : public BaseInterface {
     ++cost_;
     const SubType& sig = module_.types[module_.funcs[funcidx].type_index];
     if (!SigSupported(sig)) return Unsupported("v128 call");
-    const void* callee = env_.instance ? env_.instance->funcs[funcidx] : nullptr;
-    if (!callee) callee = &kNoFunc;  // display only
     if (tail) {
       MoveTailCallArgs(sig);
-      EmitTailCall(callee, sig);
+      EmitTailCall(funcidx, sig);
       return;
     }
-    EmitCall(callee, sig);
+    EmitCall(funcidx, sig);
   }
   void OnCallIndirect(uint32_t typeidx, uint32_t tableidx, bool tail) {
     if (failed()) return;
@@ -322,12 +320,12 @@ class BaselineCompiler : public BaseInterface {
     if (tail) MoveTailCallArgs(sig);  // the helper below leaves fp slots alone
     stack_.ForgetLocals();
     masm_.CallHelper(reinterpret_cast<const void*>(&HelperResolveIndirect),
-                     {Arg::Ctx(), Arg::Ptr(env_.instance), Arg::Imm(tableidx), Arg::Imm(typeidx),
+                     {Arg::Ctx(), Arg::Inst(), Arg::Imm(tableidx), Arg::Imm(typeidx),
                       Arg::R(index)});
     stack_.Release(index);
     masm_.BranchIfResultZero(NewTrap(nullptr));
-    if (tail) return EmitTailCall(nullptr, sig);
-    EmitCall(nullptr, sig);
+    if (tail) return EmitTailCall(MacroAssembler::kDynamicCallee, sig);
+    EmitCall(MacroAssembler::kDynamicCallee, sig);
   }
   // call_ref / return_call_ref (spec 4.4.8): the funcref is a FuncInstance*,
   // null traps.
@@ -342,8 +340,8 @@ class BaselineCompiler : public BaseInterface {
     if (tail) MoveTailCallArgs(sig);
     masm_.MovCallee(ref);
     stack_.Release(ref);
-    if (tail) return EmitTailCall(nullptr, sig);
-    EmitCall(nullptr, sig);
+    if (tail) return EmitTailCall(MacroAssembler::kDynamicCallee, sig);
+    EmitCall(MacroAssembler::kDynamicCallee, sig);
   }
 
   // ------------------------------------------------------------- variables
@@ -367,7 +365,7 @@ class BaselineCompiler : public BaseInterface {
     ++cost_;
     if (IsUnsupportedType(t)) return Unsupported("v128 global");
     Reg r = stack_.Alloc();
-    masm_.LoadGlobal(r, GlobalCell(idx));
+    masm_.LoadGlobal(r, idx);
     stack_.PushReg(r);
   }
   void OnGlobalSet(uint32_t idx, ValType t) {
@@ -375,7 +373,7 @@ class BaselineCompiler : public BaseInterface {
     ++cost_;
     if (IsUnsupportedType(t)) return Unsupported("v128 global");
     Reg r = stack_.PopToReg();
-    masm_.StoreGlobal(GlobalCell(idx), r);
+    masm_.StoreGlobal(idx, r);
     stack_.Release(r);
   }
 
@@ -386,7 +384,11 @@ class BaselineCompiler : public BaseInterface {
   void OnF64Const(uint64_t bits) { Const(bits); }
   void OnRefNull(ValType) { Const(0); }
   void OnRefFunc(uint32_t funcidx) {
-    Const(env_.instance ? reinterpret_cast<uint64_t>(env_.instance->funcs[funcidx]) : 0);
+    if (failed()) return;
+    ++cost_;
+    Reg r = stack_.Alloc();
+    masm_.LoadFuncRef(r, funcidx);
+    stack_.PushReg(r);
   }
   void OnRefIsNull(ValType) {
     if (failed()) return;
@@ -604,7 +606,7 @@ class BaselineCompiler : public BaseInterface {
         stack_.SpillAll();
         stack_.ForgetLocals();
         masm_.CallHelper(reinterpret_cast<const void*>(&HelperMemorySize),
-                         {Arg::Ptr(env_.instance), Arg::Imm(memidx)});
+                         {Arg::Inst(), Arg::Imm(memidx)});
         Reg r = stack_.Alloc();
         masm_.MovResult(r);
         stack_.PushReg(r);
@@ -614,7 +616,7 @@ class BaselineCompiler : public BaseInterface {
         stack_.SpillAll();
         stack_.ForgetLocals();
         masm_.CallHelper(reinterpret_cast<const void*>(&HelperMemoryGrow),
-                         {Arg::Ptr(env_.instance), Arg::Imm(memidx), Arg::Slot(stack_.home(h - 1))});
+                         {Arg::Inst(), Arg::Imm(memidx), Arg::Slot(stack_.home(h - 1))});
         masm_.ReloadMemoryBase();
         stack_.Drop();
         Reg r = stack_.Alloc();
@@ -633,7 +635,7 @@ class BaselineCompiler : public BaseInterface {
         uint64_t mems = op == Opcode::kMemoryFill
                             ? memidx
                             : (uint64_t{other} << 32) | memidx;
-        masm_.CallHelper(fn, {Arg::Ctx(), Arg::Ptr(env_.instance), Arg::Imm(mems),
+        masm_.CallHelper(fn, {Arg::Ctx(), Arg::Inst(), Arg::Imm(mems),
                               Arg::Slot(stack_.home(h - 3)), Arg::Slot(stack_.home(h - 2)),
                               Arg::Slot(stack_.home(h - 1))});
         masm_.BranchIfTrapPending(NewTrap(nullptr));
@@ -672,10 +674,8 @@ class BaselineCompiler : public BaseInterface {
     TryScope scope;
     for (const CatchClause& cc : catches) {
       Block& t = Target(cc.depth);
-      const void* tag = nullptr;
-      if (cc.kind == CatchClause::kCatch || cc.kind == CatchClause::kCatchRef) {
-        tag = TagOf(cc.tagidx);
-      }
+      uint32_t tag = kNoTag;
+      if (cc.kind == CatchClause::kCatch || cc.kind == CatchClause::kCatchRef) tag = cc.tagidx;
       scope.catches.push_back({cc.kind, tag, t.label, DestSlot(t)});
     }
     OpenBlock(c, ControlKind::kTryTable);
@@ -699,7 +699,7 @@ class BaselineCompiler : public BaseInterface {
     uint32_t h = stack_.height(), n = sig.param_count;
     stack_.ForgetLocals();
     masm_.CallHelper(reinterpret_cast<const void*>(&HelperThrow),
-                     {Arg::Ctx(), Arg::Ptr(env_.instance), Arg::Imm(tagidx),
+                     {Arg::Ctx(), Arg::Inst(), Arg::Imm(tagidx),
                       Arg::SlotAddr(stack_.home(h - n))});
     for (uint32_t i = 0; i < n; ++i) stack_.Drop();
     masm_.Jump(ExceptionLanding());
@@ -733,12 +733,12 @@ class BaselineCompiler : public BaseInterface {
   }
   void OnCatch(Decoder::Control&, uint32_t tagidx) {
     if (failed()) return;
-    LegacyCatch(CatchClause::kCatch, TagOf(tagidx),
+    LegacyCatch(CatchClause::kCatch, tagidx,
                 module_.types[module_.tags[tagidx].type_index].param_count);
   }
   void OnCatchAll(Decoder::Control&) {
     if (failed()) return;
-    LegacyCatch(CatchClause::kCatchAll, nullptr, 0);
+    LegacyCatch(CatchClause::kCatchAll, kNoTag, 0);
   }
   void OnDelegate(Decoder::Control&, uint32_t depth) {
     --legacy_depth_;
@@ -800,8 +800,6 @@ class BaselineCompiler : public BaseInterface {
   uint32_t fn_offset_ = 0;
 
  private:
-  static inline const FuncInstance* const kNoFunc = nullptr;
-
   // Binds a label: control from elsewhere joins here, so no register is known
   // to hold a local any more.
   void BindLabel(Label l) {
@@ -823,7 +821,7 @@ class BaselineCompiler : public BaseInterface {
     uint32_t h = stack_.height();
     stack_.ForgetLocals();
     masm_.CallHelper(fn,
-                     {Arg::Ctx(), Arg::Ptr(env_.instance), Arg::Imm(static_cast<uint32_t>(op)),
+                     {Arg::Ctx(), Arg::Inst(), Arg::Imm(static_cast<uint32_t>(op)),
                       Arg::Imm(a), Arg::Imm(b), Arg::SlotAddr(stack_.home(h - params))});
     masm_.BranchIfTrapPending(NewTrap(nullptr));
     for (uint32_t i = 0; i < params; ++i) stack_.Drop();
@@ -848,7 +846,7 @@ class BaselineCompiler : public BaseInterface {
   }
   // A catch / catch_all clause of the innermost (legacy try) block: ends the
   // previous part, then starts the clause's body with the payload pushed.
-  void LegacyCatch(CatchClause::Kind kind, const void* tag, uint32_t num_values) {
+  void LegacyCatch(CatchClause::Kind kind, uint32_t tag, uint32_t num_values) {
     Block& b = blocks_.back();
     if (reachable_) {
       stack_.SpillAll();
@@ -879,7 +877,7 @@ class BaselineCompiler : public BaseInterface {
       std::vector<Label> take;
       for (const TryScope::Catch& c : scope.catches) {
         take.push_back(masm_.NewLabel());
-        if (c.tag) masm_.BranchIfExceptionTag(c.tag, take.back());
+        if (c.tag != kNoTag) masm_.BranchIfExceptionTag(c.tag, take.back());
         else if (c.kind == CatchClause::kCatchAll || c.kind == CatchClause::kCatchAllRef)
           masm_.Jump(take.back());
       }
@@ -928,19 +926,13 @@ class BaselineCompiler : public BaseInterface {
     if (memidx == 0) {
       r.checked = !env_.mem0_guarded;
     } else {
-      const MemoryInstance* m = env_.instance ? env_.instance->memories[memidx] : nullptr;
-      r.memory = m ? static_cast<const void*>(m) : static_cast<const void*>(&kNoFunc);
-      r.checked = !(m && m->guarded);
+      // Code is shared by every instance of the module, whose other memories
+      // may or may not have guard pages: always checked.
+      r.memidx = memidx;
+      r.checked = true;
     }
     if (r.is64) r.checked = true;
     return r;
-  }
-  const void* GlobalCell(uint32_t idx) {
-    return env_.instance ? static_cast<const void*>(&env_.instance->globals[idx]->value[0]) : nullptr;
-  }
-  // The TagInstance* of `tagidx` (null when compiling without an instance).
-  const void* TagOf(uint32_t tagidx) {
-    return env_.instance ? static_cast<const void*>(env_.instance->tags[tagidx]) : nullptr;
   }
 
   void Const(uint64_t v) {
@@ -1005,17 +997,19 @@ class BaselineCompiler : public BaseInterface {
     for (uint32_t i = 0; i < n; ++i) stack_.StoreEntry(h - n + i, i);
     stack_.ForgetLocals();
   }
-  void EmitTailCall(const void* callee, const SubType& sig) {
-    bool self = env_.instance && callee == env_.instance->funcs[funcidx_];
-    bool same_instance = env_.instance && callee &&
-                         static_cast<const FuncInstance*>(callee)->instance == env_.instance;
-    masm_.TailCallWasm(callee, env_.store_serial, reinterpret_cast<const void*>(&HelperCallSlow),
-                       env_.instance, same_instance, self);
+  // Whether `callee` (a funcidx or kDynamicCallee) is defined by this module,
+  // so it runs in the caller's instance.
+  bool SameInstance(uint32_t callee) const {
+    return callee != MacroAssembler::kDynamicCallee && callee >= module_.num_imported_funcs;
+  }
+  void EmitTailCall(uint32_t callee, const SubType& sig) {
+    masm_.TailCallWasm(callee, reinterpret_cast<const void*>(&HelperCallSlow), SameInstance(callee),
+                       callee == funcidx_);
     for (uint32_t i = 0; i < sig.param_count; ++i) stack_.Drop();
     reachable_ = false;
   }
 
-  void EmitCall(const void* callee, const SubType& sig) {
+  void EmitCall(uint32_t callee, const SubType& sig) {
     masm_.SetSourceOffset(decoder_->op_offset());
     stack_.SpillAll();
     uint32_t h = stack_.height();
@@ -1023,16 +1017,12 @@ class BaselineCompiler : public BaseInterface {
     Label propagate = masm_.NewLabel();
     traps_.push_back({propagate, nullptr, decoder_->op_offset(), true,
                       active_try_ >= 0 ? try_scopes_[active_try_].landing : Label{}});
-    if (env_.instance && callee == env_.instance->funcs[funcidx_]) {
-      stack_.ForgetLocals();
+    stack_.ForgetLocals();
+    if (callee == funcidx_) {
       masm_.CallSelf(arg_slot, propagate);  // recursion: no lookup, no slow path
     } else {
-      bool same_instance = env_.instance && callee &&
-                           static_cast<const FuncInstance*>(callee)->instance == env_.instance;
-      stack_.ForgetLocals();
-      masm_.CallWasm(callee, arg_slot, env_.store_serial,
-                     reinterpret_cast<const void*>(&HelperCallSlow), env_.instance, propagate,
-                     same_instance);
+      masm_.CallWasm(callee, arg_slot, reinterpret_cast<const void*>(&HelperCallSlow), propagate,
+                     SameInstance(callee));
     }
     for (uint32_t i = 0; i < sig.param_count; ++i) stack_.Drop();
     for (uint32_t i = 0; i < sig.result_count; ++i) stack_.PushStack();

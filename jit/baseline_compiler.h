@@ -4,10 +4,12 @@
 //
 // Invariants: the input was validated; compilation either succeeds with code
 // that implements the function exactly (spec 4.4), or fails with `why` naming
-// the first unsupported feature (SIMD, GC, exceptions, tail calls, atomics,
-// multi-memory, memory64, tables, ...) and the function must run in the
-// interpreter. Code is specialized to one instance (its function, global and
-// memory addresses are baked in) and to one store's JIT (store_serial).
+// the first unsupported feature (SIMD, GC objects, ...) and the function must
+// run in the interpreter. Code belongs to the module, not to an instance: it
+// reaches the running instance's functions, globals, memories and tags through
+// the instance register (jit_context.h), so every instance of the module in
+// every store runs the same code. It is specialized only to the CompileEnv
+// below (the module's code cache keys on it).
 #pragma once
 
 #include <cstddef>
@@ -28,9 +30,7 @@ namespace cascade::jit {
 class CodeMemory;
 
 struct CompileEnv {
-  const Instance* instance = nullptr;  // null: compile for display only (never run)
   bool mem0_guarded = true;            // memory 0 has guard pages (no explicit checks)
-  uint64_t store_serial = 0;           // FuncInstance::jit_store of this store's code
   // Fuel / epoch interruption (store.h InterruptState): charge the store's
   // budget at function entry and loop headers, about one unit per wasm
   // instruction as the interpreter does, and trap when it runs out.

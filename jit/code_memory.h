@@ -4,8 +4,8 @@
 // in the same mapping, and installing a function costs no mprotect (no TLB
 // shootdown). Pages are mapped in, in both views, a 128 KiB window ahead of
 // the allocation cursor (one madvise each instead of two faults per page).
-// Everything is unmapped with the CodeMemory (one per Store's JIT state, so
-// code dies with the Store that compiled it).
+// Everything is unmapped with the CodeMemory (one per module, in its JIT code
+// cache: code dies with the module it was compiled from).
 //
 // Invariants: Allocate hands out 16-byte aligned, non-overlapping ranges;
 // `exec` and `write` of one allocation alias the same bytes; Contains(pc) is

@@ -5,7 +5,6 @@
 #include <map>
 #include <mutex>
 
-#include "engine/runtime/func_instance.h"
 
 namespace cascade::jit {
 namespace {
@@ -47,37 +46,40 @@ void UnregisterCode(uintptr_t begin, uintptr_t end) {
   records.erase(records.lower_bound(begin), records.lower_bound(end));
 }
 
-void FaultBacktrace(uintptr_t pc, const uintptr_t* stack, int num_words,
+void FaultBacktrace(uintptr_t pc, const Instance* instance, const uintptr_t* stack, int num_words,
                     std::vector<TrapFrame>* frames) {
   std::lock_guard<std::mutex> lock(g_mu);
   const CodeRecord* r = Find(pc);
-  if (r == nullptr || r->func == nullptr) return;
-  frames->push_back({r->func->instance, r->func->funcidx,
-                     SiteOffset(r->access_sites, static_cast<uint32_t>(pc - r->begin))});
-  // Walk: in a function body the stack holds [saved fp][return address].
+  if (r == nullptr || r->module == nullptr) return;
+  frames->push_back(
+      {instance, r->funcidx, SiteOffset(r->access_sites, static_cast<uint32_t>(pc - r->begin))});
+  // Walk: a function body's frame holds [pad][caller's instance][saved fp]
+  // [return address].
+  constexpr int kFrameWords = 4;
   int at = 0;
   for (int guard = 0; guard < 1024; ++guard) {
-    if (at + 1 >= num_words) return;
-    uintptr_t ret = stack[at + 1];
+    if (at + kFrameWords > num_words) return;
+    const auto* caller_instance = reinterpret_cast<const Instance*>(stack[at + 1]);
+    uintptr_t ret = stack[at + 3];
     const CodeRecord* caller = Find(ret);
     if (caller == nullptr) return;
-    at += 2;
+    at += kFrameWords;
     if (caller->osr != 0 && ret >= caller->osr) return;  // the OSR entry: entered from C++
     if (ret < caller->internal) {
-      // The external-entry trampoline (pushed rbp, rbx, r12-r15 and 8 bytes of
-      // padding, then called the body): its own return address follows.
-      at += 7;
-      if (at >= num_words) return;
-      uintptr_t outer = stack[at];
+      // The external-entry trampoline (pushed rbp, rbx, r12, r13, r14, r15
+      // and 8 bytes of padding, then called the body): the r13 it saved is its
+      // caller's instance; its own return address follows.
+      if (at + 8 > num_words) return;
+      const auto* outer_instance = reinterpret_cast<const Instance*>(stack[at + 3]);
+      uintptr_t outer = stack[at + 7];
       const CodeRecord* c = Find(outer);
       if (c == nullptr) return;  // entered from C++ (RunCompiled, a helper)
-      ++at;
-      frames->push_back({c->func->instance, c->func->funcidx,
+      at += 8;
+      frames->push_back({outer_instance, c->funcidx,
                          SiteOffset(c->call_sites, static_cast<uint32_t>(outer - c->begin))});
       continue;  // `outer` returns into c's body, whose frame continues the walk
-
     }
-    frames->push_back({caller->func->instance, caller->func->funcidx,
+    frames->push_back({caller_instance, caller->funcidx,
                        SiteOffset(caller->call_sites, static_cast<uint32_t>(ret - caller->begin))});
   }
 }

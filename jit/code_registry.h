@@ -9,9 +9,9 @@
 // instruction's first byte) and call sites (the return address).
 //
 // Invariants: ranges never overlap (CodeMemory hands out disjoint blocks);
-// entries are added by Install (jit_tier.cc) and removed with their store's
-// code; every access takes one mutex (never from a signal handler: lookups run
-// after the jump, in describe_fault).
+// entries are added when a function is compiled (jit_tier.cc) and removed with
+// their module's code; every access takes one mutex (never from a signal
+// handler: lookups run after the jump, in describe_fault).
 #pragma once
 
 #include <cstdint>
@@ -20,7 +20,8 @@
 #include "engine/runtime/trap.h"
 
 namespace cascade {
-struct FuncInstance;
+struct Instance;
+struct Module;
 }  // namespace cascade
 
 namespace cascade::jit {
@@ -36,7 +37,8 @@ struct CodeRecord {
   uintptr_t begin = 0, end = 0;  // [external entry, end of code)
   uintptr_t internal = 0;        // the internal entry
   uintptr_t osr = 0;             // the OSR entry (emitted last), 0 if none
-  const FuncInstance* func = nullptr;
+  const Module* module = nullptr;  // the code's function: (module, funcidx)
+  uint32_t funcidx = 0;
   std::vector<SourceSite> access_sites;  // sorted by code_offset
   std::vector<SourceSite> call_sites;    // return addresses, sorted
 };
@@ -46,11 +48,13 @@ void RegisterCode(CodeRecord record);
 void UnregisterCode(uintptr_t begin, uintptr_t end);
 
 // Rebuilds the wasm frames of a guard-page fault in JIT code: `pc` is the
-// faulting instruction, `stack` the words saved from the faulting stack
-// pointer (innermost JIT frame: its saved fp, then its return address; see
-// macro_assembler.h). Appends frames innermost first, stopping at the first
-// return address outside JIT code (or when the saved words run out).
-void FaultBacktrace(uintptr_t pc, const uintptr_t* stack, int num_words,
+// faulting instruction, `instance` the instance register at the fault (the
+// innermost frame's instance), `stack` the words saved from the faulting
+// stack pointer (each internal frame: padding, the caller's instance, the
+// caller's fp, the return address; see macro_assembler_x64.cc). Appends frames
+// innermost first, stopping at the first return address outside JIT code (or
+// when the saved words run out).
+void FaultBacktrace(uintptr_t pc, const Instance* instance, const uintptr_t* stack, int num_words,
                     std::vector<TrapFrame>* frames);
 
 }  // namespace cascade::jit

@@ -1,5 +1,5 @@
-// `cascade compile --disasm`: compiles every defined function without an
-// instance and prints its machine code with Zydis (AT&T-free Intel syntax).
+// `cascade compile --disasm`: compiles every defined function as the module's
+// code cache would, and prints its machine code with Zydis (AT&T-free Intel syntax).
 #include <Zydis/Zydis.h>
 
 #include <ostream>

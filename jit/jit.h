@@ -57,6 +57,7 @@ void SetTierUpCalls(uint32_t calls);
 // Counters of one store's JIT (for tests and --verbose reports).
 struct JitStats {
   uint32_t compiled = 0;     // functions with machine code
+  uint32_t reused = 0;       // of those, code an earlier instance of the module had compiled
   uint32_t unsupported = 0;  // functions left to the interpreter
   uint64_t code_bytes = 0;   // machine code emitted
   uint32_t osr_entries = 0;  // tiered: interpreted calls finished in machine code from a loop
@@ -71,14 +72,17 @@ void ForceInterpreted(Store& store, const FuncInstance* func);
 
 // Eager compilation: compiles every function defined by `instance` for
 // `store`'s JIT now (EnableJit(store) first), on `threads` threads (0: one per
-// hardware thread; 1: this thread only). Functions already compiled are kept;
+// hardware thread; 1: this thread only). Code is the module's: functions that
+// an earlier instance of the module (in any store) compiled are only looked
+// up, and later instances find what this call compiles. Functions already
+// compiled for this store are kept;
 // those the JIT cannot compile stay interpreted, as with lazy compilation.
 // Returns how many of the instance's functions have machine code afterwards.
 uint32_t CompileInstance(Store& store, Instance& instance, unsigned threads);
 
-// Prints each defined function's machine code (compiled without an instance:
-// addresses of instance objects print as 0). Returns the number of functions
-// the JIT could not compile (their reason is printed instead of code).
+// Prints each defined function's machine code (as the module's code cache
+// holds it for an unmetered store with a guarded memory 0). Returns the number
+// of functions the JIT could not compile (their reason is printed instead of code).
 // Disassemble decodes the installed bytes with Zydis (library
 // cascade_jit_disasm, shared Zydis only); ListAssembly prints AsmJit's own
 // listing of what was emitted (in cascade_jit, works in static builds).

@@ -3,7 +3,11 @@
 // compiled function.
 //
 // Calling convention (one for all functions, x86-64 System V registers):
-//   uint32_t fn(JitContext* ctx /*rdi*/, uint64_t* fp /*rsi*/)
+//   uint32_t fn(JitContext* ctx /*rdi*/, uint64_t* fp /*rsi*/,
+//               const Instance* instance /*rdx*/)
+//   Machine code is compiled once per module (jit_tier.cc): `instance` is the
+//   instance whose function runs (FuncInstance::instance); the code reaches
+//   its functions, globals, memories and tags through it (Instance::jit_*).
 //   fp[0..params) holds the arguments on entry (slot encoding, value.h) and
 //   fp[0..results) receives the results: exactly the interpreter's frame layout
 //   (engine/interp/code.h), so a callee's frame starts at the caller's slot of
@@ -24,6 +28,7 @@
 
 namespace cascade {
 class Store;
+struct Instance;
 struct FuncInstance;
 }  // namespace cascade
 
@@ -37,6 +42,10 @@ struct JitContext {
   uint32_t trap_funcidx = 0;         // its function
   const Instance* trap_instance = nullptr;
   Store* store = nullptr;
+  // FuncInstance::jit_store of functions whose machine code this store may
+  // call directly (compiled for its metering; pooled function instances
+  // outlive stores).
+  uint64_t store_serial = 0;
   int64_t* budget = nullptr;         // &store->interrupt.budget (metered code charges it)
   Trap* trap = nullptr;              // the outermost call's trap record
   bool trap_filled = false;          // *trap was filled by a callee (interp/host)
@@ -62,9 +71,14 @@ inline constexpr int32_t kCtxTrapOffset = offsetof(JitContext, trap_offset);
 inline constexpr int32_t kCtxTrapFuncidx = offsetof(JitContext, trap_funcidx);
 inline constexpr int32_t kCtxTrapInstance = offsetof(JitContext, trap_instance);
 inline constexpr int32_t kCtxException = offsetof(JitContext, exception);
+inline constexpr int32_t kCtxStoreSerial = offsetof(JitContext, store_serial);
 inline constexpr int32_t kCtxBudget = offsetof(JitContext, budget);
 inline constexpr int32_t kCtxRetryCallee = offsetof(JitContext, retry_callee);
 
-using JitEntry = uint32_t (*)(JitContext* ctx, uint64_t* fp);
+using JitEntry = uint32_t (*)(JitContext* ctx, uint64_t* fp, const Instance* instance);
+// The on-stack replacement entry (MacroAssembler::EmitOsrEntry): the same, then
+// `header`, the address of the loop header to continue at.
+using JitOsrEntry = uint32_t (*)(JitContext* ctx, uint64_t* fp, const Instance* instance,
+                                 const void* header);
 
 }  // namespace cascade::jit

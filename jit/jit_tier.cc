@@ -1,20 +1,28 @@
-// The JIT tier: per-store state (code memory, serial), lazy compilation, the
-// Invoke hook (Store::tier_invoke) and the slow call path into interpreted and
-// host functions.
+// The JIT tier: per-module machine code (Module::jit_cache), per-store state
+// (serial, metering, tiering counters), lazy and eager compilation, the Invoke
+// hook (Store::tier_invoke) and the slow call path into interpreted and host
+// functions.
 //
-// Invariants: FuncInstance::jit_code is set only together with jit_store =
-// this store's serial, after the code is installed; a function that failed to
-// compile is remembered and never retried; every JIT run starts with a fresh
-// JitContext whose limits are the store's value-stack end and this thread's
-// native stack floor (plus headroom for helpers and nested interpreter runs).
+// Invariants: a function's code is compiled at most once per module and
+// CompileEnv variant (metering, memory-0 guard pages), by whichever store
+// first wants it, and is shared by every instance of the module in every
+// store until the module dies; FuncInstance::jit_code is set only together
+// with jit_store = this store's serial, after the code is installed (and the
+// instance's index spaces published); a function that failed to compile is
+// remembered (per module and per store) and never retried; every JIT run
+// starts with a fresh JitContext whose limits are the store's value-stack end
+// and this thread's native stack floor (plus headroom for helpers and nested
+// interpreter runs).
 #include <pthread.h>
 #include <setjmp.h>
+#include <sys/ucontext.h>
 
 #include <atomic>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <map>
+#include <mutex>
 #include <string>
 #include <thread>
 #include <unordered_map>
@@ -51,15 +59,92 @@ std::atomic<uint32_t> tier_up_calls{kDefaultTierUpCalls};
 struct FaultCapture {
   static constexpr int kWords = 1024;
   uintptr_t pc = 0;
+  uintptr_t instance = 0;  // the instance register at the fault
   uintptr_t ceiling = 0;  // the thread's stack top (read before any fault)
   int num_words = 0;
   uintptr_t words[kWords];
 };
 
+// The machine code of one module (Module::jit_cache): one Entry per function
+// and CompileEnv variant that some store wanted, compiled or found
+// unsupported. Entries are never erased, so pointers to them stay valid for
+// the module's lifetime; `mu` guards the map (compiling runs unlocked).
+struct ModuleCode : TierCache {
+  struct Entry {
+    bool ok = false;
+    std::string why;  // !ok: why the function stays interpreted
+    void* entry = nullptr;
+    void* internal = nullptr;
+    size_t size = 0;
+    void* osr_entry = nullptr;
+    std::vector<void*> loop_headers;
+  };
+  std::mutex mu;
+  CodeMemory memory;
+  std::unordered_map<uint64_t, Entry> entries;  // Key(funcidx, env)
+  ~ModuleCode() override {
+    for (const auto& [key, e] : entries) {
+      if (e.ok) UnregisterCode(reinterpret_cast<uintptr_t>(e.entry), reinterpret_cast<uintptr_t>(e.entry) + 1);
+    }
+  }
+};
+
+uint64_t Key(uint32_t funcidx, const CompileEnv& env) {
+  return uint64_t{funcidx} << 2 | uint64_t{env.metered} << 1 | uint64_t{env.mem0_guarded};
+}
+
+ModuleCode& CodeOf(const Module& m) {
+  if (TierCache* c = m.jit_cache.get()) return *static_cast<ModuleCode*>(c);
+  return *static_cast<ModuleCode*>(m.jit_cache.Install(std::make_unique<ModuleCode>()));
+}
+
+// The module's code for `funcidx` under `env`, compiled now (on this thread)
+// unless some store already did. `*fresh` tells whether this call compiled it.
+const ModuleCode::Entry& ModuleFunction(const Module& m, uint32_t funcidx, const CompileEnv& env,
+                                        bool* fresh) {
+  ModuleCode& mc = CodeOf(m);
+  uint64_t key = Key(funcidx, env);
+  *fresh = false;
+  {
+    std::lock_guard<std::mutex> lock(mc.mu);
+    auto it = mc.entries.find(key);
+    if (it != mc.entries.end()) return it->second;
+  }
+  CompiledCode code;
+  std::string why;
+  bool ok = CompileFunction(m, funcidx, env, mc.memory, &code, &why);
+  std::lock_guard<std::mutex> lock(mc.mu);
+  auto [it, inserted] = mc.entries.try_emplace(key);
+  if (!inserted) return it->second;  // another thread won; ours stays unused
+  ModuleCode::Entry& e = it->second;
+  *fresh = true;
+  e.ok = ok;
+  if (!ok) {
+    e.why = std::move(why);
+    return e;
+  }
+  e.entry = code.entry;
+  e.internal = code.internal;
+  e.size = code.size;
+  e.osr_entry = code.osr_entry;
+  e.loop_headers = std::move(code.loop_headers);
+  CodeRecord record;
+  record.begin = reinterpret_cast<uintptr_t>(code.entry);
+  record.end = record.begin + code.size;
+  record.internal = reinterpret_cast<uintptr_t>(code.internal);
+  record.module = &m;
+  record.funcidx = funcidx;
+  record.access_sites = std::move(code.access_sites);
+  record.call_sites = std::move(code.call_sites);
+  record.osr = reinterpret_cast<uintptr_t>(code.osr_entry);
+  RegisterCode(std::move(record));
+  PerfMapRecord(code.entry, code.size, m, funcidx);
+  return e;
+}
+
 // CASCADE_JIT_STATS=1: each store's JIT prints its counters and the reasons
 // functions were left to the interpreter to stderr when the store dies.
 struct JitState : Store::Extension {
-  CodeMemory code;
   uint64_t serial = next_serial.fetch_add(1);
   std::unordered_set<const FuncInstance*> unsupported;
   std::unordered_set<const FuncInstance*> forced;  // ForceInterpreted
@@ -72,19 +157,16 @@ struct JitState : Store::Extension {
   std::unordered_set<const FuncInstance*> warming;
   std::map<std::string, uint32_t> reasons;
   JitStats stats;
-  std::vector<uintptr_t> registered;  // code_registry.h records of this store's code
-  struct Osr {
-    void* entry;
-    std::vector<void*> headers;
-  };
-  std::unordered_map<const FuncInstance*, Osr> osr;  // functions with an OSR entry
+  // Functions with an OSR entry: their module code.
+  std::unordered_map<const FuncInstance*, const ModuleCode::Entry*> osr;
   std::unique_ptr<FaultCapture> fault;  // the last guard-page fault in its code
   ~JitState() override {
-    for (uintptr_t begin : registered) UnregisterCode(begin, begin + 1);
     static const bool report = std::getenv("CASCADE_JIT_STATS") != nullptr;
     if (!report || (stats.compiled == 0 && stats.unsupported == 0)) return;
-    std::fprintf(stderr, "jit: %u compiled (%llu bytes), %u interpreted, %u OSR entries\n",
-                 stats.compiled, static_cast<unsigned long long>(stats.code_bytes),
+    std::fprintf(stderr,
+                 "jit: %u compiled (%u of them by an earlier instance of their module; %llu bytes), "
+                 "%u interpreted, %u OSR entries\n",
+                 stats.compiled, stats.reused, static_cast<unsigned long long>(stats.code_bytes),
                  stats.unsupported, stats.osr_entries);
     for (const auto& [why, n] : reasons) std::fprintf(stderr, "jit:   %u %s\n", n, why.c_str());
   }
@@ -138,6 +220,9 @@ uintptr_t NativeLimit() { return ThreadStack().limit; }
 [[gnu::no_sanitize_address]] void CaptureJitFault(trap_handler::WasmEntry* e) {
   auto* c = static_cast<FaultCapture*>(e->tier_state);
   c->pc = e->fault_pc;
+#if defined(__x86_64__)
+  c->instance = e->num_fault_regs > REG_R13 ? e->fault_regs[REG_R13] : 0;
+#endif
   c->num_words = 0;
   uintptr_t sp = e->fault_sp;
   if (sp == 0 || (sp & 7) != 0 || sp >= c->ceiling) return;
@@ -151,45 +236,35 @@ uintptr_t NativeLimit() { return ThreadStack().limit; }
 void DescribeJitFault(const trap_handler::WasmEntry& e, Trap* trap) {
   const auto* c = static_cast<const FaultCapture*>(e.tier_state);
   trap->backtrace.clear();
-  FaultBacktrace(c->pc, c->words, c->num_words, &trap->backtrace);
+  FaultBacktrace(c->pc, reinterpret_cast<const Instance*>(c->instance), c->words, c->num_words,
+                 &trap->backtrace);
 }
 
 CompileEnv EnvFor(const JitState& st, const FuncInstance* f) {
   CompileEnv env;
-  env.instance = f->instance;
   const auto& mems = f->instance->memories;
   env.mem0_guarded = mems.empty() || mems[0]->guarded;
-  env.store_serial = st.serial;
   env.metered = st.metered;
   return env;
 }
 
-// Records the outcome of compiling `f`: installs the code or remembers why not.
-bool Install(JitState& st, FuncInstance* f, bool ok, const CompiledCode& code,
-             const std::string& why) {
-  if (!ok) {
+// Makes `f` run `e` in this store, or remembers why it cannot (`fresh`: the
+// module's code was compiled for this call, not found).
+bool Install(JitState& st, FuncInstance* f, const ModuleCode::Entry& e, bool fresh) {
+  if (!e.ok) {
     st.unsupported.insert(f);
     ++st.stats.unsupported;
-    ++st.reasons[why];
+    ++st.reasons[e.why];
     return false;
   }
-  f->jit_code = code.entry;
-  f->jit_internal = code.internal;
-  CodeRecord record;
-  record.begin = reinterpret_cast<uintptr_t>(code.entry);
-  record.end = record.begin + code.size;
-  record.internal = reinterpret_cast<uintptr_t>(code.internal);
-  record.func = f;
-  record.access_sites = code.access_sites;
-  record.call_sites = code.call_sites;
-  record.osr = reinterpret_cast<uintptr_t>(code.osr_entry);
-  RegisterCode(std::move(record));
-  st.registered.push_back(reinterpret_cast<uintptr_t>(code.entry));
-  if (code.osr_entry) st.osr[f] = {code.osr_entry, code.loop_headers};
+  f->instance->PublishIndexSpaces();
+  f->jit_code = e.entry;
+  f->jit_internal = e.internal;
+  if (e.osr_entry) st.osr[f] = &e;
   f->jit_store = st.serial;
   ++st.stats.compiled;
-  st.stats.code_bytes += code.size;
-  PerfMapRecord(code.entry, code.size, *f->module, f->funcidx);
+  if (!fresh) ++st.stats.reused;
+  st.stats.code_bytes += e.size;
   return true;
 }
 
@@ -197,11 +272,15 @@ bool EnsureCompiled(Store& store, FuncInstance* f) {
   JitState& st = DecideMetering(store);
   if (f->jit_store == st.serial) return true;
   if (f->is_host() || st.unsupported.count(f)) return false;
-  if (st.forced.count(f)) return Install(st, f, false, CompiledCode{}, "forced interpreted");
-  CompiledCode code;
-  std::string why;
-  bool ok = CompileFunction(*f->module, f->funcidx, EnvFor(st, f), st.code, &code, &why);
-  return Install(st, f, ok, code, why);
+  if (st.forced.count(f)) {
+    st.unsupported.insert(f);
+    ++st.stats.unsupported;
+    ++st.reasons["forced interpreted"];
+    return false;
+  }
+  bool fresh = false;
+  const ModuleCode::Entry& e = ModuleFunction(*f->module, f->funcidx, EnvFor(st, f), &fresh);
+  return Install(st, f, e, fresh);
 }
 
 void FillTrap(const JitContext& ctx, Trap* trap) {
@@ -278,11 +357,12 @@ bool RunCompiled(Store& store, FuncInstance* func, uint64_t* fp, Trap* trap,
   ctx.stack_limit = store.stack_end();
   ctx.native_limit = NativeLimit();
   ctx.store = &store;
+  ctx.store_serial = GetState(store).serial;
   ctx.budget = &store.interrupt.budget;
   ctx.trap = trap;
-  using OsrEntry = uint32_t (*)(JitContext*, uint64_t*, const void*);
-  uint32_t status = osr_entry ? reinterpret_cast<OsrEntry>(osr_entry)(&ctx, fp, osr_header)
-                              : reinterpret_cast<JitEntry>(func->jit_code)(&ctx, fp);
+  uint32_t status =
+      osr_entry ? reinterpret_cast<JitOsrEntry>(osr_entry)(&ctx, fp, func->instance, osr_header)
+                : reinterpret_cast<JitEntry>(func->jit_code)(&ctx, fp, func->instance);
   trap_handler::RestoreTierFaultHooks(caller_hooks);
   if (status != 0) {
     FillTrap(ctx, trap);
@@ -352,8 +432,8 @@ int TierOsrHook(Store& store, FuncInstance* func, uint64_t* fp, uint32_t loop, T
   func->tier_countdown = 0;  // later calls run the machine code too
   auto it = st.osr.find(func);
   const auto* code = static_cast<const interp::InterpCode*>(func->code);
-  if (it == st.osr.end() || code == nullptr || it->second.headers.size() != code->num_loops ||
-      loop >= it->second.headers.size()) {
+  if (it == st.osr.end() || code == nullptr || it->second->loop_headers.size() != code->num_loops ||
+      loop >= it->second->loop_headers.size()) {
     return Store::kTierUpInterpret;
   }
   ++st.stats.osr_entries;
@@ -361,7 +441,8 @@ int TierOsrHook(Store& store, FuncInstance* func, uint64_t* fp, uint32_t loop, T
   volatile int result = Store::kTierUpTrapped;
   if (sigsetjmp(entry.env, 0) == 0) {
     entry.Enter();
-    result = RunCompiled(store, func, fp, trap, it->second.entry, it->second.headers[loop])
+    result = RunCompiled(store, func, fp, trap, it->second->osr_entry,
+                         it->second->loop_headers[loop])
                  ? Store::kTierUpRan
                  : Store::kTierUpTrapped;
   } else {
@@ -459,19 +540,17 @@ uint32_t CompileInstance(Store& store, Instance& instance, unsigned threads) {
     }
   }
   struct Result {
-    bool ok = false;
-    CompiledCode code;
-    std::string why;
+    const ModuleCode::Entry* entry = nullptr;
+    bool fresh = false;
   };
   std::vector<Result> results(todo.size());
-  // Workers take functions in order from a shared counter; only CodeMemory is
-  // shared between them (its Allocate locks). Installing stays on this thread.
+  // Workers take functions in order from a shared counter; the module's code
+  // map and CodeMemory lock inside. Installing stays on this thread.
   std::atomic<size_t> next{0};
   auto work = [&] {
     for (size_t i; (i = next.fetch_add(1, std::memory_order_relaxed)) < todo.size();) {
       FuncInstance* f = todo[i];
-      Result& r = results[i];
-      r.ok = CompileFunction(*f->module, f->funcidx, EnvFor(st, f), st.code, &r.code, &r.why);
+      results[i].entry = &ModuleFunction(*f->module, f->funcidx, EnvFor(st, f), &results[i].fresh);
     }
   };
   if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
@@ -481,7 +560,7 @@ uint32_t CompileInstance(Store& store, Instance& instance, unsigned threads) {
   work();
   for (std::thread& t : pool) t.join();
   for (size_t i = 0; i < todo.size(); ++i) {
-    if (Install(st, todo[i], results[i].ok, results[i].code, results[i].why)) ++done;
+    if (Install(st, todo[i], *results[i].entry, results[i].fresh)) ++done;
   }
   return done;
 }

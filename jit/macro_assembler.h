@@ -4,9 +4,12 @@
 // x86::Assembler); the compiler never names a machine register.
 //
 // Model: a function has a frame pointer to its value-stack slots (fp, 64-bit
-// slots: locals, then operand home slots), a context pointer (jit_context.h), a
-// cached Instance pointer and a cached memory-0 base, all in reserved
-// registers. `Reg` names one of kNumRegs allocatable registers; scratch
+// slots: locals, then operand home slots), a context pointer (jit_context.h), an
+// Instance pointer and a cached memory-0 base, all in reserved registers. Code
+// is compiled once per module, not per instance: everything instance-specific
+// (functions, globals, memories, tags) is reached through the instance
+// register (Instance::jit_*), which the internal entry preserves for its
+// caller. `Reg` names one of kNumRegs allocatable registers; scratch
 // registers are the backend's own. 32-bit operations leave the upper 32 bits
 // of their destination zero (slot encoding of i32/f32, value.h).
 //
@@ -58,29 +61,30 @@ struct MemAccess {
 };
 
 // Which linear memory an access goes to and how it is checked.
-//  * memory == nullptr: memory 0, through the cached base register and the
-//    instance's memory0_size. Otherwise the MemoryInstance* of another memory
-//    (multi-memory); its base and size are loaded at each access, since an
-//    unguarded memory may move when it grows.
+//  * memidx == 0: memory 0, through the cached base register and the
+//    instance's memory0_size. Otherwise another memory (multi-memory), whose
+//    MemoryInstance (from the instance), base and size are loaded at each
+//    access, since an unguarded memory may move when it grows.
 //  * is64: memory64, the address operand is a full i64; addr + offset + size
 //    is checked without wrapping (spec 4.4.7, "memory instructions").
 //  * checked: compare against the memory's current size and jump to the oob
 //    label; unchecked accesses rely on the guard pages (guarded memory32).
 struct MemRef {
-  const void* memory = nullptr;
+  uint32_t memidx = 0;
   bool is64 = false;
   bool checked = false;
 };
 
 // One argument of a helper call (System V integer argument registers).
 struct Arg {
-  enum Kind : uint8_t { kImm, kSlot, kSlotAddr, kCtx, kReg } kind;
+  enum Kind : uint8_t { kImm, kSlot, kSlotAddr, kCtx, kInst, kReg } kind;
   uint64_t value;
   static Arg Imm(uint64_t v) { return {kImm, v}; }
   static Arg Ptr(const void* p) { return {kImm, reinterpret_cast<uint64_t>(p)}; }
   static Arg Slot(uint32_t s) { return {kSlot, s}; }      // the slot's value
   static Arg SlotAddr(uint32_t s) { return {kSlotAddr, s}; }  // fp + s
   static Arg Ctx() { return {kCtx, 0}; }
+  static Arg Inst() { return {kInst, 0}; }  // the running code's Instance*
   static Arg R(Reg r) { return {kReg, r}; }
 };
 
@@ -99,11 +103,13 @@ class MacroAssembler {
   // saved registers, loads ctx/instance/memory base and calls the internal
   // entry. The internal entry (internal_offset()) is what JIT code of the
   // same instance calls: ctx, instance and memory-base registers already hold
-  // the right values, rsi the callee's fp; it saves only the caller's fp,
-  // checks the native and value stack limits (jumping to `overflow`) and
-  // zeroes fp[num_params..num_locals). The frame size is set later
+  // the right values, rsi the callee's fp; it saves the caller's fp and
+  // instance register (restored by the epilogue), checks the native and value
+  // stack limits (jumping to `overflow`) and zeroes fp[num_params..num_locals).
+  // A tail call enters a fixed number of bytes after the internal entry, on the
+  // frame its caller leaves in place. The frame size is set later
   // (SetFrameSlots).
-  void Prologue(uint32_t num_params, uint32_t num_locals, const void* instance, Label overflow);
+  void Prologue(uint32_t num_params, uint32_t num_locals, Label overflow);
   void SetFrameSlots(uint32_t slots);
   // Binds the shared exit; status register must hold 0 (ok) or 1 (trap).
   void BindEpilogue();
@@ -130,8 +136,11 @@ class MacroAssembler {
   void StoreSlot(uint32_t slot, Reg src);
   void StoreSlotImm(uint32_t slot, uint64_t v);
   void CopySlot(uint32_t dst, uint32_t src);
-  void LoadGlobal(Reg dst, const void* cell);   // 64-bit load from a fixed address
-  void StoreGlobal(const void* cell, Reg src);
+  // 64-bit load / store of global `globalidx`'s value (through the instance).
+  void LoadGlobal(Reg dst, uint32_t globalidx);
+  void StoreGlobal(uint32_t globalidx, Reg src);
+  // dst = the FuncInstance* of `funcidx` in the running instance (ref.func).
+  void LoadFuncRef(Reg dst, uint32_t funcidx);
 
   // Integer arithmetic: dst = dst op src.
   void Alu(AluOp op, Width w, Reg dst, Reg src);
@@ -182,13 +191,15 @@ class MacroAssembler {
   // Jumps to `l` when a helper left ctx->trap_message set.
   void BranchIfTrapPending(Label l);
   // Calls a wasm function whose frame starts at fp + `arg_slot`: `callee` is a
-  // FuncInstance* (null: the one the last helper returned). Runs its JIT code
-  // when it has some for this store (`store_serial`), else `slow`(ctx, args,
-  // callee, caller_instance). A trap status jumps to `propagate`.
-  // `same_instance`: `callee` is known to belong to the caller's instance, so
-  // its internal entry is called (no register saving, no reloads).
-  void CallWasm(const void* callee, uint32_t arg_slot, uint64_t store_serial,
-                const void* slow, const void* caller_instance, Label propagate,
+  // funcidx of the running instance (kDynamicCallee: the FuncInstance* the
+  // last helper returned, see MovCallee). Runs its JIT code when it has some
+  // for this store (JitContext::store_serial), else `slow`(ctx, args, callee,
+  // caller instance). A trap status jumps to `propagate`. `same_instance`:
+  // the callee is known to be defined by the caller's module, hence to run in
+  // the caller's instance, so its internal entry is called (no register
+  // saving).
+  static constexpr uint32_t kDynamicCallee = 0xFFFFFFFF;
+  void CallWasm(uint32_t callee, uint32_t arg_slot, const void* slow, Label propagate,
                 bool same_instance);
   // A tail call (return_call*, spec 4.4.8): the callee's arguments are
   // already in fp[0..). Leaves this function's frame and continues in the
@@ -197,8 +208,7 @@ class MacroAssembler {
   // see MovCallee). `self`: a tail call of the function being compiled. When
   // the callee has no JIT code for this store, `slow` runs it as a normal call
   // and its status is returned.
-  void TailCallWasm(const void* callee, uint64_t store_serial, const void* slow,
-                    const void* caller_instance, bool same_instance, bool self);
+  void TailCallWasm(uint32_t callee, const void* slow, bool same_instance, bool self);
   // Puts `r` (a FuncInstance*) where CallWasm / TailCallWasm with a null
   // callee look for it.
   void MovCallee(Reg r);
@@ -208,21 +218,21 @@ class MacroAssembler {
   // `frame_helper`(ctx, instance, funcidx, wasm_offset), returns status 1.
   // With a valid `exception_landing`, an exception in flight jumps there
   // instead (the call site is inside a try_table of this function).
-  void PropagateStub(Label l, const void* frame_helper, const void* instance, uint32_t funcidx,
-                     uint32_t wasm_offset, Label exception_landing = Label{});
+  void PropagateStub(Label l, const void* frame_helper, uint32_t funcidx, uint32_t wasm_offset,
+                     Label exception_landing = Label{});
 
   // Exception handling (ctx->exception, jit_context.h).
   // Jumps to `l` when a wasm exception is in flight.
   void BranchIfException(Label l);
-  // Jumps to `l` when the exception in flight has tag `tag` (a TagInstance*;
-  // tags compare by identity).
-  void BranchIfExceptionTag(const void* tag, Label l);
+  // Jumps to `l` when the exception in flight has the running instance's tag
+  // `tagidx` (tags compare by identity).
+  void BranchIfExceptionTag(uint32_t tagidx, Label l);
   // Puts exnref `r` (an Exception*, not null) in flight.
   void SetException(Reg r);
   // Returns status 1 with the exception in flight (no handler here).
   void ReturnException();
-  // Reloads the instance and memory-base registers (a landing pad: the
-  // throwing callee may have switched or moved them).
+  // Reloads the memory-base register at a landing pad (the throwing callee may
+  // have grown and moved memory 0; the instance register is preserved).
   void ReloadInstance();
 
   // Metering: subtracts a cost (set later by PatchCharge) from the store's
@@ -233,8 +243,7 @@ class MacroAssembler {
 
   // An out-of-line trap site: binds `l`, records (message or keeps a helper's
   // message when null, funcidx, wasm offset, instance) and returns status 1.
-  void TrapStub(Label l, const char* message, uint32_t funcidx, uint32_t wasm_offset,
-                const void* instance);
+  void TrapStub(Label l, const char* message, uint32_t funcidx, uint32_t wasm_offset);
 
   // Records a text listing of everything emitted from now on (AsmJit's
   // logger; for `cascade compile --disasm` where Zydis is not linked).
@@ -242,7 +251,8 @@ class MacroAssembler {
   std::string listing() const;
 
   // On-stack replacement entry (Store::tier_osr), emitted once after the body:
-  //   uint32_t osr(JitContext* ctx, uint64_t* fp, const void* header)
+  //   uint32_t osr(JitContext* ctx, uint64_t* fp, const Instance* instance,
+  //                const void* header)   (JitOsrEntry)
   // sets up registers as the external entry does, then a frame like the
   // internal entry's on the live frame at fp (its locals and operands are
   // not touched, both stacks are checked against `overflow`) and jumps to

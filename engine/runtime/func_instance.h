@@ -52,9 +52,11 @@ struct FuncInstance {
   void* code = nullptr;            // interpreter code (engine/interp), lazily made
   uint32_t param_slots = 0;
   uint32_t result_slots = 0;
-  // Baseline JIT (jit/): the entry of this function's machine code, valid only
-  // while `jit_store` equals the serial of the Store whose JIT made it (pooled
-  // function instances outlive stores); 0 / nullptr when not compiled.
+  // Baseline JIT (jit/): the entry of this function's machine code (which its
+  // module owns and every instance shares), valid only while `jit_store`
+  // equals the serial of the Store that installed it for this instance
+  // (compiled for that store's metering; pooled function instances outlive
+  // stores); 0 / nullptr when not installed.
   void* jit_code = nullptr;
   uint64_t jit_store = 0;
   // The same code's internal entry (jit/jit_context.h): what JIT code of the

@@ -6,7 +6,9 @@
 //              ├─ tables / memories / globals / tags  (imports first)
 //              ├─ types[typeidx]   -> canonical type id
 //              ├─ elems[elemidx] / datas[dataidx]     (dropped = emptied)
-//              └─ module, exports
+//              ├─ module, exports
+//              └─ jit_funcs / jit_globals / jit_memories / jit_tags  (raw views
+//                 of the vectors above for machine code; jit/)
 //
 // Invariants:
 //  * Every pointer in the index-space vectors is non-null and owned by the Store.
@@ -84,6 +86,22 @@ struct Instance {
   std::vector<DataInstance> datas;
 
   std::shared_ptr<const Module> module_ref;  // keeps `module` alive
+
+  // The index-space vectors' data(), read by the JIT's machine code (jit/),
+  // which is compiled once per module and finds this instance's functions,
+  // globals, memories and tags through its instance register. Set by the JIT
+  // (PublishIndexSpaces) before the instance's code first runs; the vectors
+  // never change after instantiation.
+  FuncInstance* const* jit_funcs = nullptr;
+  GlobalInstance* const* jit_globals = nullptr;
+  MemoryInstance* const* jit_memories = nullptr;
+  TagInstance* const* jit_tags = nullptr;
+  void PublishIndexSpaces() {
+    jit_funcs = funcs.data();
+    jit_globals = globals.data();
+    jit_memories = memories.data();
+    jit_tags = tags.data();
+  }
   // Set for instances made from an InstancePre's pool (instance_pre.h): the
   // slot the Store releases (Store::DropInstance).
   StoreLease* lease = nullptr;

@@ -2,12 +2,14 @@
 //
 // Register map:
 //   rbx  fp (value-stack frame)       r12  JitContext*
-//   r13  Instance* (baked per code)   r14  memory-0 base (reloaded after calls)
+//   r13  Instance* (of the running code; the internal frame saves the caller's)
+//   r14  memory-0 base (reloaded after calls)
 //   rax, rcx, rdx, xmm0, xmm1          scratch, never allocated
 //   rsi rdi r8 r9 r10 r11 r15          allocatable (Reg 0..6)
 //   xmm2..xmm15                        allocatable floats (FReg 0..13)
-// Native frame: push rbp + 5 callee-saved + 8 bytes pad, so rsp is 16-byte
-// aligned at every call this code makes.
+// External entry: push rbp + 5 callee-saved + 8 bytes pad. Internal frame:
+// [pad][caller's r13][caller's rbx][return address], so rsp is 16-byte
+// aligned at every call this code makes (code_registry.cc walks this layout).
 #include <asmjit/x86.h>
 
 #include <cstring>
@@ -38,11 +40,25 @@ x86::Gp RW(Width w, Reg r) { return w == Width::k64 ? R64(r) : R32(r); }
 x86::Xmm F(FReg r) { return x86::xmm(2 + r); }  // xmm2..xmm15
 x86::Mem SlotMem(uint32_t slot) { return x86::qword_ptr(kFp, static_cast<int32_t>(slot * 8)); }
 
+// Bytes from the internal entry to the tail-call entry: push rbx (1 byte),
+// push r13 (2), push rax (1); checked by Finish.
+constexpr int32_t kTailEntryOffset = 4;
+
 struct Offsets {
   int32_t jit_code, jit_store, jit_internal, func_instance, mem_base, mem_size;
+  int32_t inst_funcs, inst_globals, inst_memories, inst_tags, global_value;
   Offsets() {
     static FuncInstance f;
     static Instance i;
+    static GlobalInstance g;
+    auto at = [](const void* field, const void* base) {
+      return static_cast<int32_t>(static_cast<const char*>(field) - static_cast<const char*>(base));
+    };
+    inst_funcs = at(&i.jit_funcs, &i);
+    inst_globals = at(&i.jit_globals, &i);
+    inst_memories = at(&i.jit_memories, &i);
+    inst_tags = at(&i.jit_tags, &i);
+    global_value = at(&g.value[0], &g);
     func_instance =
         static_cast<int32_t>(reinterpret_cast<char*>(&f.instance) - reinterpret_cast<char*>(&f));
     jit_code = static_cast<int32_t>(reinterpret_cast<char*>(&f.jit_code) - reinterpret_cast<char*>(&f));
@@ -102,7 +118,7 @@ struct MacroAssembler::Impl {
   size_t osr_frame_patch = 0;  // the same in the OSR entry (0: none)
   asmjit::Label osr;        // the OSR entry, when emitted
   size_t osr_offset = 0;
-  uint64_t instance = 0;   // the Instance* this code is compiled for (Prologue)
+  asmjit::Label tail;      // the tail-call entry (kTailEntryOffset after internal)
   uint32_t source_offset = 0;
   std::vector<SourceSite> access_sites, call_sites;  // code offsets from the buffer start
   uint32_t Here() { return static_cast<uint32_t>(code.textSection()->buffer().size()); }
@@ -124,8 +140,8 @@ struct MacroAssembler::Impl {
   asmjit::Label L(Label l) { return labels[l.id]; }
 
   // An entry from C (jit_context.h's convention): saves the callee-saved
-  // registers, sets ctx, instance and memory base, calls `target` (rsi and
-  // rdx pass through) and returns its status in eax.
+  // registers, sets ctx, instance (rdx) and memory base, calls `target` (rsi
+  // and rcx pass through) and returns its status in eax.
   void EntryThunk(asmjit::Label target) {
     a.push(x86::rbp);
     a.mov(x86::rbp, x86::rsp);
@@ -136,8 +152,8 @@ struct MacroAssembler::Impl {
     a.push(x86::r15);
     a.sub(x86::rsp, 8);
     a.mov(kCtx, x86::rdi);
-    a.mov(kInst, instance);
-    if (instance) a.mov(kMem, x86::qword_ptr(kInst, Off().mem_base));
+    a.mov(kInst, x86::rdx);
+    a.mov(kMem, x86::qword_ptr(kInst, Off().mem_base));
     a.call(target);
     a.add(x86::rsp, 8);
     a.pop(x86::r15);
@@ -148,12 +164,17 @@ struct MacroAssembler::Impl {
     a.pop(x86::rbp);
     a.ret();
   }
-  // The internal frame's setup: saves the caller's fp (which also aligns rsp
-  // to 16 for helper calls), takes rsi as fp and checks the native and value
-  // stacks, jumping to `overflow`. Returns the buffer offset of the frame-size
-  // disp32 that SetFrameSlots patches (0x7FFFFF00 forces a disp32).
-  size_t FrameSetup(asmjit::Label overflow) {
+  // The internal frame's setup: saves the caller's fp and instance register
+  // (plus 8 bytes, so rsp is 16-byte aligned for helper calls), binds `tail`
+  // when valid (a tail call's entry: the frame is in place), takes rsi as fp
+  // and checks the native and value stacks, jumping to `overflow`. Returns the
+  // buffer offset of the frame-size disp32 that SetFrameSlots patches
+  // (0x7FFFFF00 forces a disp32).
+  size_t FrameSetup(asmjit::Label overflow, asmjit::Label tail) {
     a.push(kFp);
+    a.push(kInst);
+    a.push(x86::rax);
+    if (tail.isValid()) a.bind(tail);
     a.mov(kFp, x86::rsi);
     a.cmp(x86::rsp, x86::qword_ptr(kCtx, kCtxNativeLimit));
     a.jb(overflow);
@@ -180,17 +201,16 @@ void MacroAssembler::Reserve(size_t bytes) {
   impl_->code.reserveBuffer(&impl_->code.textSection()->_buffer, bytes);
 }
 
-void MacroAssembler::Prologue(uint32_t num_params, uint32_t num_locals, const void* instance,
-                              Label overflow) {
+void MacroAssembler::Prologue(uint32_t num_params, uint32_t num_locals, Label overflow) {
   auto& a = impl_->a;
-  impl_->instance = reinterpret_cast<uint64_t>(instance);
   // External entry: C convention in, internal convention out.
   a.bind(impl_->entry);
   impl_->EntryThunk(impl_->internal);  // rsi: fp
   // Internal entry: ctx, instance and memory base set.
   a.align(asmjit::AlignMode::kCode, 16);
   a.bind(impl_->internal);
-  impl_->frame_patch = impl_->FrameSetup(impl_->L(overflow));
+  impl_->tail = a.newLabel();
+  impl_->frame_patch = impl_->FrameSetup(impl_->L(overflow), impl_->tail);
   uint32_t n = num_locals - num_params;
   if (n > 0) {
     a.xor_(x86::eax, x86::eax);
@@ -217,10 +237,10 @@ void MacroAssembler::EmitOsrEntry(Label overflow) {
   a.align(asmjit::AlignMode::kCode, 16);
   impl_->osr = a.newLabel();
   a.bind(impl_->osr);
-  impl_->EntryThunk(body);  // rsi: fp, rdx: the loop header
+  impl_->EntryThunk(body);  // rsi: fp, rdx: the instance, rcx: the loop header
   a.bind(body);
-  impl_->osr_frame_patch = impl_->FrameSetup(impl_->L(overflow));
-  a.jmp(x86::rdx);
+  impl_->osr_frame_patch = impl_->FrameSetup(impl_->L(overflow), asmjit::Label());
+  a.jmp(x86::rcx);
 }
 
 size_t MacroAssembler::osr_offset() const { return impl_->osr_offset; }
@@ -239,6 +259,8 @@ void MacroAssembler::SetFrameSlots(uint32_t slots) {
 void MacroAssembler::BindEpilogue() {
   auto& a = impl_->a;
   a.bind(impl_->epilogue);  // of the internal entry
+  a.pop(x86::rcx);
+  a.pop(kInst);
   a.pop(kFp);
   a.ret();
 }
@@ -307,13 +329,23 @@ void MacroAssembler::CopySlot(uint32_t dst, uint32_t src) {
   impl_->a.mov(x86::rax, SlotMem(src));
   impl_->a.mov(SlotMem(dst), x86::rax);
 }
-void MacroAssembler::LoadGlobal(Reg dst, const void* cell) {
-  impl_->a.mov(x86::rax, reinterpret_cast<uint64_t>(cell));
-  impl_->a.mov(R64(dst), x86::qword_ptr(x86::rax));
+namespace {
+// dst = instance->jit_*[index], where `table` is that field's offset.
+void LoadInstanceEntry(x86::Assembler& a, x86::Gp dst, int32_t table, uint32_t index) {
+  a.mov(dst, x86::qword_ptr(kInst, table));
+  a.mov(dst, x86::qword_ptr(dst, static_cast<int32_t>(index * 8)));
 }
-void MacroAssembler::StoreGlobal(const void* cell, Reg src) {
-  impl_->a.mov(x86::rax, reinterpret_cast<uint64_t>(cell));
-  impl_->a.mov(x86::qword_ptr(x86::rax), R64(src));
+}  // namespace
+void MacroAssembler::LoadGlobal(Reg dst, uint32_t globalidx) {
+  LoadInstanceEntry(impl_->a, x86::rax, Off().inst_globals, globalidx);
+  impl_->a.mov(R64(dst), x86::qword_ptr(x86::rax, Off().global_value));
+}
+void MacroAssembler::StoreGlobal(uint32_t globalidx, Reg src) {
+  LoadInstanceEntry(impl_->a, x86::rax, Off().inst_globals, globalidx);
+  impl_->a.mov(x86::qword_ptr(x86::rax, Off().global_value), R64(src));
+}
+void MacroAssembler::LoadFuncRef(Reg dst, uint32_t funcidx) {
+  LoadInstanceEntry(impl_->a, R64(dst), Off().inst_funcs, funcidx);
 }
 
 void MacroAssembler::Alu(AluOp op, Width w, Reg dst, Reg src) {
@@ -619,9 +651,9 @@ x86::Mem Address(x86::Assembler& a, const MemRef& mem, Reg addr, uint64_t offset
     }
   }
   x86::Gp base = kMem;
-  if (mem.memory) a.mov(x86::rcx, reinterpret_cast<uint64_t>(mem.memory));
+  if (mem.memidx) LoadInstanceEntry(a, x86::rcx, Off().inst_memories, mem.memidx);
   if (mem.checked) {
-    x86::Mem limit = mem.memory ? x86::qword_ptr(x86::rcx, MemOff().size)
+    x86::Mem limit = mem.memidx ? x86::qword_ptr(x86::rcx, MemOff().size)
                                 : x86::qword_ptr(kInst, Off().mem_size);
     if (mem.is64) {
       a.lea(x86::rdx, x86::ptr(x86::rax, size));
@@ -633,7 +665,7 @@ x86::Mem Address(x86::Assembler& a, const MemRef& mem, Reg addr, uint64_t offset
     a.cmp(x86::rdx, limit);
     a.ja(oob);
   }
-  if (mem.memory) {
+  if (mem.memidx) {
     a.mov(x86::rcx, x86::qword_ptr(x86::rcx, MemOff().base));
     base = x86::rcx;
   }
@@ -724,6 +756,7 @@ void MacroAssembler::CallHelper(const void* fn, std::initializer_list<Arg> args)
       case Arg::kSlot: a.mov(r, SlotMem(static_cast<uint32_t>(g.value))); break;
       case Arg::kSlotAddr: a.lea(r, SlotMem(static_cast<uint32_t>(g.value))); break;
       case Arg::kCtx: a.mov(r, kCtx); break;
+      case Arg::kInst: a.mov(r, kInst); break;
       case Arg::kReg: break;
     }
   }
@@ -741,14 +774,13 @@ void MacroAssembler::BranchIfTrapPending(Label l) {
   impl_->a.jne(impl_->L(l));
 }
 
-void MacroAssembler::CallWasm(const void* callee, uint32_t arg_slot, uint64_t store_serial,
-                              const void* slow, const void* caller_instance,
+void MacroAssembler::CallWasm(uint32_t callee, uint32_t arg_slot, const void* slow,
                               Label propagate, bool same_instance) {
   auto& a = impl_->a;
   asmjit::Label slow_path = a.newLabel(), done = a.newLabel(), fast = a.newLabel();
-  if (callee) a.mov(x86::rax, reinterpret_cast<uint64_t>(callee));
+  if (callee != kDynamicCallee) LoadInstanceEntry(a, x86::rax, Off().inst_funcs, callee);
   a.bind(fast);
-  a.mov(x86::rdx, store_serial);
+  a.mov(x86::rdx, x86::qword_ptr(kCtx, kCtxStoreSerial));
   a.cmp(x86::qword_ptr(x86::rax, Off().jit_store), x86::rdx);
   a.jne(slow_path);
   a.lea(x86::rsi, SlotMem(arg_slot));
@@ -756,6 +788,7 @@ void MacroAssembler::CallWasm(const void* callee, uint32_t arg_slot, uint64_t st
     a.call(x86::qword_ptr(x86::rax, Off().jit_internal));
   } else {
     a.mov(x86::rdi, kCtx);
+    a.mov(x86::rdx, x86::qword_ptr(x86::rax, Off().func_instance));
     a.call(x86::qword_ptr(x86::rax, Off().jit_code));
   }
   impl_->call_sites.push_back({impl_->Here(), impl_->source_offset});
@@ -764,7 +797,7 @@ void MacroAssembler::CallWasm(const void* callee, uint32_t arg_slot, uint64_t st
   a.mov(x86::rdi, kCtx);
   a.lea(x86::rsi, SlotMem(arg_slot));
   a.mov(x86::rdx, x86::rax);
-  a.mov(x86::rcx, reinterpret_cast<uint64_t>(caller_instance));
+  a.mov(x86::rcx, kInst);
   a.mov(x86::rax, reinterpret_cast<uint64_t>(slow));
   a.call(x86::rax);
   a.cmp(x86::eax, 2);  // compiled just now: call its machine code from here
@@ -774,15 +807,11 @@ void MacroAssembler::CallWasm(const void* callee, uint32_t arg_slot, uint64_t st
   a.bind(done);
   a.test(x86::eax, x86::eax);
   a.jnz(impl_->L(propagate));
-  if (caller_instance) {
-    // A tail call in the callee may have switched the instance register.
-    if (same_instance) a.mov(kInst, reinterpret_cast<uint64_t>(caller_instance));
-    a.mov(kMem, x86::qword_ptr(kInst, Off().mem_base));
-  }
+  a.mov(kMem, x86::qword_ptr(kInst, Off().mem_base));  // the callee may have grown memory 0
 }
 
 void MacroAssembler::TrapStub(Label l, const char* message, uint32_t funcidx,
-                              uint32_t wasm_offset, const void* instance) {
+                              uint32_t wasm_offset) {
   auto& a = impl_->a;
   a.bind(impl_->L(l));
   if (message) {
@@ -791,45 +820,43 @@ void MacroAssembler::TrapStub(Label l, const char* message, uint32_t funcidx,
   }
   a.mov(x86::dword_ptr(kCtx, kCtxTrapOffset), wasm_offset);
   a.mov(x86::dword_ptr(kCtx, kCtxTrapFuncidx), funcidx);
-  a.mov(x86::rax, reinterpret_cast<uint64_t>(instance));
-  a.mov(x86::qword_ptr(kCtx, kCtxTrapInstance), x86::rax);
+  a.mov(x86::qword_ptr(kCtx, kCtxTrapInstance), kInst);
   a.mov(x86::eax, 1);
   a.jmp(impl_->epilogue);
 }
 
-void MacroAssembler::TailCallWasm(const void* callee, uint64_t store_serial, const void* slow,
-                                  const void* caller_instance, bool same_instance, bool self) {
+void MacroAssembler::TailCallWasm(uint32_t callee, const void* slow, bool same_instance,
+                                  bool self) {
   auto& a = impl_->a;
-  // The internal entry's frame is just the caller's fp (pushed) above the
-  // return address: restoring it leaves the stack as our caller's call made it.
+  // The callee enters at its tail entry, on this frame (its saved fp and
+  // instance are our caller's, restored by the callee's epilogue), with fp at
+  // ours: so the native stack does not grow.
   if (self) {
     a.mov(x86::rsi, kFp);
-    a.pop(kFp);
-    a.jmp(impl_->internal);
+    a.jmp(impl_->tail);
     return;
   }
   asmjit::Label slow_path = a.newLabel(), fast = a.newLabel();
-  if (callee) a.mov(x86::rax, reinterpret_cast<uint64_t>(callee));
+  if (callee != kDynamicCallee) LoadInstanceEntry(a, x86::rax, Off().inst_funcs, callee);
   a.bind(fast);
-  a.mov(x86::rdx, store_serial);
+  a.mov(x86::rdx, x86::qword_ptr(kCtx, kCtxStoreSerial));
   a.cmp(x86::qword_ptr(x86::rax, Off().jit_store), x86::rdx);
   a.jne(slow_path);
   if (!same_instance) {
     // Another instance's function (or one known only at run time): switch the
-    // instance and memory registers to its instance and enter it internally, so
-    // the native stack stays flat across instances too. Our caller reloads its
-    // own instance register after the call (CallWasm, CallSelf).
+    // instance and memory registers to its instance.
     a.mov(kInst, x86::qword_ptr(x86::rax, Off().func_instance));
     a.mov(kMem, x86::qword_ptr(kInst, Off().mem_base));
   }
   a.mov(x86::rsi, kFp);
-  a.pop(kFp);
-  a.jmp(x86::qword_ptr(x86::rax, Off().jit_internal));
+  a.mov(x86::rax, x86::qword_ptr(x86::rax, Off().jit_internal));
+  a.add(x86::rax, kTailEntryOffset);
+  a.jmp(x86::rax);
   a.bind(slow_path);
   a.mov(x86::rdi, kCtx);
   a.mov(x86::rsi, kFp);
   a.mov(x86::rdx, x86::rax);
-  a.mov(x86::rcx, reinterpret_cast<uint64_t>(caller_instance));
+  a.mov(x86::rcx, kInst);
   a.mov(x86::rax, reinterpret_cast<uint64_t>(slow));
   a.call(x86::rax);
   a.cmp(x86::eax, 2);  // compiled just now: jump to its machine code after all
@@ -847,8 +874,7 @@ void MacroAssembler::CallSelf(uint32_t arg_slot, Label propagate) {
   impl_->call_sites.push_back({impl_->Here(), impl_->source_offset});
   a.test(x86::eax, x86::eax);
   a.jnz(impl_->L(propagate));
-  a.mov(kInst, impl_->instance);  // a tail call in the callee may have switched it
-  a.mov(kMem, x86::qword_ptr(kInst, Off().mem_base));
+  a.mov(kMem, x86::qword_ptr(kInst, Off().mem_base));  // the callee may have grown memory 0
 }
 
 uint32_t MacroAssembler::ChargeBudget(Label exhausted) {
@@ -870,10 +896,10 @@ void MacroAssembler::BranchIfException(Label l) {
   impl_->a.cmp(x86::qword_ptr(kCtx, kCtxException), 0);
   impl_->a.jne(impl_->L(l));
 }
-void MacroAssembler::BranchIfExceptionTag(const void* tag, Label l) {
+void MacroAssembler::BranchIfExceptionTag(uint32_t tagidx, Label l) {
   auto& a = impl_->a;
   a.mov(x86::rax, x86::qword_ptr(kCtx, kCtxException));
-  a.mov(x86::rdx, reinterpret_cast<uint64_t>(tag));
+  LoadInstanceEntry(a, x86::rdx, Off().inst_tags, tagidx);
   static const int32_t tag_offset = [] {
     static Exception e;
     return static_cast<int32_t>(reinterpret_cast<char*>(&e.tag) - reinterpret_cast<char*>(&e));
@@ -889,18 +915,16 @@ void MacroAssembler::ReturnException() {
   impl_->a.jmp(impl_->epilogue);
 }
 void MacroAssembler::ReloadInstance() {
-  impl_->a.mov(kInst, impl_->instance);
-  if (impl_->instance) impl_->a.mov(kMem, x86::qword_ptr(kInst, Off().mem_base));
+  impl_->a.mov(kMem, x86::qword_ptr(kInst, Off().mem_base));
 }
 
-void MacroAssembler::PropagateStub(Label l, const void* frame_helper, const void* instance,
-                                   uint32_t funcidx, uint32_t wasm_offset,
-                                   Label exception_landing) {
+void MacroAssembler::PropagateStub(Label l, const void* frame_helper, uint32_t funcidx,
+                                   uint32_t wasm_offset, Label exception_landing) {
   auto& a = impl_->a;
   a.bind(impl_->L(l));
   if (exception_landing.id != Label{}.id) BranchIfException(exception_landing);
   a.mov(x86::rdi, kCtx);
-  a.mov(x86::rsi, reinterpret_cast<uint64_t>(instance));
+  a.mov(x86::rsi, kInst);
   a.mov(x86::edx, funcidx);
   a.mov(x86::ecx, wasm_offset);
   a.mov(x86::rax, reinterpret_cast<uint64_t>(frame_helper));
@@ -945,6 +969,12 @@ void* MacroAssembler::Finish(CodeMemory& memory, size_t* code_size, std::string*
   *code_size = size;
   impl_->internal_offset = code.labelOffsetFromBase(impl_->internal) -
                            code.labelOffsetFromBase(impl_->entry);
+  if (impl_->tail.isValid() && code.labelOffsetFromBase(impl_->tail) -
+                                       code.labelOffsetFromBase(impl_->internal) !=
+                                   static_cast<uint64_t>(kTailEntryOffset)) {
+    *error = "tail-call entry not at its fixed offset";
+    return nullptr;
+  }
   if (impl_->osr.isValid())
     impl_->osr_offset = code.labelOffsetFromBase(impl_->osr) - code.labelOffsetFromBase(impl_->entry);
   return p;
