@@ -53,14 +53,13 @@ void FaultBacktrace(uintptr_t pc, const Instance* instance, const uintptr_t* sta
   if (r == nullptr || r->module == nullptr) return;
   frames->push_back(
       {instance, r->funcidx, SiteOffset(r->access_sites, static_cast<uint32_t>(pc - r->begin))});
-  // Walk: a function body's frame holds [pad][caller's instance][saved fp]
-  // [return address].
-  constexpr int kFrameWords = 4;
+  // Walk: a function body's frame holds [caller's instance][return address].
+  constexpr int kFrameWords = 2;
   int at = 0;
   for (int guard = 0; guard < 1024; ++guard) {
     if (at + kFrameWords > num_words) return;
-    const auto* caller_instance = reinterpret_cast<const Instance*>(stack[at + 1]);
-    uintptr_t ret = stack[at + 3];
+    const auto* caller_instance = reinterpret_cast<const Instance*>(stack[at]);
+    uintptr_t ret = stack[at + 1];
     const CodeRecord* caller = Find(ret);
     if (caller == nullptr) return;
     at += kFrameWords;

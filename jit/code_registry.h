@@ -50,8 +50,8 @@ void UnregisterCode(uintptr_t begin, uintptr_t end);
 // Rebuilds the wasm frames of a guard-page fault in JIT code: `pc` is the
 // faulting instruction, `instance` the instance register at the fault (the
 // innermost frame's instance), `stack` the words saved from the faulting
-// stack pointer (each internal frame: padding, the caller's instance, the
-// caller's fp, the return address; see macro_assembler_x64.cc). Appends frames
+// stack pointer (each internal frame: the caller's instance, then the return
+// address; see macro_assembler_x64.cc). Appends frames
 // innermost first, stopping at the first return address outside JIT code (or
 // when the saved words run out).
 void FaultBacktrace(uintptr_t pc, const Instance* instance, const uintptr_t* stack, int num_words,

@@ -103,8 +103,9 @@ class MacroAssembler {
   // saved registers, loads ctx/instance/memory base and calls the internal
   // entry. The internal entry (internal_offset()) is what JIT code of the
   // same instance calls: ctx, instance and memory-base registers already hold
-  // the right values, rsi the callee's fp; it saves the caller's fp and
-  // instance register (restored by the epilogue), checks the native and value
+  // the right values, rsi the callee's fp; it saves the caller's instance
+  // register (restored by the epilogue; the callee returns with fp as it was
+  // given, from which the caller recomputes its own), checks the native and value
   // stack limits (jumping to `overflow`) and zeroes fp[num_params..num_locals).
   // A tail call enters a fixed number of bytes after the internal entry, on the
   // frame its caller leaves in place. The frame size is set later

@@ -8,8 +8,11 @@
 //   rsi rdi r8 r9 r10 r11 r15          allocatable (Reg 0..6)
 //   xmm2..xmm15                        allocatable floats (FReg 0..13)
 // External entry: push rbp + 5 callee-saved + 8 bytes pad. Internal frame:
-// [pad][caller's r13][caller's rbx][return address], so rsp is 16-byte
-// aligned at every call this code makes (code_registry.cc walks this layout).
+// [caller's r13][return address], so rsp is 16-byte aligned at every call
+// this code makes (code_registry.cc walks this layout). The caller's fp is not
+// saved: an internal callee returns with rbx = the fp it was given (tail calls
+// keep it), so the caller takes its own back by subtracting its argument
+// slot's offset.
 #include <asmjit/x86.h>
 
 #include <cstring>
@@ -40,9 +43,9 @@ x86::Gp RW(Width w, Reg r) { return w == Width::k64 ? R64(r) : R32(r); }
 x86::Xmm F(FReg r) { return x86::xmm(2 + r); }  // xmm2..xmm15
 x86::Mem SlotMem(uint32_t slot) { return x86::qword_ptr(kFp, static_cast<int32_t>(slot * 8)); }
 
-// Bytes from the internal entry to the tail-call entry: push rbx (1 byte),
-// push r13 (2), push rax (1); checked by Finish.
-constexpr int32_t kTailEntryOffset = 4;
+// Bytes from the internal entry to the tail-call entry: push r13 (2 bytes);
+// checked by Finish.
+constexpr int32_t kTailEntryOffset = 2;
 
 struct Offsets {
   int32_t jit_code, jit_store, jit_internal, func_instance, mem_base, mem_size;
@@ -164,16 +167,14 @@ struct MacroAssembler::Impl {
     a.pop(x86::rbp);
     a.ret();
   }
-  // The internal frame's setup: saves the caller's fp and instance register
-  // (plus 8 bytes, so rsp is 16-byte aligned for helper calls), binds `tail`
-  // when valid (a tail call's entry: the frame is in place), takes rsi as fp
-  // and checks the native and value stacks, jumping to `overflow`. Returns the
-  // buffer offset of the frame-size disp32 that SetFrameSlots patches
-  // (0x7FFFFF00 forces a disp32).
+  // The internal frame's setup: saves the caller's instance register (which
+  // also aligns rsp to 16 for helper calls), binds `tail` when valid (a tail
+  // call's entry: the frame is in place), takes rsi as fp and checks the
+  // native and value stacks, jumping to `overflow`. Returns the buffer offset
+  // of the frame-size disp32 that SetFrameSlots patches (0x7FFFFF00 forces a
+  // disp32).
   size_t FrameSetup(asmjit::Label overflow, asmjit::Label tail) {
-    a.push(kFp);
     a.push(kInst);
-    a.push(x86::rax);
     if (tail.isValid()) a.bind(tail);
     a.mov(kFp, x86::rsi);
     a.cmp(x86::rsp, x86::qword_ptr(kCtx, kCtxNativeLimit));
@@ -259,9 +260,7 @@ void MacroAssembler::SetFrameSlots(uint32_t slots) {
 void MacroAssembler::BindEpilogue() {
   auto& a = impl_->a;
   a.bind(impl_->epilogue);  // of the internal entry
-  a.pop(x86::rcx);
   a.pop(kInst);
-  a.pop(kFp);
   a.ret();
 }
 
@@ -330,6 +329,11 @@ void MacroAssembler::CopySlot(uint32_t dst, uint32_t src) {
   impl_->a.mov(SlotMem(dst), x86::rax);
 }
 namespace {
+// After an internal call with the callee's frame at fp + arg_slot: the callee
+// returned with rbx at its frame; back to ours (lea: the flags stay).
+void RestoreFp(x86::Assembler& a, uint32_t arg_slot) {
+  if (arg_slot) a.lea(kFp, x86::ptr(kFp, -static_cast<int32_t>(arg_slot * 8)));
+}
 // dst = instance->jit_*[index], where `table` is that field's offset.
 void LoadInstanceEntry(x86::Assembler& a, x86::Gp dst, int32_t table, uint32_t index) {
   a.mov(dst, x86::qword_ptr(kInst, table));
@@ -786,12 +790,14 @@ void MacroAssembler::CallWasm(uint32_t callee, uint32_t arg_slot, const void* sl
   a.lea(x86::rsi, SlotMem(arg_slot));
   if (same_instance) {
     a.call(x86::qword_ptr(x86::rax, Off().jit_internal));
+    impl_->call_sites.push_back({impl_->Here(), impl_->source_offset});
+    RestoreFp(a, arg_slot);
   } else {
     a.mov(x86::rdi, kCtx);
     a.mov(x86::rdx, x86::qword_ptr(x86::rax, Off().func_instance));
-    a.call(x86::qword_ptr(x86::rax, Off().jit_code));
+    a.call(x86::qword_ptr(x86::rax, Off().jit_code));  // the external entry keeps rbx
+    impl_->call_sites.push_back({impl_->Here(), impl_->source_offset});
   }
-  impl_->call_sites.push_back({impl_->Here(), impl_->source_offset});
   a.jmp(done);
   a.bind(slow_path);
   a.mov(x86::rdi, kCtx);
@@ -872,6 +878,7 @@ void MacroAssembler::CallSelf(uint32_t arg_slot, Label propagate) {
   a.lea(x86::rsi, SlotMem(arg_slot));
   a.call(impl_->internal);
   impl_->call_sites.push_back({impl_->Here(), impl_->source_offset});
+  RestoreFp(a, arg_slot);
   a.test(x86::eax, x86::eax);
   a.jnz(impl_->L(propagate));
   a.mov(kMem, x86::qword_ptr(kInst, Off().mem_base));  // the callee may have grown memory 0
