@@ -58,6 +58,7 @@ void SetTierUpCalls(uint32_t calls);
 struct JitStats {
   uint32_t compiled = 0;     // functions with machine code
   uint32_t reused = 0;       // of those, code an earlier instance of the module had compiled
+  uint32_t from_file = 0;    // of those, code installed from a cache file (code_cache_file.h)
   uint32_t unsupported = 0;  // functions left to the interpreter
   uint64_t code_bytes = 0;   // machine code emitted
   uint32_t osr_entries = 0;  // tiered: interpreted calls finished in machine code from a loop

@@ -42,6 +42,7 @@
 #include "jit/code_registry.h"
 #include "jit/jit.h"
 #include "jit/jit_context.h"
+#include "jit/module_code.h"
 #include "jit/perf_map.h"
 #include "jit/runtime_helpers.h"
 
@@ -64,83 +65,6 @@ struct FaultCapture {
   int num_words = 0;
   uintptr_t words[kWords];
 };
-
-// The machine code of one module (Module::jit_cache): one Entry per function
-// and CompileEnv variant that some store wanted, compiled or found
-// unsupported. Entries are never erased, so pointers to them stay valid for
-// the module's lifetime; `mu` guards the map (compiling runs unlocked).
-struct ModuleCode : TierCache {
-  struct Entry {
-    bool ok = false;
-    std::string why;  // !ok: why the function stays interpreted
-    void* entry = nullptr;
-    void* internal = nullptr;
-    size_t size = 0;
-    void* osr_entry = nullptr;
-    std::vector<void*> loop_headers;
-  };
-  std::mutex mu;
-  CodeMemory memory;
-  std::unordered_map<uint64_t, Entry> entries;  // Key(funcidx, env)
-  ~ModuleCode() override {
-    for (const auto& [key, e] : entries) {
-      if (e.ok) UnregisterCode(reinterpret_cast<uintptr_t>(e.entry), reinterpret_cast<uintptr_t>(e.entry) + 1);
-    }
-  }
-};
-
-uint64_t Key(uint32_t funcidx, const CompileEnv& env) {
-  return uint64_t{funcidx} << 2 | uint64_t{env.metered} << 1 | uint64_t{env.mem0_guarded};
-}
-
-ModuleCode& CodeOf(const Module& m) {
-  if (TierCache* c = m.jit_cache.get()) return *static_cast<ModuleCode*>(c);
-  return *static_cast<ModuleCode*>(m.jit_cache.Install(std::make_unique<ModuleCode>()));
-}
-
-// The module's code for `funcidx` under `env`, compiled now (on this thread)
-// unless some store already did. `*fresh` tells whether this call compiled it.
-const ModuleCode::Entry& ModuleFunction(const Module& m, uint32_t funcidx, const CompileEnv& env,
-                                        bool* fresh) {
-  ModuleCode& mc = CodeOf(m);
-  uint64_t key = Key(funcidx, env);
-  *fresh = false;
-  {
-    std::lock_guard<std::mutex> lock(mc.mu);
-    auto it = mc.entries.find(key);
-    if (it != mc.entries.end()) return it->second;
-  }
-  CompiledCode code;
-  std::string why;
-  bool ok = CompileFunction(m, funcidx, env, mc.memory, &code, &why);
-  std::lock_guard<std::mutex> lock(mc.mu);
-  auto [it, inserted] = mc.entries.try_emplace(key);
-  if (!inserted) return it->second;  // another thread won; ours stays unused
-  ModuleCode::Entry& e = it->second;
-  *fresh = true;
-  e.ok = ok;
-  if (!ok) {
-    e.why = std::move(why);
-    return e;
-  }
-  e.entry = code.entry;
-  e.internal = code.internal;
-  e.size = code.size;
-  e.osr_entry = code.osr_entry;
-  e.loop_headers = std::move(code.loop_headers);
-  CodeRecord record;
-  record.begin = reinterpret_cast<uintptr_t>(code.entry);
-  record.end = record.begin + code.size;
-  record.internal = reinterpret_cast<uintptr_t>(code.internal);
-  record.module = &m;
-  record.funcidx = funcidx;
-  record.access_sites = std::move(code.access_sites);
-  record.call_sites = std::move(code.call_sites);
-  record.osr = reinterpret_cast<uintptr_t>(code.osr_entry);
-  RegisterCode(std::move(record));
-  PerfMapRecord(code.entry, code.size, m, funcidx);
-  return e;
-}
 
 // CASCADE_JIT_STATS=1: each store's JIT prints its counters and the reasons
 // functions were left to the interpreter to stderr when the store dies.
@@ -264,6 +188,7 @@ bool Install(JitState& st, FuncInstance* f, const ModuleCode::Entry& e, bool fre
   f->jit_store = st.serial;
   ++st.stats.compiled;
   if (!fresh) ++st.stats.reused;
+  if (fresh && e.from_file) ++st.stats.from_file;
   st.stats.code_bytes += e.size;
   return true;
 }
@@ -305,6 +230,12 @@ bool CanRun(Store& store) {
   return st.metered || !Interrupting(store);
 }
 
+// Tiered mode: whether a cache file has `f`'s code, which then runs at once
+// instead of warming up first (it was hot in an earlier run).
+bool Saved(Store& store, const FuncInstance* f) {
+  return HasSavedCode(*f->module, f->funcidx, EnvFor(DecideMetering(store), f));
+}
+
 // Tiered mode: whether `f`, whose countdown just went negative, is now hot.
 // The first time only starts its countdown.
 bool Hot(JitState& st, FuncInstance* f) {
@@ -328,7 +259,7 @@ bool WantCompiled(Store& store, FuncInstance* f) {
   if (f->jit_store == st.serial) return true;
   if (f->is_host()) return false;
   if (store.tier_up && --f->tier_countdown >= 0) return false;
-  if (store.tier_up && !Hot(st, f)) return false;
+  if (store.tier_up && !Saved(store, f) && !Hot(st, f)) return false;
   if (EnsureCompiled(store, f)) return true;
   f->tier_countdown = INT32_MAX;  // stays interpreted
   return false;
@@ -411,7 +342,7 @@ int TierUpHook(Store& store, FuncInstance* func, uint64_t* args, Trap* trap) {
     func->tier_countdown = static_cast<int32_t>(
         std::min<uint32_t>(tier_up_calls.load(std::memory_order_relaxed), INT32_MAX));
     return Store::kTierUpInterpret;
-  } else if (!Hot(st, func)) {
+  } else if (!Saved(store, func) && !Hot(st, func)) {
     return Store::kTierUpInterpret;
   } else if (!EnsureCompiled(store, func)) {
     func->tier_countdown = INT32_MAX;

@@ -124,6 +124,13 @@ struct MacroAssembler::Impl {
   asmjit::Label tail;      // the tail-call entry (kTailEntryOffset after internal)
   uint32_t source_offset = 0;
   std::vector<SourceSite> access_sites, call_sites;  // code offsets from the buffer start
+  std::vector<CodeReloc> relocs;                     // likewise
+  // dst = an address in the engine's image (a helper, a trap message), as a
+  // full 64-bit immediate recorded as a kImage relocation.
+  void MovAddress(x86::Gp dst, const void* p) {
+    a.movabs(dst, asmjit::Imm(reinterpret_cast<uint64_t>(p)));
+    relocs.push_back({Here() - 8, CodeReloc::kImage});
+  }
   uint32_t Here() { return static_cast<uint32_t>(code.textSection()->buffer().size()); }
   struct Table {
     asmjit::Label at;
@@ -765,7 +772,7 @@ void MacroAssembler::CallHelper(const void* fn, std::initializer_list<Arg> args)
     }
   }
   for (size_t k = popped.size(); k-- > 0;) a.pop(kArgRegs[popped[k]]);
-  a.mov(x86::rax, reinterpret_cast<uint64_t>(fn));
+  impl_->MovAddress(x86::rax, fn);
   a.call(x86::rax);
 }
 void MacroAssembler::MovResult(Reg dst) { impl_->a.mov(R64(dst), x86::rax); }
@@ -804,7 +811,7 @@ void MacroAssembler::CallWasm(uint32_t callee, uint32_t arg_slot, const void* sl
   a.lea(x86::rsi, SlotMem(arg_slot));
   a.mov(x86::rdx, x86::rax);
   a.mov(x86::rcx, kInst);
-  a.mov(x86::rax, reinterpret_cast<uint64_t>(slow));
+  impl_->MovAddress(x86::rax, slow);
   a.call(x86::rax);
   a.cmp(x86::eax, 2);  // compiled just now: call its machine code from here
   a.jne(done);
@@ -821,7 +828,7 @@ void MacroAssembler::TrapStub(Label l, const char* message, uint32_t funcidx,
   auto& a = impl_->a;
   a.bind(impl_->L(l));
   if (message) {
-    a.mov(x86::rax, reinterpret_cast<uint64_t>(message));
+    impl_->MovAddress(x86::rax, message);
     a.mov(x86::qword_ptr(kCtx, kCtxTrapMessage), x86::rax);
   }
   a.mov(x86::dword_ptr(kCtx, kCtxTrapOffset), wasm_offset);
@@ -863,7 +870,7 @@ void MacroAssembler::TailCallWasm(uint32_t callee, const void* slow, bool same_i
   a.mov(x86::rsi, kFp);
   a.mov(x86::rdx, x86::rax);
   a.mov(x86::rcx, kInst);
-  a.mov(x86::rax, reinterpret_cast<uint64_t>(slow));
+  impl_->MovAddress(x86::rax, slow);
   a.call(x86::rax);
   a.cmp(x86::eax, 2);  // compiled just now: jump to its machine code after all
   a.jne(impl_->epilogue);  // eax: the callee's status
@@ -934,7 +941,7 @@ void MacroAssembler::PropagateStub(Label l, const void* frame_helper, uint32_t f
   a.mov(x86::rsi, kInst);
   a.mov(x86::edx, funcidx);
   a.mov(x86::ecx, wasm_offset);
-  a.mov(x86::rax, reinterpret_cast<uint64_t>(frame_helper));
+  impl_->MovAddress(x86::rax, frame_helper);
   a.call(x86::rax);
   a.mov(x86::eax, 1);
   a.jmp(impl_->epilogue);
@@ -943,13 +950,17 @@ void MacroAssembler::PropagateStub(Label l, const void* frame_helper, uint32_t f
 void MacroAssembler::SetSourceOffset(uint32_t wasm_offset) { impl_->source_offset = wasm_offset; }
 std::vector<SourceSite> MacroAssembler::TakeAccessSites() { return std::move(impl_->access_sites); }
 std::vector<SourceSite> MacroAssembler::TakeCallSites() { return std::move(impl_->call_sites); }
+std::vector<CodeReloc> MacroAssembler::TakeRelocs() { return std::move(impl_->relocs); }
 
 void* MacroAssembler::Finish(CodeMemory& memory, size_t* code_size, std::string* error) {
   auto& a = impl_->a;
   for (Impl::Table& t : impl_->tables) {
     a.align(asmjit::AlignMode::kData, 8);
     a.bind(t.at);
-    for (asmjit::Label l : t.targets) a.embedLabel(l, 8);
+    for (asmjit::Label l : t.targets) {
+      impl_->relocs.push_back({impl_->Here(), CodeReloc::kCode});
+      a.embedLabel(l, 8);
+    }
   }
   auto& code = impl_->code;
   if (!impl_->errors.failed) {

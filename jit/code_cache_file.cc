@@ -1,0 +1,341 @@
+// The JIT's compilation cache on disk (code_cache_file.h).
+#include "jit/code_cache_file.h"
+
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <xxhash.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <unordered_map>
+#include <vector>
+
+#include "engine/runtime/trap.h"
+#include "jit/macro_assembler.h"
+#include "jit/runtime_helpers.h"
+
+namespace cascade::jit {
+
+namespace {
+
+constexpr uint32_t kMagic = 0x54494A43;  // "CJIT"
+constexpr uint32_t kVersion = 1;
+
+struct Header {
+  uint32_t magic, version;
+  uint64_t engine;
+  uint64_t module_lo, module_hi;
+  uint32_t count, reserved;
+};
+struct RecordHead {
+  uint64_t key;
+  uint32_t size, internal_offset, osr_offset;  // osr_offset 0: no OSR entry
+  uint32_t num_loops, num_access, num_calls, num_relocs, reserved;
+};
+static_assert(sizeof(Header) == 40 && sizeof(RecordHead) == 40);
+
+// The address kImage relocations are stored relative to.
+uintptr_t ImageAnchor() { return reinterpret_cast<uintptr_t>(&HelperCallSlow); }
+
+uint64_t EngineHash() {
+  static const uint64_t hash = [] {
+    struct {
+      uint64_t version, dev, ino, size, mtime_s, mtime_ns, sse41, message_distance;
+    } id = {};
+    id.version = kVersion;
+    struct stat st;
+    if (stat("/proc/self/exe", &st) == 0) {
+      id.dev = st.st_dev;
+      id.ino = st.st_ino;
+      id.size = static_cast<uint64_t>(st.st_size);
+      id.mtime_s = static_cast<uint64_t>(st.st_mtim.tv_sec);
+      id.mtime_ns = static_cast<uint64_t>(st.st_mtim.tv_nsec);
+    }
+    id.sse41 = MacroAssembler::HasRoundInstructions();
+    id.message_distance = reinterpret_cast<uintptr_t>(kTrapUnreachable) - ImageAnchor();
+    return XXH3_64bits(&id, sizeof id);
+  }();
+  return hash;
+}
+
+std::string Hex(uint64_t v) {
+  char buf[17];
+  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(v));
+  return buf;
+}
+
+template <typename T>
+void Put(std::vector<uint8_t>* out, const T& v) {
+  const auto* p = reinterpret_cast<const uint8_t*>(&v);
+  out->insert(out->end(), p, p + sizeof v);
+}
+
+}  // namespace
+
+// A loaded file: its mapping and, per key, where its record starts. Records
+// were bounds-checked when the file was loaded.
+struct SavedCode {
+  const uint8_t* data = nullptr;
+  size_t size = 0;
+  struct Record {
+    const uint8_t* at;
+    size_t bytes;  // the whole record, padding included
+  };
+  std::unordered_map<uint64_t, Record> records;
+  ~SavedCode() {
+    if (data) munmap(const_cast<uint8_t*>(data), size);
+  }
+};
+
+ContentHash HashModuleBytes(std::span<const uint8_t> bytes) {
+  XXH128_hash_t h = XXH3_128bits(bytes.data(), bytes.size());
+  return {h.low64, h.high64};
+}
+
+const std::string& EngineId() {
+  static const std::string id = Hex(EngineHash());
+  return id;
+}
+
+std::string DefaultCacheDir() {
+  if (const char* d = std::getenv("CASCADE_CACHE_DIR"); d && *d) return d;
+  if (const char* x = std::getenv("XDG_CACHE_HOME"); x && *x) return std::string(x) + "/cascade";
+  if (const char* h = std::getenv("HOME"); h && *h) return std::string(h) + "/.cache/cascade";
+  return "";
+}
+
+std::string CacheFilePath(const std::string& dir, ContentHash module) {
+  return dir + "/" + Hex(module.hi) + Hex(module.lo) + "-" + EngineId() + ".cjit";
+}
+
+namespace {
+
+// Checks one record at `p` (within [p, end)) and returns the byte after it,
+// or null when it does not fit or its offsets point outside its code.
+const uint8_t* CheckRecord(const uint8_t* p, const uint8_t* end) {
+  if (static_cast<size_t>(end - p) < sizeof(RecordHead)) return nullptr;
+  RecordHead h;
+  std::memcpy(&h, p, sizeof h);
+  uint64_t tables = uint64_t{h.num_loops} * 4 + (uint64_t{h.num_access} + h.num_calls) * 8 +
+                    uint64_t{h.num_relocs} * 8;
+  uint64_t total = sizeof h + tables + h.size;
+  total = (total + 7) & ~uint64_t{7};
+  if (total > static_cast<uint64_t>(end - p)) return nullptr;
+  if (h.size == 0 || h.internal_offset >= h.size || h.osr_offset >= h.size) return nullptr;
+  const uint8_t* t = p + sizeof h;
+  for (uint32_t i = 0; i < h.num_loops; ++i, t += 4) {
+    uint32_t off;
+    std::memcpy(&off, t, 4);
+    if (off >= h.size) return nullptr;
+  }
+  for (uint32_t i = 0; i < h.num_access + h.num_calls; ++i, t += 8) {
+    SourceSite s;
+    std::memcpy(&s, t, 8);
+    if (s.code_offset > h.size) return nullptr;
+  }
+  for (uint32_t i = 0; i < h.num_relocs; ++i, t += 8) {
+    CodeReloc r;
+    std::memcpy(&r, t, 8);
+    if (h.size < 8 || r.code_offset > h.size - 8 ||
+        (r.kind != CodeReloc::kImage && r.kind != CodeReloc::kCode)) {
+      return nullptr;
+    }
+  }
+  return p + total;
+}
+
+}  // namespace
+
+bool LoadModuleCode(const Module& m, ContentHash module_hash, const std::string& path,
+                    std::string* why) {
+  int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    *why = "no cache file";
+    return false;
+  }
+  struct stat st;
+  if (fstat(fd, &st) != 0 || st.st_size < static_cast<off_t>(sizeof(Header) + 8)) {
+    close(fd);
+    *why = "cache file too short";
+    return false;
+  }
+  size_t size = static_cast<size_t>(st.st_size);
+  void* map = mmap(nullptr, size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
+  close(fd);
+  if (map == MAP_FAILED) {
+    *why = std::string("cannot map the cache file: ") + std::strerror(errno);
+    return false;
+  }
+  auto saved = std::make_shared<SavedCode>();
+  saved->data = static_cast<const uint8_t*>(map);
+  saved->size = size;
+  const uint8_t* data = saved->data;
+  uint64_t checksum;
+  std::memcpy(&checksum, data + size - 8, 8);
+  Header h;
+  std::memcpy(&h, data, sizeof h);
+  if (h.magic != kMagic || h.version != kVersion || h.engine != EngineHash() ||
+      h.module_lo != module_hash.lo || h.module_hi != module_hash.hi) {
+    *why = "cache file of another engine build or module";
+    return false;
+  }
+  if (XXH3_64bits(data, size - 8) != checksum) {
+    *why = "cache file damaged (checksum)";
+    return false;
+  }
+  const uint8_t* p = data + sizeof h;
+  const uint8_t* end = data + size - 8;
+  for (uint32_t i = 0; i < h.count; ++i) {
+    const uint8_t* next = CheckRecord(p, end);
+    if (next == nullptr) {
+      *why = "cache file damaged (record " + std::to_string(i) + ")";
+      return false;
+    }
+    uint64_t key;
+    std::memcpy(&key, p, 8);
+    if ((key >> 2) >= m.funcs.size() || (key >> 2) < m.num_imported_funcs) {
+      *why = "cache file names a function the module does not define";
+      return false;
+    }
+    saved->records[key] = {p, static_cast<size_t>(next - p)};
+    p = next;
+  }
+  ModuleCode& mc = CodeOf(m);
+  std::lock_guard<std::mutex> lock(mc.mu);
+  mc.saved = std::move(saved);
+  return true;
+}
+
+bool SavedHas(const SavedCode& saved, uint64_t key) { return saved.records.count(key) != 0; }
+
+bool InstallSaved(const SavedCode& saved, uint64_t key, CodeMemory& memory, ModuleCode::Entry* e) {
+  auto it = saved.records.find(key);
+  if (it == saved.records.end()) return false;
+  const uint8_t* p = it->second.at;
+  RecordHead h;
+  std::memcpy(&h, p, sizeof h);
+  p += sizeof h;
+  std::vector<uint32_t> loops(h.num_loops);
+  std::memcpy(loops.data(), p, loops.size() * 4);
+  p += loops.size() * 4;
+  e->access_sites.resize(h.num_access);
+  std::memcpy(e->access_sites.data(), p, h.num_access * 8);
+  p += h.num_access * 8;
+  e->call_sites.resize(h.num_calls);
+  std::memcpy(e->call_sites.data(), p, h.num_calls * 8);
+  p += h.num_calls * 8;
+  e->relocs.resize(h.num_relocs);
+  std::memcpy(e->relocs.data(), p, h.num_relocs * 8);
+  p += h.num_relocs * 8;
+  CodeMemory::Block b = memory.Allocate(h.size);
+  if (!b.exec) return false;
+  std::memcpy(b.write, p, h.size);
+  for (const CodeReloc& r : e->relocs) {
+    uint64_t v;
+    std::memcpy(&v, b.write + r.code_offset, 8);
+    v += r.kind == CodeReloc::kImage ? ImageAnchor() : reinterpret_cast<uintptr_t>(b.exec);
+    std::memcpy(b.write + r.code_offset, &v, 8);
+  }
+  memory.Commit(b, h.size);
+  e->ok = true;
+  e->from_file = true;
+  e->entry = b.exec;
+  e->size = h.size;
+  e->internal = b.exec + h.internal_offset;
+  e->osr_entry = h.osr_offset ? b.exec + h.osr_offset : nullptr;
+  for (uint32_t off : loops) e->loop_headers.push_back(b.exec + off);
+  return true;
+}
+
+bool SaveModuleCode(const Module& m, ContentHash module_hash, const std::string& path,
+                    std::string* why) {
+  TierCache* c = m.jit_cache.get();
+  if (c == nullptr) return true;
+  auto& mc = *static_cast<ModuleCode*>(c);
+  std::vector<uint8_t> out;
+  {
+    std::lock_guard<std::mutex> lock(mc.mu);
+    if (mc.compiled == 0) return true;
+    Header h{kMagic, kVersion, EngineHash(), module_hash.lo, module_hash.hi, 0, 0};
+    Put(&out, h);
+    for (const auto& [key, e] : mc.entries) {
+      if (!e.ok) continue;
+      const auto* base = static_cast<const uint8_t*>(e.entry);
+      RecordHead r{};
+      r.key = key;
+      r.size = static_cast<uint32_t>(e.size);
+      r.internal_offset = static_cast<uint32_t>(static_cast<const uint8_t*>(e.internal) - base);
+      r.osr_offset =
+          e.osr_entry ? static_cast<uint32_t>(static_cast<const uint8_t*>(e.osr_entry) - base) : 0;
+      r.num_loops = static_cast<uint32_t>(e.loop_headers.size());
+      r.num_access = static_cast<uint32_t>(e.access_sites.size());
+      r.num_calls = static_cast<uint32_t>(e.call_sites.size());
+      r.num_relocs = static_cast<uint32_t>(e.relocs.size());
+      Put(&out, r);
+      for (void* l : e.loop_headers)
+        Put(&out, static_cast<uint32_t>(static_cast<const uint8_t*>(l) - base));
+      for (const SourceSite& s : e.access_sites) Put(&out, s);
+      for (const SourceSite& s : e.call_sites) Put(&out, s);
+      for (const CodeReloc& x : e.relocs) Put(&out, x);
+      size_t at = out.size();
+      out.insert(out.end(), base, base + e.size);
+      for (const CodeReloc& x : e.relocs) {
+        uint64_t v;
+        std::memcpy(&v, out.data() + at + x.code_offset, 8);
+        v -= x.kind == CodeReloc::kImage ? ImageAnchor() : reinterpret_cast<uintptr_t>(base);
+        std::memcpy(out.data() + at + x.code_offset, &v, 8);
+      }
+      out.resize((out.size() + 7) & ~size_t{7});
+      ++h.count;
+    }
+    // Saved functions this process did not run stay in the file as they were.
+    if (mc.saved) {
+      for (const auto& [key, rec] : mc.saved->records) {
+        if (mc.entries.count(key)) continue;
+        out.insert(out.end(), rec.at, rec.at + rec.bytes);
+        ++h.count;
+      }
+    }
+    std::memcpy(out.data(), &h, sizeof h);
+  }
+  uint64_t checksum = XXH3_64bits(out.data(), out.size());
+  Put(&out, checksum);
+  // mkdir -p, private.
+  size_t slash = path.rfind('/');
+  std::string dir = slash == std::string::npos ? "." : path.substr(0, slash);
+  for (size_t i = 1; i <= dir.size(); ++i) {
+    if (i == dir.size() || dir[i] == '/') {
+      std::string part = dir.substr(0, i);
+      if (mkdir(part.c_str(), 0700) != 0 && errno != EEXIST) {
+        *why = "cannot create " + part + ": " + std::strerror(errno);
+        return false;
+      }
+    }
+  }
+  std::string tmp = path + ".tmp." + std::to_string(getpid());
+  int fd = open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  if (fd < 0) {
+    *why = "cannot write " + tmp + ": " + std::strerror(errno);
+    return false;
+  }
+  size_t done = 0;
+  while (done < out.size()) {
+    ssize_t n = write(fd, out.data() + done, out.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;
+    done += static_cast<size_t>(n);
+  }
+  bool ok = close(fd) == 0 && done == out.size();
+  if (!ok || rename(tmp.c_str(), path.c_str()) != 0) {
+    *why = "cannot write " + path + ": " + std::strerror(errno);
+    unlink(tmp.c_str());
+    return false;
+  }
+  return true;
+}
+
+}  // namespace cascade::jit

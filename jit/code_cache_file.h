@@ -1,0 +1,69 @@
+// The JIT's compilation cache on disk: a module's machine code (module_code.h)
+// saved to a file and installed from it by a later process instead of being
+// compiled again, as wasmtime's CLI caches compiled modules by default.
+// `cascade run` uses it unless `-C cache=n` (tools/cascade/run_command.cc).
+//
+// File (little-endian): header {"CJIT", format version, engine id, module
+// content hash (xxh3-128 of the binary), record count}, one record per
+// function variant {key, code size, internal-entry offset, OSR-entry offset,
+// loop-header offsets, guarded-access and call-site tables, relocations, the
+// code bytes}, then an xxh3-64 checksum of everything before it. Absolute
+// addresses in the code (CodeReloc) are stored relative to the engine image
+// (kImage) or to the function's entry (kCode) and rewritten on install.
+//
+// Invariants and trust: a file names its module by content hash and the
+// engine build by EngineId(), and is written only by SaveModuleCode for a
+// module that passed validation; so a module with a matching file needs no
+// validation of its function bodies (ValidateModuleExceptCode). A file that
+// is truncated, damaged, from another build or for another module is ignored
+// as a whole. Code in a file is executed as is: whoever can write the cache
+// directory can run code in the engine (as with wasmtime's cache), so the
+// directory is created private (0700).
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <string>
+
+#include "jit/module_code.h"
+
+namespace cascade::jit {
+
+// xxh3-128 of a module's bytes: the cache key of its code.
+struct ContentHash {
+  uint64_t lo = 0, hi = 0;
+};
+ContentHash HashModuleBytes(std::span<const uint8_t> bytes);
+
+// This engine build's identity (hex): the format version, the executable
+// file (/proc/self/exe: device, inode, size, modification time), the CPU
+// features the code uses and the image layout relocations depend on.
+const std::string& EngineId();
+
+// The cache directory: $CASCADE_CACHE_DIR, else $XDG_CACHE_HOME/cascade, else
+// $HOME/.cache/cascade; "" when none of them is set.
+std::string DefaultCacheDir();
+// The file of a module's code in `dir`: <module hash>-<engine id>.cjit.
+std::string CacheFilePath(const std::string& dir, ContentHash module);
+
+// Attaches the code saved in `path` for this module (hash `module_hash`) to
+// `m`'s code cache: later compilations of those functions install the saved
+// code instead. Returns false, attaching nothing, when there is no such file
+// or it does not match (`*why` says which, for --verbose reports).
+bool LoadModuleCode(const Module& m, ContentHash module_hash, const std::string& path,
+                    std::string* why);
+
+// Writes every function `m`'s code cache holds (loaded or compiled) to `path`
+// (through a temporary file and a rename, so readers never see half a file),
+// creating the directory if needed. Writes nothing and returns true when no
+// function was compiled in this process (the file would not change). Returns
+// false with `*why` when writing failed.
+bool SaveModuleCode(const Module& m, ContentHash module_hash, const std::string& path,
+                    std::string* why);
+
+// Module-code internals (module_code.cc): whether a loaded file has code for
+// `key`, and installing that code into `memory` (copy, relocate, fill `e`).
+bool SavedHas(const SavedCode& saved, uint64_t key);
+bool InstallSaved(const SavedCode& saved, uint64_t key, CodeMemory& memory, ModuleCode::Entry* e);
+
+}  // namespace cascade::jit

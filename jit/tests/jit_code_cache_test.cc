@@ -1,0 +1,187 @@
+// The compilation cache on disk (code_cache_file.h): code saved by one module
+// object is installed, relocated, into another object of the same module, and
+// runs exactly as compiled code does (helper calls, trap messages, br_table
+// jump tables, backtraces); files that do not match are ignored whole.
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <fstream>
+#include <iterator>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "jit/code_cache_file.h"
+#include "jit/tests/jit_test_util.h"
+
+namespace cascade::jit::test {
+namespace {
+
+constexpr const char* kModule = R"((module
+  (memory 1)
+  (table 2 funcref)
+  (elem (i32.const 0) $ten $twenty)
+  (func $ten (result i32) (i32.const 10))
+  (func $twenty (result i32) (i32.const 20))
+  (func (export "pick") (param i32) (result i32)
+    (block $d (block $c (block $b (block $a
+      (br_table $a $b $c $d (local.get 0)))
+      (return (i32.const 100)))
+      (return (call_indirect (result i32) (i32.const 0))))
+      (return (call_indirect (result i32) (i32.const 1))))
+    (i32.const -1))
+  (func (export "div") (param i32 i32) (result i32) (i32.div_s (local.get 0) (local.get 1)))
+  (func (export "grow") (result i32) (drop (memory.grow (i32.const 1))) (memory.size))
+  (func (export "sum") (param $n i32) (result i32) (local $s i32)
+    (loop $l
+      (local.set $s (i32.add (local.get $s) (local.get $n)))
+      (br_if $l (local.tee $n (i32.sub (local.get $n) (i32.const 1)))))
+    (local.get $s))
+  (func (export "oob") (param i32) (result i32) (i32.load (local.get 0))))
+)";
+
+struct Run {
+  std::shared_ptr<Module> module = cascade::test::CompileWat(kModule);
+  Store store;
+  Instance* instance = nullptr;
+  Run() {
+    EnableJit(store);
+    Linker linker;
+    InstantiateError err;
+    instance = Instantiate(store, linker, module, &err);
+    REQUIRE_MESSAGE(instance != nullptr, err.trap.message);
+  }
+  bool Call(const char* name, std::vector<Value> args, int32_t* result, Trap* trap) {
+    std::vector<Value> results;
+    bool ok = Invoke(store, instance->GetExport(name).func(), args, &results, trap);
+    if (ok) *result = static_cast<int32_t>(results.at(0).lo);
+    return ok;
+  }
+  int32_t Get(const char* name, std::vector<Value> args = {}) {
+    int32_t r = 0;
+    Trap trap;
+    REQUIRE_MESSAGE(Call(name, args, &r, &trap), trap.message);
+    return r;
+  }
+  // Every export's results, and the traps of div and oob.
+  void Exercise() {
+    CHECK(Get("pick", {Value::I32(0)}) == 100);
+    CHECK(Get("pick", {Value::I32(1)}) == 10);
+    CHECK(Get("pick", {Value::I32(2)}) == 20);
+    CHECK(Get("pick", {Value::I32(7)}) == -1);
+    CHECK(Get("div", {Value::I32(-9), Value::I32(2)}) == -4);
+    CHECK(Get("grow") == 2);
+    CHECK(Get("sum", {Value::I32(100)}) == 5050);
+    int32_t r;
+    Trap trap;
+    CHECK_FALSE(Call("div", {Value::I32(1), Value::I32(0)}, &r, &trap));
+    CHECK(trap.message == kTrapDivByZero);
+    trap = Trap{};
+    CHECK_FALSE(Call("oob", {Value::I32(-4)}, &r, &trap));
+    CHECK(trap.message == kTrapMemoryOutOfBounds);
+    REQUIRE(trap.backtrace.size() == 1);
+    CHECK(trap.backtrace[0].funcidx == 6);
+    CHECK(trap.backtrace[0].code_offset != 0);
+    CHECK(GetStats(store).unsupported == 0);
+  }
+};
+
+std::string TempDir() {
+  char path[] = "/tmp/cascade-jit-cache-XXXXXX";
+  REQUIRE(mkdtemp(path) != nullptr);
+  return path;
+}
+
+std::vector<uint8_t> ReadAll(const std::string& path) {
+  std::ifstream f(path, std::ios::binary);
+  return {std::istreambuf_iterator<char>(f), {}};
+}
+void WriteAll(const std::string& path, const std::vector<uint8_t>& bytes) {
+  std::ofstream f(path, std::ios::binary | std::ios::trunc);
+  f.write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
+}
+
+TEST_CASE("jit: code saved to a cache file runs in another module object") {
+  std::string dir = TempDir() + "/nested";  // SaveModuleCode creates it
+  std::string why;
+  Run first;
+  ContentHash hash = HashModuleBytes({first.module->bytes.data(), first.module->bytes.size()});
+  std::string path = CacheFilePath(dir, hash);
+  CHECK(path.find(EngineId()) != std::string::npos);
+  first.Exercise();
+  uint32_t compiled = GetStats(first.store).compiled;
+  CHECK(compiled == 7);
+  REQUIRE_MESSAGE(SaveModuleCode(*first.module, hash, path, &why), why);
+  struct stat st;
+  REQUIRE(stat(dir.c_str(), &st) == 0);
+  CHECK((st.st_mode & 0777) == 0700);
+
+  Run second;  // a new Module object from the same bytes
+  REQUIRE_MESSAGE(LoadModuleCode(*second.module, hash, path, &why), why);
+  second.Exercise();
+  CHECK(GetStats(second.store).compiled == compiled);
+  CHECK(GetStats(second.store).from_file == compiled);
+  // Nothing was compiled in `second`, so saving writes nothing new.
+  std::vector<uint8_t> before = ReadAll(path);
+  REQUIRE(SaveModuleCode(*second.module, hash, path, &why));
+  CHECK(ReadAll(path) == before);
+}
+
+TEST_CASE("jit: a cache file keeps the functions a later run did not call") {
+  std::string dir = TempDir();
+  std::string why;
+  Run first;
+  ContentHash hash = HashModuleBytes({first.module->bytes.data(), first.module->bytes.size()});
+  std::string path = CacheFilePath(dir, hash);
+  CHECK(first.Get("sum", {Value::I32(10)}) == 55);
+  REQUIRE(SaveModuleCode(*first.module, hash, path, &why));
+  Run second;
+  REQUIRE(LoadModuleCode(*second.module, hash, path, &why));
+  CHECK(second.Get("div", {Value::I32(8), Value::I32(2)}) == 4);  // compiled: the file grows
+  REQUIRE(SaveModuleCode(*second.module, hash, path, &why));
+  Run third;
+  REQUIRE(LoadModuleCode(*third.module, hash, path, &why));
+  CHECK(third.Get("sum", {Value::I32(10)}) == 55);
+  CHECK(third.Get("div", {Value::I32(8), Value::I32(2)}) == 4);
+  CHECK(GetStats(third.store).from_file == 2);
+}
+
+TEST_CASE("jit: damaged or foreign cache files are ignored") {
+  std::string dir = TempDir();
+  std::string why;
+  Run first;
+  ContentHash hash = HashModuleBytes({first.module->bytes.data(), first.module->bytes.size()});
+  std::string path = CacheFilePath(dir, hash);
+  first.Exercise();
+  REQUIRE(SaveModuleCode(*first.module, hash, path, &why));
+  std::vector<uint8_t> good = ReadAll(path);
+  REQUIRE(good.size() > 200);
+
+  Run r;
+  CHECK_FALSE(LoadModuleCode(*r.module, hash, dir + "/missing.cjit", &why));
+  ContentHash other = hash;
+  other.lo ^= 1;
+  CHECK_FALSE(LoadModuleCode(*r.module, other, path, &why));  // another module's hash
+  CHECK(why.find("another") != std::string::npos);
+  // Every single flipped byte, and every truncation, is rejected.
+  for (size_t i = 0; i < good.size(); i += 7) {
+    CAPTURE(i);
+    std::vector<uint8_t> bad = good;
+    bad[i] ^= 0x5A;
+    WriteAll(path, bad);
+    CHECK_FALSE(LoadModuleCode(*r.module, hash, path, &why));
+    WriteAll(path, std::vector<uint8_t>(good.begin(), good.begin() + static_cast<long>(i)));
+    CHECK_FALSE(LoadModuleCode(*r.module, hash, path, &why));
+  }
+  // Nothing was attached: the module compiles as usual.
+  r.Exercise();
+  CHECK(GetStats(r.store).from_file == 0);
+  WriteAll(path, good);
+  Run s;
+  CHECK(LoadModuleCode(*s.module, hash, path, &why));
+}
+
+}  // namespace
+}  // namespace cascade::jit::test
