@@ -21,6 +21,13 @@ namespace cascade {
 // calling thread); the reported error is always the lowest failing funcidx's.
 bool ValidateModule(Module& module, Error* error, unsigned max_threads = 0);
 
+// ValidateModule without type-checking the function bodies (their local
+// declarations are still checked): for a module whose bodies an earlier run
+// of this engine validated, as a JIT cache file for its exact bytes shows
+// (jit/code_cache_file.h). Everything else, including type canonicalization,
+// is done as ValidateModule does it.
+bool ValidateModuleExceptBodies(Module& module, Error* error);
+
 // Type-checks the body of defined function `funcidx` (spec 3.4.x "Functions").
 // Requires the module's types to be canonicalized and its declarations valid
 // (ValidateModule does this in order).

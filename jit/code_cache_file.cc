@@ -29,7 +29,8 @@ struct Header {
   uint32_t magic, version;
   uint64_t engine;
   uint64_t module_lo, module_hi;
-  uint32_t count, reserved;
+  uint32_t count;
+  uint32_t features;  // FeatureBits: what the bodies were validated with
 };
 struct RecordHead {
   uint64_t key;
@@ -37,6 +38,11 @@ struct RecordHead {
   uint32_t num_loops, num_access, num_calls, num_relocs, reserved;
 };
 static_assert(sizeof(Header) == 40 && sizeof(RecordHead) == 40);
+
+// The optional proposals a module was decoded and validated with.
+uint32_t FeatureBits(const Module& m) {
+  return uint32_t{m.features.custom_page_sizes} | uint32_t{m.features.wide_arithmetic} << 1;
+}
 
 // The address kImage relocations are stored relative to.
 uintptr_t ImageAnchor() { return reinterpret_cast<uintptr_t>(&HelperCallSlow); }
@@ -179,7 +185,8 @@ bool LoadModuleCode(const Module& m, ContentHash module_hash, const std::string&
   Header h;
   std::memcpy(&h, data, sizeof h);
   if (h.magic != kMagic || h.version != kVersion || h.engine != EngineHash() ||
-      h.module_lo != module_hash.lo || h.module_hi != module_hash.hi) {
+      h.module_lo != module_hash.lo || h.module_hi != module_hash.hi ||
+      h.features != FeatureBits(m)) {
     *why = "cache file of another engine build or module";
     return false;
   }
@@ -260,7 +267,7 @@ bool SaveModuleCode(const Module& m, ContentHash module_hash, const std::string&
   {
     std::lock_guard<std::mutex> lock(mc.mu);
     if (mc.compiled == 0) return true;
-    Header h{kMagic, kVersion, EngineHash(), module_hash.lo, module_hash.hi, 0, 0};
+    Header h{kMagic, kVersion, EngineHash(), module_hash.lo, module_hash.hi, 0, FeatureBits(m)};
     Put(&out, h);
     for (const auto& [key, e] : mc.entries) {
       if (!e.ok) continue;

@@ -4,7 +4,8 @@
 // `cascade run` uses it unless `-C cache=n` (tools/cascade/run_command.cc).
 //
 // File (little-endian): header {"CJIT", format version, engine id, module
-// content hash (xxh3-128 of the binary), record count}, one record per
+// content hash (xxh3-128 of the binary), record count, the optional
+// proposals (Features) the module was validated with}, one record per
 // function variant {key, code size, internal-entry offset, OSR-entry offset,
 // loop-header offsets, guarded-access and call-site tables, relocations, the
 // code bytes}, then an xxh3-64 checksum of everything before it. Absolute

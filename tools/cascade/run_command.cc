@@ -43,7 +43,10 @@
 #include "tools/cascade/run_options.h"
 #include "tools/cascade/value_text.h"
 
+#include "engine/validator.h"
+
 #if CASCADE_JIT
+#include "jit/code_cache_file.h"
 #include "jit/jit.h"
 #endif
 #if CASCADE_WASI
@@ -113,6 +116,9 @@ class Runner {
  public:
   explicit Runner(RunOptions options) : o_(std::move(options)) {}
   int Run();
+  // Writes the JIT code compiled in this run to the compilation cache
+  // (-C cache=y), for each module loaded with it.
+  void SaveCaches();
 
  private:
   std::string Head() const { return "failed to run main module " + Quoted(o_.module_path); }
@@ -134,6 +140,14 @@ class Runner {
   RunOptions o_;
   std::unique_ptr<Store> store_;
   Linker linker_;
+#if CASCADE_JIT
+  struct CacheFile {
+    std::shared_ptr<Module> module;
+    jit::ContentHash hash;
+    std::string path;
+  };
+  std::vector<CacheFile> cache_files_;
+#endif
 #if CASCADE_WASI
   std::unique_ptr<wasi::WasiContext> wasi_;
 #endif
@@ -220,7 +234,27 @@ bool Runner::DefineWasi(ErrorChain* chain) {
 std::shared_ptr<Module> Runner::Load(const std::string& path, ErrorChain* chain) {
   auto module = std::make_shared<Module>();
   LoadError error;
-  switch (LoadModule(path, /*validate=*/true, module.get(), &error)) {
+  if (LoadModule(path, /*validate=*/false, module.get(), &error) == LoadResult::kOk) {
+    // The compilation cache: a file of machine code for these exact bytes,
+    // written by this engine build, also shows that their function bodies
+    // are valid (jit/code_cache_file.h).
+    bool bodies_valid = false;
+#if CASCADE_JIT
+    std::string dir;
+    if (o_.cache && o_.compiler != Compiler::kInterp && jit::Available() &&
+        !(dir = jit::DefaultCacheDir()).empty()) {
+      CacheFile f{module, jit::HashModuleBytes({module->bytes.data(), module->bytes.size()}), ""};
+      f.path = jit::CacheFilePath(dir, f.hash);
+      std::string why;
+      bodies_valid = jit::LoadModuleCode(*module, f.hash, f.path, &why);
+      cache_files_.push_back(std::move(f));
+    }
+#endif
+    bool valid = bodies_valid ? ValidateModuleExceptBodies(*module, &error.error)
+                              : ValidateModule(*module, &error.error);
+    if (!valid) error.result = LoadResult::kRejected;
+  }
+  switch (error.result) {
     case LoadResult::kOk:
       return module;
     case LoadResult::kUnreadable:
@@ -364,6 +398,18 @@ int Runner::Run() {
   return InvokeEntry(instance);
 }
 
+void Runner::SaveCaches() {
+#if CASCADE_JIT
+  for (const CacheFile& f : cache_files_) {
+    std::string why;
+    // A cache that cannot be written only costs the next run compile time.
+    if (!jit::SaveModuleCode(*f.module, f.hash, f.path, &why) && std::getenv("CASCADE_JIT_STATS")) {
+      std::fprintf(stderr, "jit: compilation cache not written: %s\n", why.c_str());
+    }
+  }
+#endif
+}
+
 Instance* Runner::LoadAndInstantiate(const std::string& path, ErrorChain chain,
                                      const std::string& context, int* status) {
   std::shared_ptr<Module> module = Load(path, &chain);
@@ -376,8 +422,9 @@ Instance* Runner::LoadAndInstantiate(const std::string& path, ErrorChain chain,
       InstantiateError error;
       Instance* instance = Instantiate(*store_, linker_, module, &error);
 #if CASCADE_JIT
-      // Eager JIT (-C lazy-compilation=n): after instantiation, since code is
-      // compiled per instance; a start function has already run by then.
+      // Eager JIT (-C lazy-compilation=n): after instantiation (a start
+      // function has already run by then); functions a cache file holds are
+      // installed from it rather than compiled.
       if (instance != nullptr && o_.compiler == Compiler::kJit && !o_.lazy_compilation) {
         jit::CompileInstance(*store_, *instance, o_.parallel_compilation ? 0 : 1);
       }
@@ -427,6 +474,7 @@ int RunCommand(const std::vector<std::string_view>& args) {
   }
   Runner runner(std::move(options));
   int status = runner.Run();
+  runner.SaveCaches();
   // Leave without tearing the Store down (unmapping the guard regions, freeing
   // translated code, resetting the value stack): the kernel reclaims all of it
   // at exit anyway, and the teardown was a visible part of a short program's

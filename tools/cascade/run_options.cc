@@ -89,7 +89,8 @@ bool ApplyKeyValue(const ValueFlag& flag, std::string_view item, RunOptions* o,
   size_t eq = item.find('=');
   std::string_view key = item.substr(0, eq);
   std::string_view value = eq == std::string_view::npos ? std::string_view() : item.substr(eq + 1);
-  bool boolean_key = flag.name == "-C" && (key == "lazy-compilation" || key == "parallel-compilation");
+  bool boolean_key = flag.name == "-C" && (key == "lazy-compilation" ||
+                                           key == "parallel-compilation" || key == "cache");
   if (eq == std::string_view::npos && !boolean_key) {
     *error = InvalidValue(flag, item, "expected KEY=VAL");
     return false;
@@ -126,6 +127,8 @@ bool ApplyKeyValue(const ValueFlag& flag, std::string_view item, RunOptions* o,
       ok = ParseBool(value, &o->lazy_compilation);
     } else if (key == "parallel-compilation") {
       ok = ParseBool(value, &o->parallel_compilation);
+    } else if (key == "cache") {
+      ok = ParseBool(value, &o->cache);
     } else if (key == "tier-up-calls") {
       uint64_t n;
       ok = ParseU64(value, &n) && n >= 1 && n <= (uint64_t{1} << 30);
@@ -133,8 +136,8 @@ bool ApplyKeyValue(const ValueFlag& flag, std::string_view item, RunOptions* o,
     } else {
       *error = InvalidValue(flag, item,
                             "unknown key '" + std::string(key) +
-                                "' (supported: compiler, lazy-compilation, parallel-compilation, "
-                                "tier-up-calls)");
+                                "' (supported: cache, compiler, lazy-compilation, "
+                                "parallel-compilation, tier-up-calls)");
       return false;
     }
   }

@@ -46,6 +46,10 @@ struct RunOptions {
   uint32_t tier_up_calls = 0;                // -C tier-up-calls=N (0: the JIT's default)
   bool lazy_compilation = true;     // -C lazy-compilation=y|n: JIT on first call, or all at start
   bool parallel_compilation = true;  // -C parallel-compilation=y|n: eager JIT on every core
+  // -C cache=y|n: the JIT's compilation cache on disk (jit/code_cache_file.h),
+  // in $CASCADE_CACHE_DIR, $XDG_CACHE_HOME/cascade or ~/.cache/cascade; on by
+  // default, as wasmtime's CLI cache.
+  bool cache = true;
   Profile profile = Profile::kNone;  // --profile=perfmap
   bool help = false;                         // -h / --help before <WASM>
 };

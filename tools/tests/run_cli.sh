@@ -12,6 +12,8 @@ cascade="${1:?usage: run_cli.sh PATH/TO/cascade [TIER]}"
 tier="${2:-interp}"
 tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
+# The JIT's compilation cache (-C cache, on by default) goes here, not to ~/.cache.
+export CASCADE_CACHE_DIR="$tmp/cache"
 passed=0 failed=0
 printf '(module (func (export "_start")))' >"$tmp/nop.wat"
 if ! "$cascade" run --compiler="$tier" "$tmp/nop.wat" >"$tmp/probe" 2>&1; then
@@ -249,6 +251,50 @@ if [[ $tier == jit ]]; then
     head -5 "$map" 2>/dev/null | sed 's/^/  /'
   fi
   rm -f "$map"
+fi
+
+# The compilation cache (-C cache=y, the default with a JIT): the first run
+# writes the code it compiled to one file in $CASCADE_CACHE_DIR, a second run
+# installs it (and compiles nothing, so it leaves the file as it was), a
+# damaged file is ignored and rewritten, and -C cache=n or the interpreter
+# write nothing.
+# check NAME COMMAND...: one pass/fail line for a shell test.
+check() {
+  local name="$1"
+  shift
+  if "$@"; then
+    passed=$((passed + 1))
+  else
+    failed=$((failed + 1))
+    echo "FAIL $name ($tier): $*"
+  fi
+}
+cat >"$tmp/sum.wat" <<'EOF'
+(module
+  (func $add (param i32 i32) (result i32) (i32.add (local.get 0) (local.get 1)))
+  (func (export "sum") (param $n i32) (result i32) (local $s i32)
+    (loop $l
+      (local.set $s (call $add (local.get $s) (local.get $n)))
+      (br_if $l (local.tee $n (i32.sub (local.get $n) (i32.const 1)))))
+    (local.get $s)))
+EOF
+cache_files() { ls "$CASCADE_CACHE_DIR"/*.cjit 2>/dev/null | wc -l; }
+rm -rf "$CASCADE_CACHE_DIR"
+expect cache-off 0 '705082704' '' -- run -C cache=n --invoke sum "$tmp/sum.wat" 100000
+check cache-off-writes-nothing test "$(cache_files)" = 0
+expect cache-cold 0 '705082704' '' -- run --invoke sum "$tmp/sum.wat" 100000
+if [[ $tier == interp ]]; then
+  check cache-interp-writes-nothing test "$(cache_files)" = 0
+else
+  check cache-file-written test "$(cache_files)" = 1
+  file="$(ls "$CASCADE_CACHE_DIR"/*.cjit 2>/dev/null | head -1)"
+  cp "$file" "$tmp/cache-copy" 2>/dev/null
+  expect cache-warm 0 '705082704' '' -- run --invoke sum "$tmp/sum.wat" 100000
+  check cache-warm-leaves-file cmp -s "$file" "$tmp/cache-copy"
+  head -c 100 "$tmp/cache-copy" >"$file"
+  expect cache-damaged 0 '705082704' '' -- run --invoke sum "$tmp/sum.wat" 100000
+  check cache-damaged-rewritten cmp -s "$file" "$tmp/cache-copy"
+  expect bad-cache 2 '' "invalid value for 'cache'" -- run -C cache=perhaps "$v"
 fi
 
 echo "run_cli ($tier): $passed passed, $failed failed"
