@@ -233,7 +233,11 @@ bool CanRun(Store& store) {
 // Tiered mode: whether a cache file has `f`'s code, which then runs at once
 // instead of warming up first (it was hot in an earlier run).
 bool Saved(Store& store, const FuncInstance* f) {
-  return HasSavedCode(*f->module, f->funcidx, EnvFor(DecideMetering(store), f));
+  JitState& st = GetState(store);
+  CompileEnv env = EnvFor(st, f);
+  // As metering would be decided by a compilation now (without fixing it).
+  if (!st.metering_decided) env.metered = Interrupting(store);
+  return HasSavedCode(*f->module, f->funcidx, env);
 }
 
 // Tiered mode: whether `f`, whose countdown just went negative, is now hot.
