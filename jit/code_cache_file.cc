@@ -154,6 +154,14 @@ const uint8_t* CheckRecord(const uint8_t* p, const uint8_t* end) {
   return p + total;
 }
 
+// Reads `n` elements of T at *p into *out and advances *p past them.
+template <typename T>
+void ReadArray(const uint8_t** p, uint32_t n, std::vector<T>* out) {
+  out->resize(n);
+  if (n) std::memcpy(out->data(), *p, size_t{n} * sizeof(T));
+  *p += size_t{n} * sizeof(T);
+}
+
 }  // namespace
 
 bool LoadModuleCode(const Module& m, ContentHash module_hash, const std::string& path,
@@ -226,18 +234,11 @@ bool InstallSaved(const SavedCode& saved, uint64_t key, CodeMemory& memory, Modu
   RecordHead h;
   std::memcpy(&h, p, sizeof h);
   p += sizeof h;
-  std::vector<uint32_t> loops(h.num_loops);
-  std::memcpy(loops.data(), p, loops.size() * 4);
-  p += loops.size() * 4;
-  e->access_sites.resize(h.num_access);
-  std::memcpy(e->access_sites.data(), p, h.num_access * 8);
-  p += h.num_access * 8;
-  e->call_sites.resize(h.num_calls);
-  std::memcpy(e->call_sites.data(), p, h.num_calls * 8);
-  p += h.num_calls * 8;
-  e->relocs.resize(h.num_relocs);
-  std::memcpy(e->relocs.data(), p, h.num_relocs * 8);
-  p += h.num_relocs * 8;
+  std::vector<uint32_t> loops;
+  ReadArray(&p, h.num_loops, &loops);
+  ReadArray(&p, h.num_access, &e->access_sites);
+  ReadArray(&p, h.num_calls, &e->call_sites);
+  ReadArray(&p, h.num_relocs, &e->relocs);
   CodeMemory::Block b = memory.Allocate(h.size);
   if (!b.exec) return false;
   std::memcpy(b.write, p, h.size);
