@@ -34,11 +34,7 @@ Instance* Make(Store& store, const std::shared_ptr<Module>& m) {
 }
 
 uint64_t Call(Store& store, Instance* inst, const char* name, std::vector<Value> args) {
-  std::vector<Value> results;
-  Trap trap;
-  bool ok = Invoke(store, inst->GetExport(name).func(), args, &results, &trap);
-  REQUIRE_MESSAGE(ok, trap.message);
-  return results.empty() ? 0 : results[0].lo;
+  return CallExport(store, inst, name, std::move(args));
 }
 
 TEST_CASE("interp: instances in one store and across stores share translated code") {

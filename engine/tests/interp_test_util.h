@@ -32,6 +32,17 @@ inline std::shared_ptr<Module> CompileWat(const std::string& wat) {
   return m;
 }
 
+// Calls export `name` of `inst` (the test fails on a trap); its first result,
+// or 0 without results.
+inline uint64_t CallExport(Store& store, Instance* inst, const char* name,
+                           std::vector<Value> args) {
+  std::vector<Value> results;
+  Trap trap;
+  bool ok = Invoke(store, inst->GetExport(name).func(), args, &results, &trap);
+  REQUIRE_MESSAGE(ok, trap.message);
+  return results.empty() ? 0 : results[0].lo;
+}
+
 class WatInstance {
  public:
   // `configure` (optional) runs on the Store before instantiation, e.g. to

@@ -57,12 +57,7 @@ Instantiated Make(Store& store, const std::shared_ptr<Module>& module, int32_t b
 }
 
 int32_t Call(Store& store, Instance* instance, const char* name, std::vector<Value> args) {
-  std::vector<Value> results;
-  Trap trap;
-  bool ok = Invoke(store, instance->GetExport(name).func(), args, &results, &trap);
-  REQUIRE_MESSAGE(ok, trap.message);
-  REQUIRE(results.size() == 1);
-  return static_cast<int32_t>(results[0].lo);
+  return static_cast<int32_t>(cascade::test::CallExport(store, instance, name, std::move(args)));
 }
 
 TEST_CASE("jit: a module's code is compiled once and shared by its instances in every store") {
