@@ -1,6 +1,7 @@
 // The JIT's compilation cache on disk (code_cache_file.h).
 #include "jit/code_cache_file.h"
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
@@ -10,6 +11,7 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
+#include <algorithm>
 #include <cstring>
 #include <unordered_map>
 #include <vector>
@@ -343,7 +345,42 @@ bool SaveModuleCode(const Module& m, ContentHash module_hash, const std::string&
     unlink(tmp.c_str());
     return false;
   }
+  TrimCacheDir(dir, path, kCacheSoftLimitBytes);
   return true;
+}
+
+void TrimCacheDir(const std::string& dir, const std::string& keep, uint64_t max_bytes) {
+  DIR* d = opendir(dir.c_str());
+  if (d == nullptr) return;
+  std::string keep_name = keep.substr(keep.rfind('/') + 1);
+  std::string module_prefix = keep_name.substr(0, keep_name.find('-') + 1);
+  struct File {
+    std::string path;
+    uint64_t bytes;
+    int64_t mtime;
+  };
+  std::vector<File> files;
+  uint64_t total = 0;
+  while (dirent* e = readdir(d)) {
+    std::string name = e->d_name;
+    if (name.size() < 5 || name.compare(name.size() - 5, 5, ".cjit") != 0 || name == keep_name)
+      continue;
+    std::string p = dir + "/" + name;
+    if (name.compare(0, module_prefix.size(), module_prefix) == 0) {
+      unlink(p.c_str());  // the same module's code from another engine build
+      continue;
+    }
+    struct stat st;
+    if (stat(p.c_str(), &st) != 0) continue;
+    files.push_back({p, static_cast<uint64_t>(st.st_size), static_cast<int64_t>(st.st_mtime)});
+    total += static_cast<uint64_t>(st.st_size);
+  }
+  closedir(d);
+  std::sort(files.begin(), files.end(), [](const File& a, const File& b) { return a.mtime < b.mtime; });
+  for (const File& f : files) {  // oldest first
+    if (total <= max_bytes) break;
+    if (unlink(f.path.c_str()) == 0) total -= f.bytes;
+  }
 }
 
 }  // namespace cascade::jit

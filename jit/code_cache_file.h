@@ -56,11 +56,20 @@ bool LoadModuleCode(const Module& m, ContentHash module_hash, const std::string&
 
 // Writes every function `m`'s code cache holds (loaded or compiled) to `path`
 // (through a temporary file and a rename, so readers never see half a file),
-// creating the directory if needed. Writes nothing and returns true when no
+// creating the directory if needed, then trims the directory (TrimCacheDir,
+// with kCacheSoftLimitBytes). Writes nothing and returns true when no
 // function was compiled in this process (the file would not change). Returns
 // false with `*why` when writing failed.
 bool SaveModuleCode(const Module& m, ContentHash module_hash, const std::string& path,
                     std::string* why);
+
+// Keeps a cache directory in bounds after `keep` (a cache file path in `dir`)
+// was written: deletes the files of the same module from other engine builds
+// (every rebuild of the engine changes its id), then the least recently
+// written other .cjit files until the rest holds at most `max_bytes` (not
+// counting `keep`). Files that vanish meanwhile are skipped.
+inline constexpr uint64_t kCacheSoftLimitBytes = uint64_t{1} << 30;  // 1 GiB
+void TrimCacheDir(const std::string& dir, const std::string& keep, uint64_t max_bytes);
 
 // Module-code internals (module_code.cc): whether a loaded file has code for
 // `key`, and installing that code into `memory` (copy, relocate, fill `e`).

@@ -72,8 +72,9 @@ struct JitState : Store::Extension {
   uint64_t serial = next_serial.fetch_add(1);
   std::unordered_set<const FuncInstance*> unsupported;
   std::unordered_set<const FuncInstance*> forced;  // ForceInterpreted
-  // Whether this store's code charges the interruption budget: decided by
-  // the store's fuel/epoch settings when its first function is compiled.
+  // Whether the code this store installs charges the interruption budget
+  // (the modules' metered variant): decided by the store's fuel/epoch
+  // settings when its first function is compiled.
   bool metered = false;
   bool metering_decided = false;
   // Tiered mode: functions whose call countdown has started (the first call

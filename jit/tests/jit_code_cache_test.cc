@@ -4,6 +4,7 @@
 // jump tables, backtraces); files that do not match are ignored whole.
 #include <stdlib.h>
 #include <sys/stat.h>
+#include <sys/time.h>
 #include <unistd.h>
 
 #include <cstdio>
@@ -181,6 +182,37 @@ TEST_CASE("jit: damaged or foreign cache files are ignored") {
   WriteAll(path, good);
   Run s;
   CHECK(LoadModuleCode(*s.module, hash, path, &why));
+}
+
+TEST_CASE("jit: a cache directory is kept in bounds") {
+  std::string dir = TempDir();
+  std::string why;
+  Run first;
+  ContentHash hash = HashModuleBytes({first.module->bytes.data(), first.module->bytes.size()});
+  std::string path = CacheFilePath(dir, hash);
+  std::string name = path.substr(path.rfind('/') + 1);
+  std::string other_build = dir + "/" + name.substr(0, name.find('-')) + "-0123456789abcdef.cjit";
+  // Three other modules' files of 1000 bytes, written at t = 100, 200, 300 s.
+  std::vector<std::string> others;
+  for (int i = 0; i < 3; ++i) {
+    others.push_back(dir + "/" + std::string(32, static_cast<char>('a' + i)) + "-x.cjit");
+    WriteAll(others.back(), std::vector<uint8_t>(1000, 1));
+    struct timeval t[2] = {{100 * (i + 1), 0}, {100 * (i + 1), 0}};
+    REQUIRE(utimes(others.back().c_str(), t) == 0);
+  }
+  WriteAll(other_build, std::vector<uint8_t>(10, 1));
+  WriteAll(dir + "/unrelated.txt", std::vector<uint8_t>(5000, 1));
+  first.Exercise();
+  REQUIRE(SaveModuleCode(*first.module, hash, path, &why));  // trims with the 1 GiB limit
+  struct stat st;
+  CHECK(stat(other_build.c_str(), &st) != 0);  // the same module, another engine build: gone
+  for (const std::string& o : others) CHECK(stat(o.c_str(), &st) == 0);
+  TrimCacheDir(dir, path, 2000);  // room for two of the three: the oldest goes
+  CHECK(stat(others[0].c_str(), &st) != 0);
+  CHECK(stat(others[1].c_str(), &st) == 0);
+  CHECK(stat(others[2].c_str(), &st) == 0);
+  CHECK(stat(path.c_str(), &st) == 0);  // never the file just written
+  CHECK(stat((dir + "/unrelated.txt").c_str(), &st) == 0);  // only .cjit files count
 }
 
 }  // namespace
