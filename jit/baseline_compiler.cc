@@ -1274,7 +1274,6 @@ bool CompileWithSlots(const Module& module, uint32_t funcidx, const CompileEnv& 
   if (out->entry) out->internal = static_cast<uint8_t*>(out->entry) + c.masm().internal_offset();
   out->access_sites = c.masm().TakeAccessSites();
   out->call_sites = c.masm().TakeCallSites();
-  out->relocs = c.masm().TakeRelocs();
   if (out->entry && c.masm().osr_offset() != 0) {
     auto* base = static_cast<uint8_t*>(out->entry);
     out->osr_entry = base + c.masm().osr_offset();

@@ -44,7 +44,6 @@ struct CompiledCode {
   size_t size = 0;        // bytes of machine code
   // For fault backtraces (code_registry.h): guarded accesses, call returns.
   std::vector<SourceSite> access_sites, call_sites;
-  std::vector<CodeReloc> relocs;  // absolute addresses in the code (code_registry.h)
   // On-stack replacement (MacroAssembler::EmitOsrEntry): the entry, or null
   // when the function has no loop or its frame layout is not the
   // interpreter's (legacy try slots); each loop header's address, in the order

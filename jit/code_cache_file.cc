@@ -25,34 +25,38 @@ namespace cascade::jit {
 namespace {
 
 constexpr uint32_t kMagic = 0x54494A43;  // "CJIT"
-constexpr uint32_t kVersion = 1;
+constexpr uint32_t kVersion = 2;
 
+// File layout: Header, `count` records (RecordHead + tables), padding to a
+// page, the code blob (`code_size` bytes at `code_offset`, each function's
+// code at its `code_at`), the checksum.
 struct Header {
   uint32_t magic, version;
   uint64_t engine;
   uint64_t module_lo, module_hi;
   uint32_t count;
   uint32_t features;  // FeatureBits: what the bodies were validated with
+  uint64_t code_offset, code_size;
 };
 struct RecordHead {
   uint64_t key;
+  uint64_t code_at;                            // offset in the code blob
   uint32_t size, internal_offset, osr_offset;  // osr_offset 0: no OSR entry
-  uint32_t num_loops, num_access, num_calls, num_relocs, reserved;
+  uint32_t num_loops, num_access, num_calls;
 };
-static_assert(sizeof(Header) == 40 && sizeof(RecordHead) == 40);
+static_assert(sizeof(Header) == 56 && sizeof(RecordHead) == 40);
 
 // The optional proposals a module was decoded and validated with.
 uint32_t FeatureBits(const Module& m) {
   return uint32_t{m.features.custom_page_sizes} | uint32_t{m.features.wide_arithmetic} << 1;
 }
 
-// The address kImage relocations are stored relative to.
-uintptr_t ImageAnchor() { return reinterpret_cast<uintptr_t>(&HelperCallSlow); }
+size_t PageSize() { return static_cast<size_t>(sysconf(_SC_PAGESIZE)); }
 
 uint64_t EngineHash() {
   static const uint64_t hash = [] {
     struct {
-      uint64_t version, dev, ino, size, mtime_s, mtime_ns, sse41, message_distance;
+      uint64_t version, dev, ino, size, mtime_s, mtime_ns, sse41, helpers;
     } id = {};
     id.version = kVersion;
     struct stat st;
@@ -64,7 +68,7 @@ uint64_t EngineHash() {
       id.mtime_ns = static_cast<uint64_t>(st.st_mtim.tv_nsec);
     }
     id.sse41 = MacroAssembler::HasRoundInstructions();
-    id.message_distance = reinterpret_cast<uintptr_t>(kTrapUnreachable) - ImageAnchor();
+    while (kJitHelpers[id.helpers] != nullptr) ++id.helpers;
     return XXH3_64bits(&id, sizeof id);
   }();
   return hash;
@@ -82,19 +86,29 @@ void Put(std::vector<uint8_t>* out, const T& v) {
   out->insert(out->end(), p, p + sizeof v);
 }
 
+// Reads `n` elements of T at *p into *out and advances *p past them.
+template <typename T>
+void ReadArray(const uint8_t** p, uint32_t n, std::vector<T>* out) {
+  out->resize(n);
+  if (n) std::memcpy(out->data(), *p, size_t{n} * sizeof(T));
+  *p += size_t{n} * sizeof(T);
+}
+
 }  // namespace
 
-// A loaded file: its mapping and, per key, where its record starts. Records
-// were bounds-checked when the file was loaded.
+// A loaded file: its mapping (read-only, for the records), the code blob
+// mapped again read+execute (the code runs from the page cache, never
+// copied), and per key where its record starts. Records were bounds-checked
+// when the file was loaded.
 struct SavedCode {
   const uint8_t* data = nullptr;
   size_t size = 0;
-  struct Record {
-    const uint8_t* at;
-    size_t bytes;  // the whole record, padding included
-  };
-  std::unordered_map<uint64_t, Record> records;
+  const uint8_t* code = nullptr;  // the executable mapping of the code blob
+  size_t code_size = 0;
+  uint64_t code_offset = 0;  // of the blob in the file (and in `data`)
+  std::unordered_map<uint64_t, const uint8_t*> records;
   ~SavedCode() {
+    if (code) munmap(const_cast<uint8_t*>(code), code_size);
     if (data) munmap(const_cast<uint8_t*>(data), size);
   }
 };
@@ -122,18 +136,19 @@ std::string CacheFilePath(const std::string& dir, ContentHash module) {
 
 namespace {
 
-// Checks one record at `p` (within [p, end)) and returns the byte after it,
-// or null when it does not fit or its offsets point outside its code.
-const uint8_t* CheckRecord(const uint8_t* p, const uint8_t* end) {
+// Checks one record at `p` (within [p, end)) against a code blob of
+// `code_size` bytes and returns the byte after it, or null when it does not
+// fit or its offsets point outside its code.
+const uint8_t* CheckRecord(const uint8_t* p, const uint8_t* end, uint64_t code_size) {
   if (static_cast<size_t>(end - p) < sizeof(RecordHead)) return nullptr;
   RecordHead h;
   std::memcpy(&h, p, sizeof h);
-  uint64_t tables = uint64_t{h.num_loops} * 4 + (uint64_t{h.num_access} + h.num_calls) * 8 +
-                    uint64_t{h.num_relocs} * 8;
-  uint64_t total = sizeof h + tables + h.size;
-  total = (total + 7) & ~uint64_t{7};
-  if (total > static_cast<uint64_t>(end - p)) return nullptr;
-  if (h.size == 0 || h.internal_offset >= h.size || h.osr_offset >= h.size) return nullptr;
+  uint64_t tables = uint64_t{h.num_loops} * 4 + (uint64_t{h.num_access} + h.num_calls) * 8;
+  if (sizeof h + tables > static_cast<uint64_t>(end - p)) return nullptr;
+  if (h.size == 0 || h.internal_offset >= h.size || h.osr_offset >= h.size ||
+      h.code_at > code_size || h.size > code_size - h.code_at || (h.code_at & 15) != 0) {
+    return nullptr;
+  }
   const uint8_t* t = p + sizeof h;
   for (uint32_t i = 0; i < h.num_loops; ++i, t += 4) {
     uint32_t off;
@@ -145,23 +160,7 @@ const uint8_t* CheckRecord(const uint8_t* p, const uint8_t* end) {
     std::memcpy(&s, t, 8);
     if (s.code_offset > h.size) return nullptr;
   }
-  for (uint32_t i = 0; i < h.num_relocs; ++i, t += 8) {
-    CodeReloc r;
-    std::memcpy(&r, t, 8);
-    if (h.size < 8 || r.code_offset > h.size - 8 ||
-        (r.kind != CodeReloc::kImage && r.kind != CodeReloc::kCode)) {
-      return nullptr;
-    }
-  }
-  return p + total;
-}
-
-// Reads `n` elements of T at *p into *out and advances *p past them.
-template <typename T>
-void ReadArray(const uint8_t** p, uint32_t n, std::vector<T>* out) {
-  out->resize(n);
-  if (n) std::memcpy(out->data(), *p, size_t{n} * sizeof(T));
-  *p += size_t{n} * sizeof(T);
+  return t;
 }
 
 }  // namespace
@@ -179,17 +178,17 @@ bool LoadModuleCode(const Module& m, ContentHash module_hash, const std::string&
     *why = "cache file too short";
     return false;
   }
-  size_t size = static_cast<size_t>(st.st_size);
-  void* map = mmap(nullptr, size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
-  close(fd);
+  auto saved = std::make_shared<SavedCode>();
+  saved->size = static_cast<size_t>(st.st_size);
+  void* map = mmap(nullptr, saved->size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
   if (map == MAP_FAILED) {
+    close(fd);
     *why = std::string("cannot map the cache file: ") + std::strerror(errno);
     return false;
   }
-  auto saved = std::make_shared<SavedCode>();
   saved->data = static_cast<const uint8_t*>(map);
-  saved->size = size;
   const uint8_t* data = saved->data;
+  const size_t size = saved->size;
   uint64_t checksum;
   std::memcpy(&checksum, data + size - 8, 8);
   Header h;
@@ -197,42 +196,60 @@ bool LoadModuleCode(const Module& m, ContentHash module_hash, const std::string&
   if (h.magic != kMagic || h.version != kVersion || h.engine != EngineHash() ||
       h.module_lo != module_hash.lo || h.module_hi != module_hash.hi ||
       h.features != FeatureBits(m)) {
+    close(fd);
     *why = "cache file of another engine build or module";
     return false;
   }
-  if (XXH3_64bits(data, size - 8) != checksum) {
-    *why = "cache file damaged (checksum)";
+  if (h.code_offset % PageSize() != 0 || h.code_offset < sizeof h || h.code_offset > size - 8 ||
+      h.code_size != size - 8 - h.code_offset || XXH3_64bits(data, size - 8) != checksum) {
+    close(fd);
+    *why = "cache file damaged";
     return false;
   }
   const uint8_t* p = data + sizeof h;
-  const uint8_t* end = data + size - 8;
+  const uint8_t* end = data + h.code_offset;
   for (uint32_t i = 0; i < h.count; ++i) {
-    const uint8_t* next = CheckRecord(p, end);
-    if (next == nullptr) {
+    const uint8_t* next = CheckRecord(p, end, h.code_size);
+    uint64_t key = 0;
+    if (next) std::memcpy(&key, p, 8);
+    if (next == nullptr || (key >> 2) >= m.funcs.size() || (key >> 2) < m.num_imported_funcs) {
+      close(fd);
       *why = "cache file damaged (record " + std::to_string(i) + ")";
       return false;
     }
-    uint64_t key;
-    std::memcpy(&key, p, 8);
-    if ((key >> 2) >= m.funcs.size() || (key >> 2) < m.num_imported_funcs) {
-      *why = "cache file names a function the module does not define";
-      return false;
-    }
-    saved->records[key] = {p, static_cast<size_t>(next - p)};
+    saved->records[key] = p;
     p = next;
   }
+  if (h.code_size > 0) {
+    // The code runs from here: mapped read+execute, never writable.
+    void* code = mmap(nullptr, h.code_size, PROT_READ | PROT_EXEC, MAP_PRIVATE | MAP_POPULATE, fd,
+                      static_cast<off_t>(h.code_offset));
+    if (code == MAP_FAILED) {
+      close(fd);
+      *why = std::string("cannot map the cached code: ") + std::strerror(errno);
+      return false;
+    }
+    saved->code = static_cast<const uint8_t*>(code);
+    saved->code_size = h.code_size;
+  }
+  close(fd);
+  saved->code_offset = h.code_offset;
   ModuleCode& mc = CodeOf(m);
   std::lock_guard<std::mutex> lock(mc.mu);
+  if (mc.saved) {  // installed code may point into it: it stays
+    *why = "a cache file is already loaded for this module";
+    return false;
+  }
   mc.saved = std::move(saved);
   return true;
 }
 
 bool SavedHas(const SavedCode& saved, uint64_t key) { return saved.records.count(key) != 0; }
 
-bool InstallSaved(const SavedCode& saved, uint64_t key, CodeMemory& memory, ModuleCode::Entry* e) {
+bool InstallSaved(const SavedCode& saved, uint64_t key, ModuleCode::Entry* e) {
   auto it = saved.records.find(key);
   if (it == saved.records.end()) return false;
-  const uint8_t* p = it->second.at;
+  const uint8_t* p = it->second;
   RecordHead h;
   std::memcpy(&h, p, sizeof h);
   p += sizeof h;
@@ -240,24 +257,14 @@ bool InstallSaved(const SavedCode& saved, uint64_t key, CodeMemory& memory, Modu
   ReadArray(&p, h.num_loops, &loops);
   ReadArray(&p, h.num_access, &e->access_sites);
   ReadArray(&p, h.num_calls, &e->call_sites);
-  ReadArray(&p, h.num_relocs, &e->relocs);
-  CodeMemory::Block b = memory.Allocate(h.size);
-  if (!b.exec) return false;
-  std::memcpy(b.write, p, h.size);
-  for (const CodeReloc& r : e->relocs) {
-    uint64_t v;
-    std::memcpy(&v, b.write + r.code_offset, 8);
-    v += r.kind == CodeReloc::kImage ? ImageAnchor() : reinterpret_cast<uintptr_t>(b.exec);
-    std::memcpy(b.write + r.code_offset, &v, 8);
-  }
-  memory.Commit(b, h.size);
+  auto* base = const_cast<uint8_t*>(saved.code + h.code_at);
   e->ok = true;
   e->from_file = true;
-  e->entry = b.exec;
+  e->entry = base;
   e->size = h.size;
-  e->internal = b.exec + h.internal_offset;
-  e->osr_entry = h.osr_offset ? b.exec + h.osr_offset : nullptr;
-  for (uint32_t off : loops) e->loop_headers.push_back(b.exec + off);
+  e->internal = base + h.internal_offset;
+  e->osr_entry = h.osr_offset ? base + h.osr_offset : nullptr;
+  for (uint32_t off : loops) e->loop_headers.push_back(base + off);
   return true;
 }
 
@@ -266,52 +273,60 @@ bool SaveModuleCode(const Module& m, ContentHash module_hash, const std::string&
   TierCache* c = m.jit_cache.get();
   if (c == nullptr) return true;
   auto& mc = *static_cast<ModuleCode*>(c);
-  std::vector<uint8_t> out;
+  std::vector<uint8_t> out, code;
   {
     std::lock_guard<std::mutex> lock(mc.mu);
     if (mc.compiled == 0) return true;
-    Header h{kMagic, kVersion, EngineHash(), module_hash.lo, module_hash.hi, 0, FeatureBits(m)};
+    Header h{kMagic, kVersion, EngineHash(), module_hash.lo, module_hash.hi, 0, FeatureBits(m), 0, 0};
     Put(&out, h);
+    // One record: its head and tables into `out`, its code bytes into `code`.
+    auto add = [&](uint64_t key, const uint8_t* bytes, uint32_t size, uint32_t internal,
+                   uint32_t osr, std::span<const uint32_t> loops, std::span<const SourceSite> access,
+                   std::span<const SourceSite> calls) {
+      code.resize((code.size() + 15) & ~size_t{15});
+      RecordHead r{key, code.size(), size, internal, osr,
+                   static_cast<uint32_t>(loops.size()), static_cast<uint32_t>(access.size()),
+                   static_cast<uint32_t>(calls.size())};
+      Put(&out, r);
+      for (uint32_t l : loops) Put(&out, l);
+      for (const SourceSite& s : access) Put(&out, s);
+      for (const SourceSite& s : calls) Put(&out, s);
+      code.insert(code.end(), bytes, bytes + size);
+      ++h.count;
+    };
     for (const auto& [key, e] : mc.entries) {
       if (!e.ok) continue;
       const auto* base = static_cast<const uint8_t*>(e.entry);
-      RecordHead r{};
-      r.key = key;
-      r.size = static_cast<uint32_t>(e.size);
-      r.internal_offset = static_cast<uint32_t>(static_cast<const uint8_t*>(e.internal) - base);
-      r.osr_offset =
-          e.osr_entry ? static_cast<uint32_t>(static_cast<const uint8_t*>(e.osr_entry) - base) : 0;
-      r.num_loops = static_cast<uint32_t>(e.loop_headers.size());
-      r.num_access = static_cast<uint32_t>(e.access_sites.size());
-      r.num_calls = static_cast<uint32_t>(e.call_sites.size());
-      r.num_relocs = static_cast<uint32_t>(e.relocs.size());
-      Put(&out, r);
+      std::vector<uint32_t> loops;
       for (void* l : e.loop_headers)
-        Put(&out, static_cast<uint32_t>(static_cast<const uint8_t*>(l) - base));
-      for (const SourceSite& s : e.access_sites) Put(&out, s);
-      for (const SourceSite& s : e.call_sites) Put(&out, s);
-      for (const CodeReloc& x : e.relocs) Put(&out, x);
-      size_t at = out.size();
-      out.insert(out.end(), base, base + e.size);
-      for (const CodeReloc& x : e.relocs) {
-        uint64_t v;
-        std::memcpy(&v, out.data() + at + x.code_offset, 8);
-        v -= x.kind == CodeReloc::kImage ? ImageAnchor() : reinterpret_cast<uintptr_t>(base);
-        std::memcpy(out.data() + at + x.code_offset, &v, 8);
-      }
-      out.resize((out.size() + 7) & ~size_t{7});
-      ++h.count;
+        loops.push_back(static_cast<uint32_t>(static_cast<const uint8_t*>(l) - base));
+      add(key, base, static_cast<uint32_t>(e.size),
+          static_cast<uint32_t>(static_cast<const uint8_t*>(e.internal) - base),
+          e.osr_entry ? static_cast<uint32_t>(static_cast<const uint8_t*>(e.osr_entry) - base) : 0,
+          loops, e.access_sites, e.call_sites);
     }
-    // Saved functions this process did not run stay in the file as they were.
+    // Saved functions this process did not run stay in the file.
     if (mc.saved) {
       for (const auto& [key, rec] : mc.saved->records) {
         if (mc.entries.count(key)) continue;
-        out.insert(out.end(), rec.at, rec.at + rec.bytes);
-        ++h.count;
+        RecordHead r;
+        std::memcpy(&r, rec, sizeof r);
+        const uint8_t* t = rec + sizeof r;
+        std::vector<uint32_t> loops;
+        std::vector<SourceSite> access, calls;
+        ReadArray(&t, r.num_loops, &loops);
+        ReadArray(&t, r.num_access, &access);
+        ReadArray(&t, r.num_calls, &calls);
+        add(key, mc.saved->data + mc.saved->code_offset + r.code_at, r.size, r.internal_offset,
+            r.osr_offset, loops, access, calls);
       }
     }
+    h.code_offset = (out.size() + PageSize() - 1) / PageSize() * PageSize();
+    h.code_size = code.size();
     std::memcpy(out.data(), &h, sizeof h);
   }
+  out.resize(out.size() + (PageSize() - out.size() % PageSize()) % PageSize());
+  out.insert(out.end(), code.begin(), code.end());
   uint64_t checksum = XXH3_64bits(out.data(), out.size());
   Put(&out, checksum);
   // mkdir -p, private.

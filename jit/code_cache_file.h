@@ -5,17 +5,20 @@
 //
 // File (little-endian): header {"CJIT", format version, engine id, module
 // content hash (xxh3-128 of the binary), record count, the optional
-// proposals (Features) the module was validated with}, one record per
-// function variant {key, code size, internal-entry offset, OSR-entry offset,
-// loop-header offsets, guarded-access and call-site tables, relocations, the
-// code bytes}, then an xxh3-64 checksum of everything before it. Absolute
-// addresses in the code (CodeReloc) are stored relative to the engine image
-// (kImage) or to the function's entry (kCode) and rewritten on install.
+// proposals (Features) the module was validated with, where the code blob
+// is}, one record per function variant {key, the code's offset in the blob
+// and size, internal-entry and OSR-entry offsets, loop-header offsets,
+// guarded-access and call-site tables}, padding to a page, the code blob,
+// then an xxh3-64 checksum of everything before it. Machine code holds no
+// absolute address (helpers and trap messages go through JitContext tables,
+// br_table jump tables are relative), so the blob is mapped read+execute
+// straight from the file: installing a function costs no copy and no
+// relocation.
 //
 // Invariants and trust: a file names its module by content hash and the
 // engine build by EngineId(), and is written only by SaveModuleCode for a
 // module that passed validation; so a module with a matching file needs no
-// validation of its function bodies (ValidateModuleExceptCode). A file that
+// validation of its function bodies (ValidateModuleExceptBodies). A file that
 // is truncated, damaged, from another build or for another module is ignored
 // as a whole. Code in a file is executed as is: whoever can write the cache
 // directory can run code in the engine (as with wasmtime's cache), so the
@@ -38,7 +41,7 @@ ContentHash HashModuleBytes(std::span<const uint8_t> bytes);
 
 // This engine build's identity (hex): the format version, the executable
 // file (/proc/self/exe: device, inode, size, modification time), the CPU
-// features the code uses and the image layout relocations depend on.
+// features the code uses and the size of the helper table.
 const std::string& EngineId();
 
 // The cache directory: $CASCADE_CACHE_DIR, else $XDG_CACHE_HOME/cascade, else
@@ -72,8 +75,8 @@ inline constexpr uint64_t kCacheSoftLimitBytes = uint64_t{1} << 30;  // 1 GiB
 void TrimCacheDir(const std::string& dir, const std::string& keep, uint64_t max_bytes);
 
 // Module-code internals (module_code.cc): whether a loaded file has code for
-// `key`, and installing that code into `memory` (copy, relocate, fill `e`).
+// `key`, and installing it (`e` points into the file's executable mapping).
 bool SavedHas(const SavedCode& saved, uint64_t key);
-bool InstallSaved(const SavedCode& saved, uint64_t key, CodeMemory& memory, ModuleCode::Entry* e);
+bool InstallSaved(const SavedCode& saved, uint64_t key, ModuleCode::Entry* e);
 
 }  // namespace cascade::jit

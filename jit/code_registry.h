@@ -33,19 +33,6 @@ struct SourceSite {
   uint32_t wasm_offset;
 };
 
-// A 64-bit absolute address inside installed code (code_offset bytes from the
-// external entry): what a saved copy of the code (code_cache_file.h) must
-// rewrite when it is installed at another address or in another process.
-//  * kImage: the address of a helper function or a trap message in the
-//    engine's own image (moves with the executable's load address).
-//  * kCode: an address inside the same function's code (a br_table jump
-//    table entry).
-struct CodeReloc {
-  enum Kind : uint32_t { kImage = 0, kCode = 1 };
-  uint32_t code_offset;
-  Kind kind;
-};
-
 struct CodeRecord {
   uintptr_t begin = 0, end = 0;  // [external entry, end of code)
   uintptr_t internal = 0;        // the internal entry

@@ -42,6 +42,10 @@ struct JitContext {
   uint32_t trap_funcidx = 0;         // its function
   const Instance* trap_instance = nullptr;
   Store* store = nullptr;
+  // What machine code calls and names by index (runtime_helpers.h), so it
+  // holds no absolute address.
+  const void* const* helpers = nullptr;
+  const char* const* messages = nullptr;
   // FuncInstance::jit_store of functions whose machine code this store may
   // call directly (compiled for its metering; pooled function instances
   // outlive stores).
@@ -71,6 +75,8 @@ inline constexpr int32_t kCtxTrapOffset = offsetof(JitContext, trap_offset);
 inline constexpr int32_t kCtxTrapFuncidx = offsetof(JitContext, trap_funcidx);
 inline constexpr int32_t kCtxTrapInstance = offsetof(JitContext, trap_instance);
 inline constexpr int32_t kCtxException = offsetof(JitContext, exception);
+inline constexpr int32_t kCtxHelpers = offsetof(JitContext, helpers);
+inline constexpr int32_t kCtxMessages = offsetof(JitContext, messages);
 inline constexpr int32_t kCtxStoreSerial = offsetof(JitContext, store_serial);
 inline constexpr int32_t kCtxBudget = offsetof(JitContext, budget);
 inline constexpr int32_t kCtxRetryCallee = offsetof(JitContext, retry_callee);

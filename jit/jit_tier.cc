@@ -294,6 +294,8 @@ bool RunCompiled(Store& store, FuncInstance* func, uint64_t* fp, Trap* trap,
   ctx.native_limit = NativeLimit();
   ctx.store = &store;
   ctx.store_serial = GetState(store).serial;
+  ctx.helpers = kJitHelpers;
+  ctx.messages = kJitTrapMessages;
   ctx.budget = &store.interrupt.budget;
   ctx.trap = trap;
   uint32_t status =

@@ -30,7 +30,6 @@ namespace cascade::jit {
 
 class CodeMemory;
 struct SourceSite;
-struct CodeReloc;
 
 using Reg = uint8_t;
 inline constexpr uint32_t kNumRegs = 7;
@@ -272,8 +271,7 @@ class MacroAssembler {
   // After Finish: those sites, sorted by code offset (relative to the entry).
   std::vector<SourceSite> TakeAccessSites();
   std::vector<SourceSite> TakeCallSites();
-  // After Finish: every absolute address in the code (code_registry.h).
-  std::vector<CodeReloc> TakeRelocs();
+
 
   // Assembles and installs; returns the entry or nullptr (error in *error).
   void* Finish(CodeMemory& memory, size_t* code_size, std::string* error);

@@ -56,7 +56,7 @@ const ModuleCode::Entry& ModuleFunction(const Module& m, uint32_t funcidx, const
     saved = mc.saved;
   }
   ModuleCode::Entry e;
-  bool installed = saved && InstallSaved(*saved, key, mc.memory, &e);
+  bool installed = saved && InstallSaved(*saved, key, &e);
   if (!installed) {
     CompiledCode code;
     e.ok = CompileFunction(m, funcidx, env, mc.memory, &code, &e.why);
@@ -67,7 +67,6 @@ const ModuleCode::Entry& ModuleFunction(const Module& m, uint32_t funcidx, const
     e.loop_headers = std::move(code.loop_headers);
     e.access_sites = std::move(code.access_sites);
     e.call_sites = std::move(code.call_sites);
-    e.relocs = std::move(code.relocs);
   }
   std::lock_guard<std::mutex> lock(mc.mu);
   auto [it, inserted] = mc.entries.try_emplace(key, std::move(e));

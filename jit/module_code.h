@@ -37,7 +37,6 @@ struct ModuleCode : TierCache {
     std::vector<void*> loop_headers;
     // What a cache file needs besides the bytes (code_cache_file.cc).
     std::vector<SourceSite> access_sites, call_sites;
-    std::vector<CodeReloc> relocs;
     bool from_file = false;  // installed from a cache file, not compiled here
   };
   std::mutex mu;

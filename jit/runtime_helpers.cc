@@ -3,6 +3,8 @@
 // so both tiers share one statement of each instruction's semantics.
 #include "jit/runtime_helpers.h"
 
+#include "jit/table_helpers.h"
+
 #include <cmath>
 #include <cstdio>
 #include <cstring>
@@ -175,5 +177,42 @@ uint64_t HelperInterrupt(JitContext* ctx) {
 }
 
 void HelperAtomicFence() { __atomic_thread_fence(__ATOMIC_SEQ_CST); }
+
+const void* const kJitHelpers[] = {
+    reinterpret_cast<const void*>(&HelperNumeric),
+    reinterpret_cast<const void*>(&HelperCallSlow),
+    reinterpret_cast<const void*>(&HelperResolveIndirect),
+    reinterpret_cast<const void*>(&HelperTrapFrame),
+    reinterpret_cast<const void*>(&HelperMemorySize),
+    reinterpret_cast<const void*>(&HelperMemoryGrow),
+    reinterpret_cast<const void*>(&HelperMemoryFill),
+    reinterpret_cast<const void*>(&HelperMemoryCopy),
+    reinterpret_cast<const void*>(&HelperAtomic),
+    reinterpret_cast<const void*>(&HelperWideArithmetic),
+    reinterpret_cast<const void*>(&HelperThrow),
+    reinterpret_cast<const void*>(&HelperCatch),
+    reinterpret_cast<const void*>(&HelperInterrupt),
+    reinterpret_cast<const void*>(&HelperAtomicFence),
+    reinterpret_cast<const void*>(&HelperTableOp),
+    nullptr,
+};
+const char* const kJitTrapMessages[] = {
+    kTrapUnreachable, kTrapDivByZero, kTrapIntOverflow, kTrapMemoryOutOfBounds,
+    kTrapNullReference, kTrapNullFunctionReference, kTrapNullExceptionReference,
+    kTrapStackExhausted, nullptr,
+};
+
+int HelperIndex(const void* fn) {
+  for (int i = 0; kJitHelpers[i] != nullptr; ++i) {
+    if (kJitHelpers[i] == fn) return i;
+  }
+  return -1;
+}
+int TrapMessageIndex(const char* message) {
+  for (int i = 0; kJitTrapMessages[i] != nullptr; ++i) {
+    if (kJitTrapMessages[i] == message) return i;
+  }
+  return -1;
+}
 
 }  // namespace cascade::jit

@@ -83,4 +83,14 @@ uint64_t HelperInterrupt(JitContext* ctx);
 // atomic.fence: a sequentially consistent fence.
 void HelperAtomicFence();
 
+// Machine code holds no absolute address (so a saved copy runs unchanged in
+// another process, code_cache_file.h): it calls helpers through
+// JitContext::helpers and names trap messages through JitContext::messages,
+// by their index in these tables. Each index is -1 for a function or
+// message not in the table (the compiler then gives up on the function).
+extern const void* const kJitHelpers[];
+extern const char* const kJitTrapMessages[];
+int HelperIndex(const void* fn);
+int TrapMessageIndex(const char* message);
+
 }  // namespace cascade::jit

@@ -182,6 +182,12 @@ TEST_CASE("jit: damaged or foreign cache files are ignored") {
   WriteAll(path, good);
   Run s;
   CHECK(LoadModuleCode(*s.module, hash, path, &why));
+  s.Exercise();
+  CHECK(GetStats(s.store).from_file == 7);
+  // Installed code runs from the first file's mapping: a second is refused.
+  CHECK_FALSE(LoadModuleCode(*s.module, hash, path, &why));
+  CHECK(why.find("already") != std::string::npos);
+  CHECK(s.Get("sum", {Value::I32(10)}) == 55);
 }
 
 TEST_CASE("jit: a cache directory is kept in bounds") {

@@ -26,6 +26,7 @@
 #include "jit/code_registry.h"
 #include "jit/jit_context.h"
 #include "jit/macro_assembler.h"
+#include "jit/runtime_helpers.h"
 
 namespace cascade::jit {
 
@@ -124,12 +125,13 @@ struct MacroAssembler::Impl {
   asmjit::Label tail;      // the tail-call entry (kTailEntryOffset after internal)
   uint32_t source_offset = 0;
   std::vector<SourceSite> access_sites, call_sites;  // code offsets from the buffer start
-  std::vector<CodeReloc> relocs;                     // likewise
-  // dst = an address in the engine's image (a helper, a trap message), as a
-  // full 64-bit immediate recorded as a kImage relocation.
-  void MovAddress(x86::Gp dst, const void* p) {
-    a.movabs(dst, asmjit::Imm(reinterpret_cast<uint64_t>(p)));
-    relocs.push_back({Here() - 8, CodeReloc::kImage});
+  // Calls helper `fn` through JitContext::helpers (no absolute address in
+  // the code); a function missing from kJitHelpers fails the assembly.
+  void CallHelperFn(const void* fn) {
+    int i = HelperIndex(fn);
+    if (i < 0) return errors.handleError(asmjit::kErrorInvalidArgument, "helper not in kJitHelpers", &a);
+    a.mov(x86::rax, x86::qword_ptr(kCtx, kCtxHelpers));
+    a.call(x86::qword_ptr(x86::rax, i * 8));
   }
   uint32_t Here() { return static_cast<uint32_t>(code.textSection()->buffer().size()); }
   struct Table {
@@ -307,8 +309,11 @@ void MacroAssembler::JumpTable(Reg index, std::span<const Label> targets, Label 
   a.mov(x86::eax, R32(index));
   a.cmp(x86::eax, static_cast<uint32_t>(targets.size()));
   a.jae(impl_->L(fallback));
+  // Entries are 32-bit offsets from the table (position-independent code).
   a.lea(x86::rcx, x86::ptr(t.at));
-  a.jmp(x86::qword_ptr(x86::rcx, x86::rax, 3));
+  a.movsxd(x86::rax, x86::dword_ptr(x86::rcx, x86::rax, 2));
+  a.add(x86::rax, x86::rcx);
+  a.jmp(x86::rax);
   impl_->tables.push_back(std::move(t));
 }
 
@@ -772,8 +777,7 @@ void MacroAssembler::CallHelper(const void* fn, std::initializer_list<Arg> args)
     }
   }
   for (size_t k = popped.size(); k-- > 0;) a.pop(kArgRegs[popped[k]]);
-  impl_->MovAddress(x86::rax, fn);
-  a.call(x86::rax);
+  impl_->CallHelperFn(fn);
 }
 void MacroAssembler::MovResult(Reg dst) { impl_->a.mov(R64(dst), x86::rax); }
 void MacroAssembler::BranchIfResultZero(Label l) {
@@ -811,8 +815,7 @@ void MacroAssembler::CallWasm(uint32_t callee, uint32_t arg_slot, const void* sl
   a.lea(x86::rsi, SlotMem(arg_slot));
   a.mov(x86::rdx, x86::rax);
   a.mov(x86::rcx, kInst);
-  impl_->MovAddress(x86::rax, slow);
-  a.call(x86::rax);
+  impl_->CallHelperFn(slow);
   a.cmp(x86::eax, 2);  // compiled just now: call its machine code from here
   a.jne(done);
   a.mov(x86::rax, x86::qword_ptr(kCtx, kCtxRetryCallee));
@@ -828,7 +831,13 @@ void MacroAssembler::TrapStub(Label l, const char* message, uint32_t funcidx,
   auto& a = impl_->a;
   a.bind(impl_->L(l));
   if (message) {
-    impl_->MovAddress(x86::rax, message);
+    int i = TrapMessageIndex(message);
+    if (i < 0) {
+      impl_->errors.handleError(asmjit::kErrorInvalidArgument, "message not in kJitTrapMessages", &a);
+      return;
+    }
+    a.mov(x86::rax, x86::qword_ptr(kCtx, kCtxMessages));
+    a.mov(x86::rax, x86::qword_ptr(x86::rax, i * 8));
     a.mov(x86::qword_ptr(kCtx, kCtxTrapMessage), x86::rax);
   }
   a.mov(x86::dword_ptr(kCtx, kCtxTrapOffset), wasm_offset);
@@ -870,8 +879,7 @@ void MacroAssembler::TailCallWasm(uint32_t callee, const void* slow, bool same_i
   a.mov(x86::rsi, kFp);
   a.mov(x86::rdx, x86::rax);
   a.mov(x86::rcx, kInst);
-  impl_->MovAddress(x86::rax, slow);
-  a.call(x86::rax);
+  impl_->CallHelperFn(slow);
   a.cmp(x86::eax, 2);  // compiled just now: jump to its machine code after all
   a.jne(impl_->epilogue);  // eax: the callee's status
   a.mov(x86::rax, x86::qword_ptr(kCtx, kCtxRetryCallee));
@@ -941,8 +949,7 @@ void MacroAssembler::PropagateStub(Label l, const void* frame_helper, uint32_t f
   a.mov(x86::rsi, kInst);
   a.mov(x86::edx, funcidx);
   a.mov(x86::ecx, wasm_offset);
-  impl_->MovAddress(x86::rax, frame_helper);
-  a.call(x86::rax);
+  impl_->CallHelperFn(frame_helper);
   a.mov(x86::eax, 1);
   a.jmp(impl_->epilogue);
 }
@@ -950,17 +957,13 @@ void MacroAssembler::PropagateStub(Label l, const void* frame_helper, uint32_t f
 void MacroAssembler::SetSourceOffset(uint32_t wasm_offset) { impl_->source_offset = wasm_offset; }
 std::vector<SourceSite> MacroAssembler::TakeAccessSites() { return std::move(impl_->access_sites); }
 std::vector<SourceSite> MacroAssembler::TakeCallSites() { return std::move(impl_->call_sites); }
-std::vector<CodeReloc> MacroAssembler::TakeRelocs() { return std::move(impl_->relocs); }
 
 void* MacroAssembler::Finish(CodeMemory& memory, size_t* code_size, std::string* error) {
   auto& a = impl_->a;
   for (Impl::Table& t : impl_->tables) {
-    a.align(asmjit::AlignMode::kData, 8);
+    a.align(asmjit::AlignMode::kData, 4);
     a.bind(t.at);
-    for (asmjit::Label l : t.targets) {
-      impl_->relocs.push_back({impl_->Here(), CodeReloc::kCode});
-      a.embedLabel(l, 8);
-    }
+    for (asmjit::Label l : t.targets) a.embedLabelDelta(l, t.at, 4);
   }
   auto& code = impl_->code;
   if (!impl_->errors.failed) {
