@@ -81,6 +81,14 @@ void ForceInterpreted(Store& store, const FuncInstance* func);
 // Returns how many of the instance's functions have machine code afterwards.
 uint32_t CompileInstance(Store& store, Instance& instance, unsigned threads);
 
+// Ahead of any instance (`cascade compile`): compiles every function `module`
+// defines into its code cache, in the variant `cascade run` uses by default
+// (unmetered; memory 0 guarded unless it is memory64 or has custom pages), on
+// `threads` threads (0: one per hardware thread), so a later
+// SaveModuleCode (code_cache_file.h) stores them all. Returns how many
+// compiled; `*unsupported` (optional) gets how many stay interpreted.
+uint32_t CompileModule(const Module& module, unsigned threads, uint32_t* unsupported);
+
 // Prints each defined function's machine code (as the module's code cache
 // holds it for an unmetered store with a guarded memory 0). Returns the number
 // of functions the JIT could not compile (their reason is printed instead of code).

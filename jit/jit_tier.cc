@@ -17,6 +17,7 @@
 #include <setjmp.h>
 #include <sys/ucontext.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cstdio>
 #include <cstdlib>
@@ -463,6 +464,41 @@ void SetTierUpCalls(uint32_t calls) { tier_up_calls.store(calls); }
 
 JitStats GetStats(Store& store) { return GetState(store).stats; }
 
+namespace {
+// Runs fn(0..n) on `threads` threads (0: one per hardware thread), each
+// taking the next index from a shared counter; the module's code map and
+// CodeMemory lock inside, so compiling is safe from any of them.
+template <typename Fn>
+void ParallelFor(size_t n, unsigned threads, const Fn& fn) {
+  std::atomic<size_t> next{0};
+  auto work = [&] {
+    for (size_t i; (i = next.fetch_add(1, std::memory_order_relaxed)) < n;) fn(i);
+  };
+  if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
+  threads = static_cast<unsigned>(std::min<size_t>(threads, n));
+  std::vector<std::thread> pool;
+  for (unsigned t = 1; t < threads; ++t) pool.emplace_back(work);
+  work();
+  for (std::thread& t : pool) t.join();
+}
+}  // namespace
+
+uint32_t CompileModule(const Module& module, unsigned threads, uint32_t* unsupported) {
+  CompileEnv env;  // unmetered
+  env.mem0_guarded = module.memories.empty() ||
+                     (!module.memories[0].limits.is64 && module.memories[0].limits.page_size_log2 == 16);
+  const uint32_t first = module.num_imported_funcs;
+  const size_t n = module.funcs.size() - first;
+  std::vector<uint8_t> ok(n, 0);
+  ParallelFor(n, threads, [&](size_t i) {
+    bool fresh = false;
+    ok[i] = ModuleFunction(module, first + static_cast<uint32_t>(i), env, &fresh).ok;
+  });
+  uint32_t done = static_cast<uint32_t>(std::count(ok.begin(), ok.end(), 1));
+  if (unsupported) *unsupported = static_cast<uint32_t>(n) - done;
+  return done;
+}
+
 uint32_t CompileInstance(Store& store, Instance& instance, unsigned threads) {
   JitState& st = DecideMetering(store);
   std::vector<FuncInstance*> todo;
@@ -482,21 +518,11 @@ uint32_t CompileInstance(Store& store, Instance& instance, unsigned threads) {
     bool fresh = false;
   };
   std::vector<Result> results(todo.size());
-  // Workers take functions in order from a shared counter; the module's code
-  // map and CodeMemory lock inside. Installing stays on this thread.
-  std::atomic<size_t> next{0};
-  auto work = [&] {
-    for (size_t i; (i = next.fetch_add(1, std::memory_order_relaxed)) < todo.size();) {
-      FuncInstance* f = todo[i];
-      results[i].entry = &ModuleFunction(*f->module, f->funcidx, EnvFor(st, f), &results[i].fresh);
-    }
-  };
-  if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
-  threads = static_cast<unsigned>(std::min<size_t>(threads, todo.size()));
-  std::vector<std::thread> pool;
-  for (unsigned t = 1; t < threads; ++t) pool.emplace_back(work);
-  work();
-  for (std::thread& t : pool) t.join();
+  ParallelFor(todo.size(), threads, [&](size_t i) {
+    FuncInstance* f = todo[i];
+    results[i].entry = &ModuleFunction(*f->module, f->funcidx, EnvFor(st, f), &results[i].fresh);
+  });
+  // Installing stays on this thread.
   for (size_t i = 0; i < todo.size(); ++i) {
     if (Install(st, todo[i], *results[i].entry, results[i].fresh)) ++done;
   }

@@ -1,6 +1,8 @@
-// `cascade compile [--disasm] <FILE>`: compiles every defined function of a
-// module with the baseline JIT (jit/) and reports how many compiled, how many
-// are left to the interpreter (and why) and the code size; with --disasm,
+// `cascade compile [--disasm] [-C cache=y|n] <FILE>`: compiles every defined
+// function of a module with the baseline JIT (jit/), stores the code in the
+// compilation cache (jit/code_cache_file.h, as `cascade run` finds it, so
+// even the first run starts warm; `-C cache=n`: not stored) and reports how
+// many compiled and how many are left to the interpreter; with --disasm,
 // prints each function's machine code (Zydis when the CLI links it, otherwise
 // AsmJit's listing of what it emitted; static builds cannot link Zydis).
 //
@@ -15,6 +17,7 @@
 
 #include "tools/cascade/cli.h"
 #if CASCADE_JIT
+#include "jit/code_cache_file.h"
 #include "jit/jit.h"
 #endif
 
@@ -22,10 +25,16 @@ namespace cascade::cli {
 
 int CompileCommand(const std::vector<std::string_view>& args) {
   std::string path;
-  bool disasm = false;
-  for (std::string_view a : args) {
+  bool disasm = false, cache = true;
+  for (size_t i = 0; i < args.size(); ++i) {
+    std::string_view a = args[i];
     if (a == "--disasm") {
       disasm = true;
+    } else if ((a == "-C" && i + 1 < args.size()) || a.starts_with("-C")) {
+      std::string_view v = a == "-C" ? args[++i] : a.substr(2);
+      if (v == "cache=n" || v == "cache=no" || v == "cache=false") cache = false;
+      else if (v == "cache" || v == "cache=y" || v == "cache=yes" || v == "cache=true") cache = true;
+      else return UsageError("compile", "invalid value '" + std::string(v) + "' for '-C' (supported: cache=y|n)");
     } else if (a.starts_with("-") && a != "-") {
       return UsageError("compile", "unexpected argument '" + std::string(a) + "' found");
     } else if (path.empty()) {
@@ -42,21 +51,32 @@ int CompileCommand(const std::vector<std::string_view>& args) {
     PrintLoadError(path, error);
     return kExitRejected;
   }
-  std::ostringstream text;
-#if CASCADE_JIT_DISASM
-  uint32_t failed = jit::Disassemble(module, text);
-#else
-  uint32_t failed = jit::ListAssembly(module, text);
-#endif
   if (disasm) {
+    std::ostringstream text;
+#if CASCADE_JIT_DISASM
+    jit::Disassemble(module, text);
+#else
+    jit::ListAssembly(module, text);
+#endif
     std::string listing = text.str();
     std::fwrite(listing.data(), 1, listing.size(), stdout);
   }
-  uint32_t total = static_cast<uint32_t>(module.funcs.size() - module.num_imported_funcs);
+  uint32_t failed = 0;
+  uint32_t compiled = jit::CompileModule(module, /*threads=*/0, &failed);
   // stdio, not <iostream>: its static initializer would run at every start
   // of the CLI, `cascade run` included (issue 5's start-up budget).
   std::printf("%s: %u of %u functions compiled, %u left to the interpreter\n", path.c_str(),
-              total - failed, total, failed);
+              compiled, compiled + failed, failed);
+  std::string dir = cache ? jit::DefaultCacheDir() : "";
+  if (!dir.empty()) {
+    jit::ContentHash hash = jit::HashModuleBytes({module.bytes.data(), module.bytes.size()});
+    std::string file = jit::CacheFilePath(dir, hash), why;
+    if (!jit::SaveModuleCode(module, hash, file, &why)) {
+      std::fprintf(stderr, "error: cannot write the compilation cache: %s\n", why.c_str());
+      return kExitRejected;
+    }
+    std::printf("cached in %s\n", file.c_str());
+  }
   return kExitOk;
 #else
   std::fprintf(stderr, "error: this build has no JIT (jit/)\n");

@@ -108,11 +108,13 @@ constexpr CommandHelp kHelp[] = {
      "  <FILE>  The WebAssembly module (.wasm or .wat)\n"
      "\n"
      "Options:\n"
-     "      --disasm  Print each function's machine code\n"
-     "  -h, --help    Print help\n"
+     "      --disasm        Print each function's machine code\n"
+     "  -C cache=<y|n>      Store the code in the compilation cache, where\n"
+     "                      `cascade run` finds it (y, default)\n"
+     "  -h, --help          Print help\n"
      "\n"
      "Prints how many functions compiled and how many run in the interpreter\n"
-     "(with --disasm, the reason for each one).\n"},
+     "(with --disasm, the reason for each one), and where the code was cached.\n"},
     {"help", "Prints this message or the help of the given subcommand", "help [COMMAND]", ""},
 };
 

@@ -295,6 +295,18 @@ else
   expect cache-damaged 0 '705082704' '' -- run --invoke sum "$tmp/sum.wat" 100000
   check cache-damaged-rewritten cmp -s "$file" "$tmp/cache-copy"
   expect bad-cache 2 '' "invalid value for 'cache'" -- run -C cache=perhaps "$v"
+  # `cascade compile` fills the cache ahead of the first run, which then
+  # compiles nothing (and so leaves the file as it was).
+  rm -rf "$CASCADE_CACHE_DIR"
+  expect compile-fills-cache 0 ANY '' -- compile "$tmp/sum.wat"
+  check compile-cache-file test "$(cache_files)" = 1
+  file="$(ls "$CASCADE_CACHE_DIR"/*.cjit 2>/dev/null | head -1)"
+  cp "$file" "$tmp/cache-copy" 2>/dev/null
+  expect compiled-run 0 '705082704' '' -- run --invoke sum "$tmp/sum.wat" 100000
+  check compiled-run-leaves-file cmp -s "$file" "$tmp/cache-copy"
+  rm -rf "$CASCADE_CACHE_DIR"
+  expect compile-no-cache 0 ANY '' -- compile -C cache=n "$tmp/sum.wat"
+  check compile-no-cache-file test "$(cache_files)" = 0
 fi
 
 echo "run_cli ($tier): $passed passed, $failed failed"
