@@ -16,6 +16,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "engine/runtime/page_populate.h"
 #include "engine/runtime/trap.h"
 #include "jit/macro_assembler.h"
 #include "jit/runtime_helpers.h"
@@ -25,11 +26,13 @@ namespace cascade::jit {
 namespace {
 
 constexpr uint32_t kMagic = 0x54494A43;  // "CJIT"
-constexpr uint32_t kVersion = 2;
+constexpr uint32_t kVersion = 3;
 
 // File layout: Header, `count` records (RecordHead + tables), padding to a
 // page, the code blob (`code_size` bytes at `code_offset`, each function's
-// code at its `code_at`), the checksum.
+// code at its `code_at`), then the xxh3-64 of [0, code_offset). Each
+// function's code has its own xxh3-64 (`code_hash`), checked when it is
+// installed: a run reads only the pages of the functions it uses.
 struct Header {
   uint32_t magic, version;
   uint64_t engine;
@@ -41,10 +44,11 @@ struct Header {
 struct RecordHead {
   uint64_t key;
   uint64_t code_at;                            // offset in the code blob
+  uint64_t code_hash;                          // xxh3-64 of the code bytes
   uint32_t size, internal_offset, osr_offset;  // osr_offset 0: no OSR entry
   uint32_t num_loops, num_access, num_calls;
 };
-static_assert(sizeof(Header) == 56 && sizeof(RecordHead) == 40);
+static_assert(sizeof(Header) == 56 && sizeof(RecordHead) == 48);
 
 // The optional proposals a module was decoded and validated with.
 uint32_t FeatureBits(const Module& m) {
@@ -101,11 +105,10 @@ void ReadArray(const uint8_t** p, uint32_t n, std::vector<T>* out) {
 // copied), and per key where its record starts. Records were bounds-checked
 // when the file was loaded.
 struct SavedCode {
-  const uint8_t* data = nullptr;
+  const uint8_t* data = nullptr;  // the whole file, read-only (pages read on use)
   size_t size = 0;
   const uint8_t* code = nullptr;  // the executable mapping of the code blob
   size_t code_size = 0;
-  uint64_t code_offset = 0;  // of the blob in the file (and in `data`)
   std::unordered_map<uint64_t, const uint8_t*> records;
   ~SavedCode() {
     if (code) munmap(const_cast<uint8_t*>(code), code_size);
@@ -180,7 +183,7 @@ bool LoadModuleCode(const Module& m, ContentHash module_hash, const std::string&
   }
   auto saved = std::make_shared<SavedCode>();
   saved->size = static_cast<size_t>(st.st_size);
-  void* map = mmap(nullptr, saved->size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
+  void* map = mmap(nullptr, saved->size, PROT_READ, MAP_PRIVATE, fd, 0);
   if (map == MAP_FAILED) {
     close(fd);
     *why = std::string("cannot map the cache file: ") + std::strerror(errno);
@@ -201,7 +204,7 @@ bool LoadModuleCode(const Module& m, ContentHash module_hash, const std::string&
     return false;
   }
   if (h.code_offset % PageSize() != 0 || h.code_offset < sizeof h || h.code_offset > size - 8 ||
-      h.code_size != size - 8 - h.code_offset || XXH3_64bits(data, size - 8) != checksum) {
+      h.code_size != size - 8 - h.code_offset || XXH3_64bits(data, h.code_offset) != checksum) {
     close(fd);
     *why = "cache file damaged";
     return false;
@@ -222,7 +225,7 @@ bool LoadModuleCode(const Module& m, ContentHash module_hash, const std::string&
   }
   if (h.code_size > 0) {
     // The code runs from here: mapped read+execute, never writable.
-    void* code = mmap(nullptr, h.code_size, PROT_READ | PROT_EXEC, MAP_PRIVATE | MAP_POPULATE, fd,
+    void* code = mmap(nullptr, h.code_size, PROT_READ | PROT_EXEC, MAP_PRIVATE, fd,
                       static_cast<off_t>(h.code_offset));
     if (code == MAP_FAILED) {
       close(fd);
@@ -232,8 +235,8 @@ bool LoadModuleCode(const Module& m, ContentHash module_hash, const std::string&
     saved->code = static_cast<const uint8_t*>(code);
     saved->code_size = h.code_size;
   }
+  futimens(fd, nullptr);  // used now: trimming drops least recently used files first
   close(fd);
-  saved->code_offset = h.code_offset;
   ModuleCode& mc = CodeOf(m);
   std::lock_guard<std::mutex> lock(mc.mu);
   if (mc.saved) {  // installed code may point into it: it stays
@@ -258,6 +261,16 @@ bool InstallSaved(const SavedCode& saved, uint64_t key, ModuleCode::Entry* e) {
   ReadArray(&p, h.num_access, &e->access_sites);
   ReadArray(&p, h.num_calls, &e->call_sites);
   auto* base = const_cast<uint8_t*>(saved.code + h.code_at);
+  // Its pages in one go rather than a fault each (the hash reads them all).
+  const uintptr_t page = PageSize();
+  uintptr_t from = reinterpret_cast<uintptr_t>(base) & ~(page - 1);
+  uintptr_t to = (reinterpret_cast<uintptr_t>(base) + h.size + page - 1) & ~(page - 1);
+  PopulatePages(reinterpret_cast<void*>(from), to - from, /*write=*/false);
+  if (XXH3_64bits(base, h.size) != h.code_hash) {  // damaged: compile it instead
+    e->access_sites.clear();
+    e->call_sites.clear();
+    return false;
+  }
   e->ok = true;
   e->from_file = true;
   e->entry = base;
@@ -284,7 +297,7 @@ bool SaveModuleCode(const Module& m, ContentHash module_hash, const std::string&
                    uint32_t osr, std::span<const uint32_t> loops, std::span<const SourceSite> access,
                    std::span<const SourceSite> calls) {
       code.resize((code.size() + 15) & ~size_t{15});
-      RecordHead r{key, code.size(), size, internal, osr,
+      RecordHead r{key, code.size(), XXH3_64bits(bytes, size), size, internal, osr,
                    static_cast<uint32_t>(loops.size()), static_cast<uint32_t>(access.size()),
                    static_cast<uint32_t>(calls.size())};
       Put(&out, r);
@@ -317,8 +330,9 @@ bool SaveModuleCode(const Module& m, ContentHash module_hash, const std::string&
         ReadArray(&t, r.num_loops, &loops);
         ReadArray(&t, r.num_access, &access);
         ReadArray(&t, r.num_calls, &calls);
-        add(key, mc.saved->data + mc.saved->code_offset + r.code_at, r.size, r.internal_offset,
-            r.osr_offset, loops, access, calls);
+        const uint8_t* bytes = mc.saved->code + r.code_at;
+        if (XXH3_64bits(bytes, r.size) != r.code_hash) continue;  // damaged: dropped
+        add(key, bytes, r.size, r.internal_offset, r.osr_offset, loops, access, calls);
       }
     }
     h.code_offset = (out.size() + PageSize() - 1) / PageSize() * PageSize();
@@ -326,8 +340,8 @@ bool SaveModuleCode(const Module& m, ContentHash module_hash, const std::string&
     std::memcpy(out.data(), &h, sizeof h);
   }
   out.resize(out.size() + (PageSize() - out.size() % PageSize()) % PageSize());
-  out.insert(out.end(), code.begin(), code.end());
   uint64_t checksum = XXH3_64bits(out.data(), out.size());
+  out.insert(out.end(), code.begin(), code.end());
   Put(&out, checksum);
   // mkdir -p, private.
   size_t slash = path.rfind('/');
@@ -368,7 +382,6 @@ void TrimCacheDir(const std::string& dir, const std::string& keep, uint64_t max_
   DIR* d = opendir(dir.c_str());
   if (d == nullptr) return;
   std::string keep_name = keep.substr(keep.rfind('/') + 1);
-  std::string module_prefix = keep_name.substr(0, keep_name.find('-') + 1);
   struct File {
     std::string path;
     uint64_t bytes;
@@ -381,10 +394,6 @@ void TrimCacheDir(const std::string& dir, const std::string& keep, uint64_t max_
     if (name.size() < 5 || name.compare(name.size() - 5, 5, ".cjit") != 0 || name == keep_name)
       continue;
     std::string p = dir + "/" + name;
-    if (name.compare(0, module_prefix.size(), module_prefix) == 0) {
-      unlink(p.c_str());  // the same module's code from another engine build
-      continue;
-    }
     struct stat st;
     if (stat(p.c_str(), &st) != 0) continue;
     files.push_back({p, static_cast<uint64_t>(st.st_size), static_cast<int64_t>(st.st_mtime)});

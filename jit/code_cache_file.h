@@ -8,8 +8,10 @@
 // proposals (Features) the module was validated with, where the code blob
 // is}, one record per function variant {key, the code's offset in the blob
 // and size, internal-entry and OSR-entry offsets, loop-header offsets,
-// guarded-access and call-site tables}, padding to a page, the code blob,
-// then an xxh3-64 checksum of everything before it. Machine code holds no
+// guarded-access and call-site tables, an xxh3-64 of its code}, padding to
+// a page, the code blob, then an xxh3-64 of everything before the blob; a
+// function's own hash is checked when it is installed, so a run reads only
+// the code it uses (a damaged function is compiled instead). Machine code holds no
 // absolute address (helpers and trap messages go through JitContext tables,
 // br_table jump tables are relative), so the blob is mapped read+execute
 // straight from the file: installing a function costs no copy and no
@@ -67,10 +69,11 @@ bool SaveModuleCode(const Module& m, ContentHash module_hash, const std::string&
                     std::string* why);
 
 // Keeps a cache directory in bounds after `keep` (a cache file path in `dir`)
-// was written: deletes the files of the same module from other engine builds
-// (every rebuild of the engine changes its id), then the least recently
-// written other .cjit files until the rest holds at most `max_bytes` (not
-// counting `keep`). Files that vanish meanwhile are skipped.
+// was written: deletes the least recently used other .cjit files (loading a
+// file marks it used: its modification time is set to now) until the rest
+// holds at most `max_bytes` (not counting `keep`); files of other engine
+// builds (every rebuild changes the id) age out this way. Files that vanish
+// meanwhile are skipped.
 inline constexpr uint64_t kCacheSoftLimitBytes = uint64_t{1} << 30;  // 1 GiB
 void TrimCacheDir(const std::string& dir, const std::string& keep, uint64_t max_bytes);
 

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <cstring>
 #include <fstream>
 #include <iterator>
 #include <memory>
@@ -166,16 +167,37 @@ TEST_CASE("jit: damaged or foreign cache files are ignored") {
   other.lo ^= 1;
   CHECK_FALSE(LoadModuleCode(*r.module, other, path, &why));  // another module's hash
   CHECK(why.find("another") != std::string::npos);
-  // Every single flipped byte, and every truncation, is rejected.
+  // Every truncation is rejected; so is every flipped byte outside the code
+  // blob, and a flipped byte inside it makes that function compile instead of
+  // being installed (each function's code has its own hash).
+  uint64_t code_offset;
+  std::memcpy(&code_offset, good.data() + 40, 8);  // Header::code_offset
+  REQUIRE(code_offset > 0);
+  REQUIRE(code_offset < good.size());
+  size_t recompiled = 0, code_flips = 0;
   for (size_t i = 0; i < good.size(); i += 7) {
     CAPTURE(i);
+    if (i >= code_offset && i < good.size() - 8) ++code_flips;
     std::vector<uint8_t> bad = good;
     bad[i] ^= 0x5A;
     WriteAll(path, bad);
-    CHECK_FALSE(LoadModuleCode(*r.module, hash, path, &why));
+    if (i < code_offset || i >= good.size() - 8) {
+      CHECK_FALSE(LoadModuleCode(*r.module, hash, path, &why));
+    } else {
+      Run fresh;
+      REQUIRE(LoadModuleCode(*fresh.module, hash, path, &why));
+      fresh.Exercise();
+      // The damaged function was compiled (unless the byte was padding
+      // between two functions).
+      uint32_t from_file = GetStats(fresh.store).from_file;
+      CHECK(from_file >= 6);
+      if (from_file == 6) ++recompiled;
+    }
     WriteAll(path, std::vector<uint8_t>(good.begin(), good.begin() + static_cast<long>(i)));
     CHECK_FALSE(LoadModuleCode(*r.module, hash, path, &why));
   }
+  CHECK(code_flips > 100);
+  CHECK(recompiled > code_flips * 3 / 4);
   // Nothing was attached: the module compiles as usual.
   r.Exercise();
   CHECK(GetStats(r.store).from_file == 0);
@@ -211,9 +233,18 @@ TEST_CASE("jit: a cache directory is kept in bounds") {
   first.Exercise();
   REQUIRE(SaveModuleCode(*first.module, hash, path, &why));  // trims with the 1 GiB limit
   struct stat st;
-  CHECK(stat(other_build.c_str(), &st) != 0);  // the same module, another engine build: gone
+  CHECK(stat(other_build.c_str(), &st) == 0);  // another engine build's file stays while in bounds
   for (const std::string& o : others) CHECK(stat(o.c_str(), &st) == 0);
-  TrimCacheDir(dir, path, 2000);  // room for two of the three: the oldest goes
+  // Loading marks a file used: its modification time becomes now.
+  struct timeval old_time[2] = {{50, 0}, {50, 0}};
+  REQUIRE(utimes(path.c_str(), old_time) == 0);
+  Run second;
+  REQUIRE(LoadModuleCode(*second.module, hash, path, &why));
+  REQUIRE(stat(path.c_str(), &st) == 0);
+  CHECK(st.st_mtime > 300);
+  REQUIRE(utimes(other_build.c_str(), old_time) == 0);
+  TrimCacheDir(dir, path, 2000);  // room for two of the others: the two oldest go
+  CHECK(stat(other_build.c_str(), &st) != 0);
   CHECK(stat(others[0].c_str(), &st) != 0);
   CHECK(stat(others[1].c_str(), &st) == 0);
   CHECK(stat(others[2].c_str(), &st) == 0);
