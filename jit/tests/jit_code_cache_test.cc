@@ -105,12 +105,18 @@ void WriteAll(const std::string& path, const std::vector<uint8_t>& bytes) {
   f.write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
 }
 
-TEST_CASE("jit: code saved to a cache file runs in another module object") {
-  std::string dir = TempDir() + "/nested";  // SaveModuleCode creates it
-  std::string why;
+// Each test's start: a fresh cache directory, the module's first run, and the
+// path of its cache file there.
+struct Cached {
+  std::string dir = TempDir(), why;
   Run first;
   ContentHash hash = HashModuleBytes({first.module->bytes.data(), first.module->bytes.size()});
   std::string path = CacheFilePath(dir, hash);
+};
+
+TEST_CASE_FIXTURE(Cached, "jit: code saved to a cache file runs in another module object") {
+  dir += "/nested";  // SaveModuleCode creates it
+  path = CacheFilePath(dir, hash);
   CHECK(path.find(EngineId()) != std::string::npos);
   first.Exercise();
   uint32_t compiled = GetStats(first.store).compiled;
@@ -131,12 +137,7 @@ TEST_CASE("jit: code saved to a cache file runs in another module object") {
   CHECK(ReadAll(path) == before);
 }
 
-TEST_CASE("jit: a cache file keeps the functions a later run did not call") {
-  std::string dir = TempDir();
-  std::string why;
-  Run first;
-  ContentHash hash = HashModuleBytes({first.module->bytes.data(), first.module->bytes.size()});
-  std::string path = CacheFilePath(dir, hash);
+TEST_CASE_FIXTURE(Cached, "jit: a cache file keeps the functions a later run did not call") {
   CHECK(first.Get("sum", {Value::I32(10)}) == 55);
   REQUIRE(SaveModuleCode(*first.module, hash, path, &why));
   Run second;
@@ -150,12 +151,7 @@ TEST_CASE("jit: a cache file keeps the functions a later run did not call") {
   CHECK(GetStats(third.store).from_file == 2);
 }
 
-TEST_CASE("jit: damaged or foreign cache files are ignored") {
-  std::string dir = TempDir();
-  std::string why;
-  Run first;
-  ContentHash hash = HashModuleBytes({first.module->bytes.data(), first.module->bytes.size()});
-  std::string path = CacheFilePath(dir, hash);
+TEST_CASE_FIXTURE(Cached, "jit: damaged or foreign cache files are ignored") {
   first.Exercise();
   REQUIRE(SaveModuleCode(*first.module, hash, path, &why));
   std::vector<uint8_t> good = ReadAll(path);
@@ -212,12 +208,7 @@ TEST_CASE("jit: damaged or foreign cache files are ignored") {
   CHECK(s.Get("sum", {Value::I32(10)}) == 55);
 }
 
-TEST_CASE("jit: a cache directory is kept in bounds") {
-  std::string dir = TempDir();
-  std::string why;
-  Run first;
-  ContentHash hash = HashModuleBytes({first.module->bytes.data(), first.module->bytes.size()});
-  std::string path = CacheFilePath(dir, hash);
+TEST_CASE_FIXTURE(Cached, "jit: a cache directory is kept in bounds") {
   std::string name = path.substr(path.rfind('/') + 1);
   std::string other_build = dir + "/" + name.substr(0, name.find('-')) + "-0123456789abcdef.cjit";
   // Three other modules' files of 1000 bytes, written at t = 100, 200, 300 s.
