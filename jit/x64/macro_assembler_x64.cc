@@ -558,8 +558,15 @@ void MacroAssembler::ConvertIntToFloat(IntToFloat op, bool f64, FReg dst, Reg sr
 void MacroAssembler::FloatResize(bool to_f64, FReg reg) {
   auto& a = impl_->a;
   x86::Xmm r = F(reg);
-  if (to_f64) a.cvtss2sd(r, r);
-  else a.cvtsd2ss(r, r);
+  if (to_f64) {
+    a.cvtss2sd(r, r);
+  } else {
+    // cvtsd2ss leaves bits 32..127 of its destination as they were (here the
+    // f64's high half); an f32 keeps bits 32..63 zero (macro_assembler.h).
+    a.xorps(x86::xmm0, x86::xmm0);
+    a.cvtsd2ss(x86::xmm0, r);
+    a.movaps(r, x86::xmm0);
+  }
 }
 
 void MacroAssembler::FloatCompare(FCond c, bool f64, Reg dst, FReg x, FReg y) {
