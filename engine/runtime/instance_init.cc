@@ -83,7 +83,11 @@ void AttachMemory0(Instance* inst) {
   MemoryInstance* mem0 = inst->memories[0];
   inst->memory0_base = mem0->base;
   inst->memory0_size = mem0->size_bytes;
-  mem0->users.push_back(inst);
+  mem0->AddUser(inst);
+}
+
+void DetachMemory0(Instance* inst) {
+  if (!inst->memories.empty()) inst->memories[0]->RemoveUser(inst);
 }
 
 }  // namespace cascade

@@ -44,5 +44,8 @@ bool EvalElemItems(const Module& m, const Instance& inst, const ElemSegment& seg
 // Mirrors memory 0 into inst->memory0_base/size and registers `inst` as its
 // user (so memory.grow keeps the mirror in sync); no-op without memories.
 void AttachMemory0(Instance* inst);
+// Undoes AttachMemory0 (before `inst` is freed while its memory 0, say a
+// shared memory of another store, lives on); no-op without memories.
+void DetachMemory0(Instance* inst);
 
 }  // namespace cascade

@@ -166,7 +166,24 @@ bool MemoryInstance::Layout(uint64_t initial, uint64_t max_reserve_bytes, std::s
   return true;
 }
 
+void MemoryInstance::AddUser(Instance* inst) {
+  std::lock_guard<std::mutex> lock(users_mutex);
+  users.push_back(inst);
+}
+
+void MemoryInstance::RemoveUser(Instance* inst) {
+  std::lock_guard<std::mutex> lock(users_mutex);
+  for (size_t i = 0; i < users.size(); ++i) {
+    if (users[i] == inst) {
+      users[i] = users.back();
+      users.pop_back();
+      return;
+    }
+  }
+}
+
 int64_t MemoryInstance::Grow(uint64_t delta_pages) {
+  std::lock_guard<std::mutex> lock(users_mutex);
   uint64_t old_pages = pages();
   if (delta_pages > max_pages - old_pages) return -1;
   if (delta_pages == 0) return static_cast<int64_t>(old_pages);

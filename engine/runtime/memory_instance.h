@@ -22,6 +22,7 @@
 
 #include <cstdint>
 #include <cstring>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -41,7 +42,10 @@ struct MemoryInstance {
   bool guarded = false;
   bool moved = false;          // the "moving" layout: base changes on Grow
   const MemoryImage* image = nullptr;  // pooled memories: initial contents (may be null)
-  std::vector<Instance*> users;  // instances with this as memory 0
+  std::vector<Instance*> users;  // instances with this as memory 0; guarded by users_mutex
+  // Guards `users` and Grow: a shared memory is imported by instances of
+  // several stores and grown from their threads at once.
+  std::mutex users_mutex;
 
   MemoryInstance() = default;
   MemoryInstance(const MemoryInstance&) = delete;
@@ -72,9 +76,15 @@ struct MemoryInstance {
   // slot). Returns false when the initial size exceeds it.
   bool SetStoreLimit(uint64_t store_max_bytes);
 
+  // Registers / unregisters `inst` as a user (an instance with this as memory
+  // 0, whose memory0_base/size Grow keeps current). Thread-safe.
+  void AddUser(Instance* inst);
+  void RemoveUser(Instance* inst);
+
   // memory.grow (spec 4.4.7): grows by `delta_pages`, zero-filled. Returns the
   // old size in pages, or -1 when the result would exceed max_pages or memory
-  // is unavailable (the memory is then unchanged).
+  // is unavailable (the memory is then unchanged). Thread-safe against other
+  // Grow, AddUser and RemoveUser calls on this memory.
   int64_t Grow(uint64_t delta_pages);
 
   // An address, length or page-count operand read from a 64-bit value slot:

@@ -11,6 +11,7 @@
 #include <cstdlib>
 #include <mutex>
 
+#include "engine/runtime/instance_init.h"
 #include "engine/runtime/trap.h"
 
 namespace cascade {
@@ -76,6 +77,9 @@ Store::Store(StoreLimits limits) : limits_(limits) {
 }
 
 Store::~Store() {
+  // Memory 0 of an instance may outlive this store (a shared memory imported
+  // from another); it must not keep pointing at our instances.
+  for (auto& inst : instances_) DetachMemory0(inst.get());
   // Pooled instances first (their slots are reset and returned to their pools).
   while (leases_ != nullptr) {
     StoreLease* l = leases_;

@@ -1,10 +1,14 @@
 // Unit tests for linking and instantiation (spec 4.5.4): import resolution and
 // type checks, constant expressions (extended-const, global.get, ref.func),
 // active segments with partial initialization, the start function, host
-// functions through Invoke, and stores staying usable after failures.
+// functions through Invoke, stores staying usable after failures, and shared
+// memories imported by stores on several threads.
 #include <doctest/doctest.h>
 
+#include <atomic>
 #include <memory>
+#include <thread>
+#include <vector>
 
 #include "engine/decoder.h"
 #include "engine/runtime/host_func.h"
@@ -277,4 +281,37 @@ TEST_CASE("Trap::ToString prints the backtrace") {
   trap.message = kTrapDivByZero;
   trap.backtrace.push_back(TrapFrame{nullptr, 3, 0x1a});
   CHECK(trap.ToString() == "integer divide by zero\n  at func 3 @0x1a");
+}
+
+TEST_CASE("shared memory: instances of other stores, on other threads, attach and detach") {
+  // One store owns a shared memory; stores on four threads import it at once
+  // (as the spec suite's `thread` scripts do), and die while it lives on.
+  Store owner;
+  Linker linker;
+  DefineSpectest(owner, linker);
+  MemoryInstance* shared = linker.Resolve("spectest", "shared_memory").memory();
+  ModuleBuilder b;
+  b.ImportMemory("spectest", "shared_memory", 1, 2, /*shared=*/true);
+  std::shared_ptr<const Module> m = Load(b);
+  std::atomic<int> failures{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&] {
+      for (int i = 0; i < 50; ++i) {
+        Store store;
+        InstantiateError err;
+        if (Instantiate(store, linker, m, &err) == nullptr) ++failures;
+      }
+    });
+  }
+  for (std::thread& t : threads) t.join();
+  CHECK(failures == 0);
+  CHECK(shared->users.empty());  // every dead store's instance left
+  Store reader;
+  InstantiateError err;
+  Instance* live = Instantiate(reader, linker, m, &err);
+  REQUIRE(live != nullptr);
+  CHECK(shared->Grow(1) == 1);  // only live users are updated
+  CHECK(live->memory0_size == 2 * 65536);
+  CHECK(shared->users.size() == 1);
 }
