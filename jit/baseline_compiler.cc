@@ -44,6 +44,7 @@ struct Block {
   int outer_try = -1; // the TryScope active where the block opened
   uint32_t exn_slot = 0;  // legacy try: the frame slot of the caught exception
   uint32_t charge = 0, outer_cost = 0;  // metered loops (Charge)
+  int header = -1;    // loop: its merge state in loop_headers_ (none: -1)
   bool is_loop() const { return kind == ControlKind::kLoop; }
   uint32_t arity() const { return is_loop() ? num_params : num_results; }
 };
@@ -69,6 +70,7 @@ struct TryScope {
     Label target;        // the clause's label (legacy: the catch body)
     uint32_t dest_slot;  // where the label's values go
     uint32_t exn_slot = kNoSlot;  // legacy catch: where the exception is kept
+    int loop_header = -1;  // a loop target's merge state (loop_headers_)
   };
   Label landing;
   int parent = -1;
@@ -138,6 +140,11 @@ class BaselineCompiler : public BaseInterface {
     }
     EmitLandingPads();
     EmitChargeStubs();
+    for (const OsrStub& o : osr_stubs_) {
+      masm_.Bind(o.entry);
+      stack_.EmitCacheRestore(loop_headers_[o.header], /*from_cache=*/false);
+      masm_.Jump(o.loop);
+    }
     // The interpreter's frame at a loop header is this code's (every operand
     // in its home slot) unless legacy try slots shifted the homes.
     if (!loop_labels_.empty() && exn_slots_ == 0) masm_.EmitOsrEntry(overflow_);
@@ -150,8 +157,22 @@ class BaselineCompiler : public BaseInterface {
     if (failed()) return;
     OpenBlock(c, ControlKind::kLoop);
     if (failed()) return;
-    BindLabel(blocks_.back().label);
-    loop_labels_.push_back(blocks_.back().label);
+    Block& loop = blocks_.back();
+    // The header's merge state is the local cache it is entered with
+    // (metered code calls a helper at the header, so it keeps none).
+    ValueStack::CacheState header = stack_.SaveCache();
+    BindLabel(loop.label);
+    if (reachable_ && !env_.metered && !header.empty()) {
+      stack_.RestoreCache(header);
+      loop.header = static_cast<int>(loop_headers_.size());
+      loop_headers_.push_back(header);
+      // OSR enters through a stub loading the cached locals.
+      Label osr = masm_.NewLabel();
+      osr_stubs_.push_back({osr, loop.label, loop.header});
+      loop_labels_.push_back(osr);
+    } else {
+      loop_labels_.push_back(loop.label);
+    }
     if (env_.metered) {
       // Each entry of the header charges the loop body's cost; the enclosing
       // region does not count it.
@@ -204,9 +225,7 @@ class BaselineCompiler : public BaseInterface {
   void OnBr(uint32_t depth) {
     if (failed()) return;
     ++cost_;
-    Block& t = Target(depth);
-    CopyToLabel(t);
-    masm_.Jump(t.label);
+    JumpWithMoves(Target(depth));
     reachable_ = false;
   }
   void OnBrIf(uint32_t depth) {
@@ -217,14 +236,26 @@ class BaselineCompiler : public BaseInterface {
     stack_.Pop();
     Block& t = Target(depth);
     bool copy = NeedsCopy(t);
+    bool direct = !copy;
+    if (direct && t.header >= 0) {
+      // Spill and load the condition first (both may take registers from
+      // the cache), so the check sees the registers the branch leaves with.
+      stack_.SpillAll();
+      if (cond.kind == VarState::kStack || cond.kind == VarState::kConst ||
+          cond.kind == VarState::kFReg) {
+        stack_.PushRaw(cond);
+        Reg r = stack_.PopToReg();
+        cond = VarState{VarState::kReg, r, 0};
+      }
+      direct = stack_.CacheHolds(loop_headers_[t.header]);
+    }
     stack_.PushRaw(cond);
-    if (!copy) {
+    if (direct) {
       PopAndBranch(/*if_zero=*/false, t.label);
     } else {
       Label skip = masm_.NewLabel();
       PopAndBranch(/*if_zero=*/true, skip);
-      CopyToLabel(t);
-      masm_.Jump(t.label);
+      JumpWithMoves(t);
       BindLabel(skip);
     }
   }
@@ -245,7 +276,7 @@ class BaselineCompiler : public BaseInterface {
         if (d.depth == depth) return d.entry;
       }
       Block& t = Target(depth);
-      Dest d{depth, t.label, NeedsCopy(t)};
+      Dest d{depth, t.label, NeedsStub(t)};
       if (d.stub) d.entry = masm_.NewLabel();
       dests.push_back(d);
       return d.entry;
@@ -258,10 +289,9 @@ class BaselineCompiler : public BaseInterface {
     stack_.Release(index);
     for (const Dest& d : dests) {
       if (!d.stub) continue;
-      BindLabel(d.entry);
-      Block& t = Target(d.depth);
-      CopyToLabel(t);
-      masm_.Jump(t.label);
+      // The registers still hold the cache here (only a jump got here).
+      masm_.Bind(d.entry);
+      JumpWithMoves(Target(d.depth));
     }
     reachable_ = false;
   }
@@ -412,13 +442,12 @@ class BaselineCompiler : public BaseInterface {
     Reg r = stack_.PopToReg();
     stack_.SpillAll();
     Block& t = Target(depth);
-    if (!NeedsCopy(t)) {
+    if (!NeedsStub(t)) {
       masm_.BranchIfZero(Width::k64, r, t.label);
     } else {
       Label skip = masm_.NewLabel();
       masm_.BranchIfNonZero(Width::k64, r, skip);
-      CopyToLabel(t);
-      masm_.Jump(t.label);
+      JumpWithMoves(t);
       BindLabel(skip);
     }
     stack_.PushReg(r);
@@ -433,8 +462,7 @@ class BaselineCompiler : public BaseInterface {
     Label skip = masm_.NewLabel();
     masm_.BranchIfZero(Width::k64, r, skip);
     stack_.PushReg(r);
-    CopyToLabel(Target(depth));
-    masm_.Jump(Target(depth).label);
+    JumpWithMoves(Target(depth));
     stack_.Drop();
     BindLabel(skip);
   }
@@ -676,7 +704,7 @@ class BaselineCompiler : public BaseInterface {
       Block& t = Target(cc.depth);
       uint32_t tag = kNoTag;
       if (cc.kind == CatchClause::kCatch || cc.kind == CatchClause::kCatchRef) tag = cc.tagidx;
-      scope.catches.push_back({cc.kind, tag, t.label, DestSlot(t)});
+      scope.catches.push_back({cc.kind, tag, t.label, DestSlot(t), kNoSlot, t.header});
     }
     OpenBlock(c, ControlKind::kTryTable);
     if (failed()) return;
@@ -895,6 +923,9 @@ class BaselineCompiler : public BaseInterface {
         masm_.CallHelper(reinterpret_cast<const void*>(&HelperCatch),
                          {Arg::Ctx(), Arg::SlotAddr(c.dest_slot), Arg::Imm(payload), Arg::Imm(ref)});
         if (c.exn_slot != kNoSlot) masm_.StoreResultToSlot(c.exn_slot);
+        if (c.loop_header >= 0) {
+          stack_.EmitCacheRestore(loop_headers_[c.loop_header], /*from_cache=*/false);
+        }
         masm_.Jump(c.target);
       }
     }
@@ -981,6 +1012,18 @@ class BaselineCompiler : public BaseInterface {
     uint32_t n = t.arity(), h = stack_.height();
     uint32_t dst = DestSlot(t);
     for (uint32_t i = 0; i < n; ++i) stack_.StoreEntry(h - n + i, dst + i);
+  }
+  // Whether a branch to `t` needs code before its jump: values to move, or
+  // a loop header's cached locals to put back.
+  bool NeedsStub(const Block& t) {
+    return NeedsCopy(t) || (t.header >= 0 && !stack_.CacheHolds(loop_headers_[t.header]));
+  }
+  // The taken path of a branch to `t`: its values to the label's slots, the
+  // header's cached locals back into their registers, then the jump.
+  void JumpWithMoves(Block& t) {
+    CopyToLabel(t);
+    if (t.header >= 0) stack_.EmitCacheRestore(loop_headers_[t.header], /*from_cache=*/true);
+    masm_.Jump(t.label);
   }
   void EmitReturn() {
     Block& f = blocks_.front();
@@ -1230,7 +1273,15 @@ class BaselineCompiler : public BaseInterface {
   std::vector<TrapSite> traps_;
   std::vector<TryScope> try_scopes_;
   int active_try_ = -1;  // innermost open try_table's scope
-  std::vector<Label> loop_labels_;  // loop headers, in decoding order (OSR)
+  std::vector<Label> loop_labels_;  // OSR entries of the loops, in decoding order
+  // Loop headers' merge states (Block::header), and the OSR entry stubs of
+  // the loops that have one.
+  std::vector<ValueStack::CacheState> loop_headers_;
+  struct OsrStub {
+    Label entry, loop;
+    int header;
+  };
+  std::vector<OsrStub> osr_stubs_;
   struct ChargeSite {
     Label exhausted, resume, trap;
   };

@@ -1,6 +1,9 @@
 // ValueStack: register allocation and spilling (see value_stack.h).
 #include "jit/value_stack.h"
 
+#include <algorithm>
+#include <iterator>
+
 namespace cascade::jit {
 
 void ValueStack::Materialize(uint32_t index) {
@@ -228,6 +231,79 @@ void ValueStack::ResetTo(uint32_t height) {
   }
   s_.assign(height, VarState{});
   if (height > max_height_) max_height_ = height;
+}
+
+bool ValueStack::CacheState::empty() const {
+  for (uint32_t c : cached) if (c != kNoLocal) return false;
+  for (uint32_t c : fcached) if (c != kNoLocal) return false;
+  return true;
+}
+
+ValueStack::CacheState ValueStack::SaveCache() const {
+  CacheState s;
+  std::copy(std::begin(cached_), std::end(cached_), s.cached);
+  std::copy(std::begin(fcached_), std::end(fcached_), s.fcached);
+  return s;
+}
+
+void ValueStack::RestoreCache(const CacheState& s) {
+  std::copy(std::begin(s.cached), std::end(s.cached), cached_);
+  std::copy(std::begin(s.fcached), std::end(s.fcached), fcached_);
+}
+
+bool ValueStack::CacheHolds(const CacheState& s) const {
+  for (Reg r = 0; r < kNumRegs; ++r) {
+    if (s.cached[r] != kNoLocal && cached_[r] != s.cached[r]) return false;
+  }
+  for (FReg r = 0; r < kNumFRegs; ++r) {
+    if (s.fcached[r] != kNoLocal && fcached_[r] != s.fcached[r]) return false;
+  }
+  return true;
+}
+
+void ValueStack::EmitCacheRestore(const CacheState& s, bool from_cache) const {
+  // First, moves from registers the target state does not use (so no move
+  // overwrites another's source), then loads for the rest.
+  bool done[kNumRegs] = {};
+  bool fdone[kNumFRegs] = {};
+  if (from_cache) {
+    for (Reg r = 0; r < kNumRegs; ++r) {
+      uint32_t local = s.cached[r];
+      if (local == kNoLocal) continue;
+      if (cached_[r] == local) {
+        done[r] = true;
+        continue;
+      }
+      for (Reg c = 0; c < kNumRegs; ++c) {
+        if (cached_[c] == local && s.cached[c] == kNoLocal) {
+          masm_.Mov(r, c);
+          done[r] = true;
+          break;
+        }
+      }
+    }
+    for (FReg r = 0; r < kNumFRegs; ++r) {
+      uint32_t local = s.fcached[r];
+      if (local == kNoLocal) continue;
+      if (fcached_[r] == local) {
+        fdone[r] = true;
+        continue;
+      }
+      for (FReg c = 0; c < kNumFRegs; ++c) {
+        if (fcached_[c] == local && s.fcached[c] == kNoLocal) {
+          masm_.MovF(r, c);
+          fdone[r] = true;
+          break;
+        }
+      }
+    }
+  }
+  for (Reg r = 0; r < kNumRegs; ++r) {
+    if (s.cached[r] != kNoLocal && !done[r]) masm_.LoadSlot(r, s.cached[r]);
+  }
+  for (FReg r = 0; r < kNumFRegs; ++r) {
+    if (s.fcached[r] != kNoLocal && !fdone[r]) masm_.LoadSlotF(r, s.fcached[r]);
+  }
 }
 
 }  // namespace cascade::jit

@@ -17,9 +17,11 @@
 // Local cache: a *free* register may still hold the current value of a local
 // (left there by local.set), so the next local.get of it is a register move
 // instead of a load. Locals are always written through to their slots, so
-// forgetting the cache is always safe; it is forgotten at every label and
-// call (ForgetLocals), per local when the local is written, and per register
-// when the register is allocated.
+// forgetting the cache is always safe; it is forgotten at every label but a
+// loop header and at every call (ForgetLocals), per local when the local is
+// written, and per register when the register is allocated. A loop header
+// keeps the cache it was entered with (CacheState), and branches back to it
+// restore that cache first: loop-carried locals stay in registers.
 //
 // Invariants: used_[r] iff r is held by a kReg entry or by a value popped with
 // PopToReg and not yet released (Release / Push); after SpillAll every entry is
@@ -53,6 +55,7 @@ struct VarState {
 
 class ValueStack {
  public:
+  static constexpr uint32_t kNoLocal = 0xFFFFFFFF;  // a register caching no local
   explicit ValueStack(MacroAssembler& masm) : masm_(masm) { ForgetLocals(); }
 
   void Reset(uint32_t home_base) {
@@ -130,6 +133,31 @@ class ValueStack {
   }
   // Truncates/extends to `height` entries, all kStack (at labels).
   void ResetTo(uint32_t height);
+
+  // A copy of the local cache: the local each register holds, or kNoLocal.
+  // A loop header keeps the cache it is entered with (its merge state), and
+  // every other way into the header (a branch back, an OSR entry, a catch
+  // clause targeting the loop) first makes the registers hold it again.
+  struct CacheState {
+    uint32_t cached[kNumRegs];
+    uint32_t fcached[kNumFRegs];
+    bool empty() const;
+  };
+  CacheState SaveCache() const;
+  // Makes `s` the cache (binding a loop header on the fall-through path,
+  // where the registers hold it already).
+  void RestoreCache(const CacheState& s);
+  // Whether the registers already hold `s` (a branch to the header needs no
+  // code for it).
+  bool CacheHolds(const CacheState& s) const;
+  // Emits the register moves and slot loads that make the registers hold
+  // `s`, on a path that jumps to the header next: every stack entry has been
+  // stored by then, so any register may be written. `from_cache`: moves may
+  // take values from registers caching them now; otherwise everything is
+  // loaded from its slot (the registers hold nothing known). The compiler's
+  // own cache is left unchanged (after a conditional branch, code goes on
+  // without these moves having run).
+  void EmitCacheRestore(const CacheState& s, bool from_cache) const;
   // Writes entry `index` to fp[dst] without changing the entry.
   void StoreEntry(uint32_t index, uint32_t dst);
 
@@ -142,7 +170,6 @@ class ValueStack {
     if (v.kind == VarState::kFCond) fused_[v.reg] = fused_[v.reg2] = true;
     if (s_.size() > max_height_) max_height_ = static_cast<uint32_t>(s_.size());
   }
-  static constexpr uint32_t kNoLocal = 0xFFFFFFFF;
   void ForgetLocal(uint32_t idx) {
     for (auto& c : cached_) if (c == idx) c = kNoLocal;
     for (auto& c : fcached_) if (c == idx) c = kNoLocal;
