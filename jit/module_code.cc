@@ -72,7 +72,7 @@ const ModuleCode::Entry& ModuleFunction(const Module& m, uint32_t funcidx, const
   auto [it, inserted] = mc.entries.try_emplace(key, std::move(e));
   if (!inserted) return it->second;  // another thread won; ours stays unused
   *fresh = true;
-  if (!installed) ++mc.compiled;
+  if (!installed && it->second.ok) ++mc.compiled;
   if (it->second.ok) Register(m, funcidx, it->second);
   return it->second;
 }

@@ -43,7 +43,8 @@ struct ModuleCode : TierCache {
   CodeMemory memory;
   std::unordered_map<uint64_t, Entry> entries;  // Key(funcidx, env)
   std::shared_ptr<const SavedCode> saved;       // set by LoadModuleCode, or null
-  uint32_t compiled = 0;                        // entries compiled in this process
+  uint32_t compiled = 0;  // entries compiled in this process that a cache file would gain
+                          // (failed compilations are not saved, so they do not count)
   ~ModuleCode() override;
 };
 

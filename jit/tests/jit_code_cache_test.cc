@@ -243,5 +243,31 @@ TEST_CASE_FIXTURE(Cached, "jit: a cache directory is kept in bounds") {
   CHECK(stat((dir + "/unrelated.txt").c_str(), &st) == 0);  // only .cjit files count
 }
 
+TEST_CASE("jit: a run whose only compilations failed writes no cache file") {
+  // A v128 local is not compiled (the function runs in the interpreter), and
+  // failures are not saved, so a file would hold nothing new.
+  auto module = cascade::test::CompileWat(R"((module
+    (func (export "simd") (result i32) (local v128)
+      (i32.const 7))))");
+  Store store;
+  EnableJit(store);
+  Linker linker;
+  InstantiateError err;
+  Instance* inst = Instantiate(store, linker, module, &err);
+  REQUIRE_MESSAGE(inst != nullptr, err.trap.message);
+  std::vector<Value> results;
+  Trap trap;
+  REQUIRE_MESSAGE(Invoke(store, inst->GetExport("simd").func(), {}, &results, &trap),
+                  trap.message);
+  CHECK(results.at(0).lo == 7);
+  CHECK(GetStats(store).unsupported == 1);
+  std::string dir = TempDir(), why;
+  ContentHash hash = HashModuleBytes({module->bytes.data(), module->bytes.size()});
+  std::string path = CacheFilePath(dir, hash);
+  REQUIRE_MESSAGE(SaveModuleCode(*module, hash, path, &why), why);
+  struct stat st;
+  CHECK(stat(path.c_str(), &st) != 0);
+}
+
 }  // namespace
 }  // namespace cascade::jit::test
