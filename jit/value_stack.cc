@@ -261,49 +261,43 @@ bool ValueStack::CacheHolds(const CacheState& s) const {
   return true;
 }
 
+namespace {
+
+// EmitCacheRestore for one register class: `want[r]` is the local register r
+// must hold, `have[r]` the local it holds now (kNoLocal: none, or unknown
+// when !from_cache). A register gets a move from a register `want` leaves
+// unused, else a load; both write only registers `want` uses, so no move's
+// source is overwritten.
+template <size_t N, class MoveFn, class LoadFn>
+void RestoreClass(const uint32_t (&want)[N], const uint32_t (&have)[N], bool from_cache,
+                  MoveFn move, LoadFn load) {
+  constexpr uint32_t kNone = ValueStack::kNoLocal;
+  for (uint32_t r = 0; r < N; ++r) {
+    uint32_t local = want[r];
+    if (local == kNone) continue;
+    bool done = false;
+    if (from_cache) {
+      done = have[r] == local;
+      for (uint32_t c = 0; c < N && !done; ++c) {
+        if (have[c] == local && want[c] == kNone) {
+          move(r, c);
+          done = true;
+        }
+      }
+    }
+    if (!done) load(r, local);
+  }
+}
+
+}  // namespace
+
 void ValueStack::EmitCacheRestore(const CacheState& s, bool from_cache) const {
-  // First, moves from registers the target state does not use (so no move
-  // overwrites another's source), then loads for the rest.
-  bool done[kNumRegs] = {};
-  bool fdone[kNumFRegs] = {};
-  if (from_cache) {
-    for (Reg r = 0; r < kNumRegs; ++r) {
-      uint32_t local = s.cached[r];
-      if (local == kNoLocal) continue;
-      if (cached_[r] == local) {
-        done[r] = true;
-        continue;
-      }
-      for (Reg c = 0; c < kNumRegs; ++c) {
-        if (cached_[c] == local && s.cached[c] == kNoLocal) {
-          masm_.Mov(r, c);
-          done[r] = true;
-          break;
-        }
-      }
-    }
-    for (FReg r = 0; r < kNumFRegs; ++r) {
-      uint32_t local = s.fcached[r];
-      if (local == kNoLocal) continue;
-      if (fcached_[r] == local) {
-        fdone[r] = true;
-        continue;
-      }
-      for (FReg c = 0; c < kNumFRegs; ++c) {
-        if (fcached_[c] == local && s.fcached[c] == kNoLocal) {
-          masm_.MovF(r, c);
-          fdone[r] = true;
-          break;
-        }
-      }
-    }
-  }
-  for (Reg r = 0; r < kNumRegs; ++r) {
-    if (s.cached[r] != kNoLocal && !done[r]) masm_.LoadSlot(r, s.cached[r]);
-  }
-  for (FReg r = 0; r < kNumFRegs; ++r) {
-    if (s.fcached[r] != kNoLocal && !fdone[r]) masm_.LoadSlotF(r, s.fcached[r]);
-  }
+  RestoreClass(s.cached, cached_, from_cache,
+               [&](uint32_t d, uint32_t c) { masm_.Mov(static_cast<Reg>(d), static_cast<Reg>(c)); },
+               [&](uint32_t d, uint32_t l) { masm_.LoadSlot(static_cast<Reg>(d), l); });
+  RestoreClass(s.fcached, fcached_, from_cache,
+               [&](uint32_t d, uint32_t c) { masm_.MovF(static_cast<FReg>(d), static_cast<FReg>(c)); },
+               [&](uint32_t d, uint32_t l) { masm_.LoadSlotF(static_cast<FReg>(d), l); });
 }
 
 }  // namespace cascade::jit
