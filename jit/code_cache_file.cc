@@ -5,10 +5,12 @@
 #include <fcntl.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/uio.h>
 #include <unistd.h>
 #include <xxhash.h>
 
 #include <cerrno>
+#include <climits>
 #include <cstdio>
 #include <cstdlib>
 #include <algorithm>
@@ -281,68 +283,98 @@ bool InstallSaved(const SavedCode& saved, uint64_t key, ModuleCode::Entry* e) {
   return true;
 }
 
+namespace {
+// Writes `pieces` to `fd` in order (writev, IOV_MAX pieces at a time,
+// resuming after short writes). Returns false on an error.
+bool WriteAll(int fd, std::vector<iovec>& pieces) {
+  size_t i = 0;
+  while (i < pieces.size()) {
+    int count = static_cast<int>(std::min<size_t>(pieces.size() - i, IOV_MAX));
+    ssize_t n = writev(fd, &pieces[i], count);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return false;
+    auto left = static_cast<size_t>(n);
+    while (i < pieces.size() && left >= pieces[i].iov_len) left -= pieces[i++].iov_len;
+    if (left > 0) {  // a piece written in part: the rest of it next
+      pieces[i].iov_base = static_cast<uint8_t*>(pieces[i].iov_base) + left;
+      pieces[i].iov_len -= left;
+    }
+  }
+  return true;
+}
+}  // namespace
+
 bool SaveModuleCode(const Module& m, ContentHash module_hash, const std::string& path,
                     std::string* why) {
   TierCache* c = m.jit_cache.get();
   if (c == nullptr) return true;
   auto& mc = *static_cast<ModuleCode*>(c);
-  std::vector<uint8_t> out, code;
+  // The records go into `out`; the code blob is written straight from where
+  // each function's code lives (code memory or the loaded file's mapping),
+  // one iovec per piece: copying a 14 MB blob into a buffer (fresh pages)
+  // cost more than the rest of a warm yosys run.
+  std::vector<uint8_t> out;
+  std::vector<iovec> blob;
+  uint64_t blob_size = 0;
   {
     std::lock_guard<std::mutex> lock(mc.mu);
     if (mc.compiled == 0) return true;
     Header h{kMagic, kVersion, EngineHash(), module_hash.lo, module_hash.hi, 0, FeatureBits(m), 0, 0};
     Put(&out, h);
-    // One record: its head and tables into `out`, its code bytes into `code`.
-    auto add = [&](uint64_t key, const uint8_t* bytes, uint32_t size, uint32_t internal,
-                   uint32_t osr, std::span<const uint32_t> loops, std::span<const SourceSite> access,
-                   std::span<const SourceSite> calls) {
-      code.resize((code.size() + 15) & ~size_t{15});
-      RecordHead r{key, code.size(), XXH3_64bits(bytes, size), size, internal, osr,
+    static const uint8_t kZeros[16] = {};
+    // One record: its head and tables into `out`, its code bytes into `blob`.
+    auto add = [&](uint64_t key, const uint8_t* bytes, uint32_t size, uint64_t code_hash,
+                   uint32_t internal, uint32_t osr, std::span<const uint32_t> loops,
+                   std::span<const SourceSite> access, std::span<const SourceSite> calls) {
+      if (uint64_t pad = (16 - blob_size % 16) % 16) {
+        blob.push_back({const_cast<uint8_t*>(kZeros), pad});
+        blob_size += pad;
+      }
+      RecordHead r{key, blob_size, code_hash, size, internal, osr,
                    static_cast<uint32_t>(loops.size()), static_cast<uint32_t>(access.size()),
                    static_cast<uint32_t>(calls.size())};
       Put(&out, r);
       for (uint32_t l : loops) Put(&out, l);
       for (const SourceSite& s : access) Put(&out, s);
       for (const SourceSite& s : calls) Put(&out, s);
-      code.insert(code.end(), bytes, bytes + size);
+      blob.push_back({const_cast<uint8_t*>(bytes), size});
+      blob_size += size;
       ++h.count;
     };
+    std::vector<uint32_t> loops;
     for (const auto& [key, e] : mc.entries) {
       if (!e.ok) continue;
       const auto* base = static_cast<const uint8_t*>(e.entry);
-      std::vector<uint32_t> loops;
+      loops.clear();
       for (void* l : e.loop_headers)
         loops.push_back(static_cast<uint32_t>(static_cast<const uint8_t*>(l) - base));
-      add(key, base, static_cast<uint32_t>(e.size),
+      add(key, base, static_cast<uint32_t>(e.size), XXH3_64bits(base, e.size),
           static_cast<uint32_t>(static_cast<const uint8_t*>(e.internal) - base),
           e.osr_entry ? static_cast<uint32_t>(static_cast<const uint8_t*>(e.osr_entry) - base) : 0,
           loops, e.access_sites, e.call_sites);
     }
     // Saved functions this process did not run stay in the file.
     if (mc.saved) {
+      std::vector<SourceSite> access, calls;
       for (const auto& [key, rec] : mc.saved->records) {
         if (mc.entries.count(key)) continue;
         RecordHead r;
         std::memcpy(&r, rec, sizeof r);
         const uint8_t* t = rec + sizeof r;
-        std::vector<uint32_t> loops;
-        std::vector<SourceSite> access, calls;
         ReadArray(&t, r.num_loops, &loops);
         ReadArray(&t, r.num_access, &access);
         ReadArray(&t, r.num_calls, &calls);
         const uint8_t* bytes = mc.saved->code + r.code_at;
         if (XXH3_64bits(bytes, r.size) != r.code_hash) continue;  // damaged: dropped
-        add(key, bytes, r.size, r.internal_offset, r.osr_offset, loops, access, calls);
+        add(key, bytes, r.size, r.code_hash, r.internal_offset, r.osr_offset, loops, access, calls);
       }
     }
     h.code_offset = (out.size() + PageSize() - 1) / PageSize() * PageSize();
-    h.code_size = code.size();
+    h.code_size = blob_size;
     std::memcpy(out.data(), &h, sizeof h);
   }
   out.resize(out.size() + (PageSize() - out.size() % PageSize()) % PageSize());
   uint64_t checksum = XXH3_64bits(out.data(), out.size());
-  out.insert(out.end(), code.begin(), code.end());
-  Put(&out, checksum);
   // mkdir -p, private.
   size_t slash = path.rfind('/');
   std::string dir = slash == std::string::npos ? "." : path.substr(0, slash);
@@ -361,14 +393,10 @@ bool SaveModuleCode(const Module& m, ContentHash module_hash, const std::string&
     *why = "cannot write " + tmp + ": " + std::strerror(errno);
     return false;
   }
-  size_t done = 0;
-  while (done < out.size()) {
-    ssize_t n = write(fd, out.data() + done, out.size() - done);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) break;
-    done += static_cast<size_t>(n);
-  }
-  bool ok = close(fd) == 0 && done == out.size();
+  blob.insert(blob.begin(), {out.data(), out.size()});
+  blob.push_back({&checksum, sizeof checksum});
+  bool ok = WriteAll(fd, blob);
+  ok = close(fd) == 0 && ok;
   if (!ok || rename(tmp.c_str(), path.c_str()) != 0) {
     *why = "cannot write " + path + ": " + std::strerror(errno);
     unlink(tmp.c_str());
