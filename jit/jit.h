@@ -81,6 +81,16 @@ void ForceInterpreted(Store& store, const FuncInstance* func);
 // Returns how many of the instance's functions have machine code afterwards.
 uint32_t CompileInstance(Store& store, Instance& instance, unsigned threads);
 
+// Tiered mode, before SaveModuleCode (code_cache_file.h): compiles into their
+// modules' code every function `store` has called that is not machine code
+// yet (it ran in the interpreter, fewer than SetTierUpCalls times), on
+// `threads` threads (0: one per hardware thread), without installing it in the
+// store. A later run with the cache file then runs every function this run
+// called as machine code from its first call; without this, functions called
+// a few times stay interpreted in every run, and each run that finds a few
+// more of them hot rewrites the whole file. Returns how many compiled.
+uint32_t CompileCalled(Store& store, unsigned threads);
+
 // Ahead of any instance (`cascade compile`): compiles every function `module`
 // defines into its code cache, in the variant `cascade run` uses by default
 // (unmetered; memory 0 guarded unless it is memory64 or has custom pages), on

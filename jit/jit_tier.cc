@@ -499,6 +499,21 @@ uint32_t CompileModule(const Module& module, unsigned threads, uint32_t* unsuppo
   return done;
 }
 
+uint32_t CompileCalled(Store& store, unsigned threads) {
+  if (!store.jit_state) return 0;
+  JitState& st = GetState(store);
+  std::vector<const FuncInstance*> todo;
+  for (const FuncInstance* f : st.warming) {
+    if (f->jit_store != st.serial && !st.unsupported.count(f) && !st.forced.count(f)) todo.push_back(f);
+  }
+  std::vector<uint8_t> ok(todo.size(), 0);
+  ParallelFor(todo.size(), threads, [&](size_t i) {
+    bool fresh = false;
+    ok[i] = ModuleFunction(*todo[i]->module, todo[i]->funcidx, EnvFor(st, todo[i]), &fresh).ok;
+  });
+  return static_cast<uint32_t>(std::count(ok.begin(), ok.end(), 1));
+}
+
 uint32_t CompileInstance(Store& store, Instance& instance, unsigned threads) {
   JitState& st = DecideMetering(store);
   std::vector<FuncInstance*> todo;

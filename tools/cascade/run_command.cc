@@ -400,6 +400,11 @@ int Runner::Run() {
 
 void Runner::SaveCaches() {
 #if CASCADE_JIT
+  // Tiered: functions called too few times to be compiled join the cache
+  // too, so the next run interprets none of what this one ran.
+  if (!cache_files_.empty() && o_.compiler == Compiler::kTiered) {
+    jit::CompileCalled(*store_, o_.parallel_compilation ? 0 : 1);
+  }
   for (const CacheFile& f : cache_files_) {
     std::string why;
     // A cache that cannot be written only costs the next run compile time.

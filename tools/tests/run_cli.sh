@@ -307,6 +307,21 @@ else
   rm -rf "$CASCADE_CACHE_DIR"
   expect compile-no-cache 0 ANY '' -- compile -C cache=n "$tmp/sum.wat"
   check compile-no-cache-file test "$(cache_files)" = 0
+  # Functions called only a few times (too few to tier up) are compiled into
+  # the cache when the run ends, so a second run finds all it calls there and
+  # leaves the file as it was (before, a tiered run of these wrote nothing).
+  cat >"$tmp/once.wat" <<'EOF'
+(module
+  (func $inc (param i32) (result i32) (i32.add (local.get 0) (i32.const 1)))
+  (func (export "once") (param i32) (result i32) (call $inc (call $inc (local.get 0)))))
+EOF
+  rm -rf "$CASCADE_CACHE_DIR"
+  expect cache-once-cold 0 '43' '' -- run --invoke once "$tmp/once.wat" 41
+  check cache-once-written test "$(cache_files)" = 1
+  file="$(ls "$CASCADE_CACHE_DIR"/*.cjit 2>/dev/null | head -1)"
+  cp "$file" "$tmp/cache-copy" 2>/dev/null
+  expect cache-once-warm 0 '43' '' -- run --invoke once "$tmp/once.wat" 41
+  check cache-once-complete cmp -s "$file" "$tmp/cache-copy"
 fi
 
 echo "run_cli ($tier): $passed passed, $failed failed"
