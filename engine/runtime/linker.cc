@@ -136,8 +136,10 @@ bool Instantiator::ResolveImports() {
 
 bool Instantiator::CreateDefinitions() {
   // Functions first: constant expressions may take ref.func of any of them.
+  FuncInstance* defined = store_.NewFuncs(m_.funcs.size() - m_.num_imported_funcs);
+  inst_->funcs.reserve(m_.funcs.size());
   for (uint32_t i = m_.num_imported_funcs; i < m_.funcs.size(); ++i) {
-    FuncInstance* f = store_.NewFunc();
+    FuncInstance* f = defined++;
     InitFuncInstance(f, m_, inst_, i);
     inst_->funcs.push_back(f);
   }

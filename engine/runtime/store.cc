@@ -12,6 +12,7 @@
 #include <mutex>
 
 #include "engine/runtime/instance_init.h"
+#include "engine/runtime/page_populate.h"
 #include "engine/runtime/trap.h"
 
 namespace cascade {
@@ -153,6 +154,17 @@ Instance* Store::NewInstance() {
 FuncInstance* Store::NewFunc() {
   funcs_.push_back(std::make_unique<FuncInstance>());
   return funcs_.back().get();
+}
+FuncInstance* Store::NewFuncs(size_t count) {
+  if (count == 0) return nullptr;
+  std::vector<FuncInstance>& block = func_blocks_.emplace_back();
+  block.reserve(count);
+  constexpr size_t kPopulateBytes = size_t{64} << 10;
+  if (count * sizeof(FuncInstance) >= kPopulateBytes) {
+    PopulatePages(block.data(), count * sizeof(FuncInstance), /*write=*/true);
+  }
+  block.resize(count);
+  return block.data();
 }
 TableInstance* Store::NewTable() {
   tables_.push_back(std::make_unique<TableInstance>());

@@ -121,6 +121,11 @@ class Store {
   // returns nullptr when StoreLimits::max_instances is reached.
   Instance* NewInstance();
   FuncInstance* NewFunc();
+  // `count` default-constructed FuncInstances in one contiguous block (an
+  // instance's defined functions): one allocation instead of one each, and
+  // a large block's pages are populated in one go (page_populate.h) rather
+  // than faulted in one by one (yosys: 34,004 functions, 4.4 MB).
+  FuncInstance* NewFuncs(size_t count);
   TableInstance* NewTable();
   MemoryInstance* NewMemory();
   GlobalInstance* NewGlobal();
@@ -236,6 +241,7 @@ class Store {
   uint32_t instance_count_ = 0;
   std::vector<std::unique_ptr<Instance>> instances_;
   std::vector<std::unique_ptr<FuncInstance>> funcs_;
+  std::vector<std::vector<FuncInstance>> func_blocks_;  // NewFuncs; never resized
   std::vector<std::unique_ptr<TableInstance>> tables_;
   std::vector<std::unique_ptr<MemoryInstance>> memories_;
   std::vector<std::unique_ptr<GlobalInstance>> globals_;
