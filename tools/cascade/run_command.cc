@@ -24,6 +24,8 @@
 #include <cstring>
 #include <memory>
 #include <mutex>
+#include <optional>
+#include <span>
 #include <string>
 #include <thread>
 #include <vector>
@@ -31,6 +33,7 @@
 #if defined(__GLIBC__)
 #include <malloc.h>
 #include <sys/mman.h>
+#include <unistd.h>
 #endif
 
 #include "engine/runtime/invoke.h"
@@ -43,6 +46,7 @@
 #include "tools/cascade/run_options.h"
 #include "tools/cascade/value_text.h"
 
+#include "engine/decoder.h"
 #include "engine/validator.h"
 
 #if CASCADE_JIT
@@ -56,6 +60,9 @@
 namespace cascade::cli {
 namespace {
 
+// Modules from this size on (bytes) are hashed for the compilation cache on a
+// second thread while they are decoded.
+constexpr size_t kHashThreadBytes = size_t{1} << 20;
 constexpr int kExitTrap = 128 + 6;  // 128 + SIGABRT, as wasmtime on Unix
 
 // The base name of `path`, wasmtime's default argv[0] (no host path leaks).
@@ -234,24 +241,42 @@ bool Runner::DefineWasi(ErrorChain* chain) {
 std::shared_ptr<Module> Runner::Load(const std::string& path, ErrorChain* chain) {
   auto module = std::make_shared<Module>();
   LoadError error;
-  if (LoadModule(path, /*validate=*/false, module.get(), &error) == LoadResult::kOk) {
+  ModuleBytes bytes;
+  if (ReadModuleBytes(path, &bytes, &error)) {
     // The compilation cache: a file of machine code for these exact bytes,
     // written by this engine build, also shows that their function bodies
     // are valid (jit/code_cache_file.h).
     bool bodies_valid = false;
 #if CASCADE_JIT
     std::string dir;
+    std::optional<CacheFile> cache;
+    std::thread hasher;
     if (o_.cache && o_.compiler != Compiler::kInterp && jit::Available() &&
         !(dir = jit::DefaultCacheDir()).empty()) {
-      CacheFile f{module, jit::HashModuleBytes({module->bytes.data(), module->bytes.size()}), ""};
-      f.path = jit::CacheFilePath(dir, f.hash);
-      std::string why;
-      bodies_valid = jit::LoadModuleCode(*module, f.hash, f.path, &why);
-      cache_files_.push_back(std::move(f));
+      // The file's key, the module's content hash, is computed on a second
+      // thread while this one decodes: both read all of a big module.
+      cache = CacheFile{module, {}, ""};
+      std::span<const uint8_t> all(bytes.data(), bytes.size());
+      auto hash = [all, &cache] { cache->hash = jit::HashModuleBytes(all); };
+      if (all.size() >= kHashThreadBytes) {
+        hasher = std::thread(hash);
+      } else {
+        hash();
+      }
     }
 #endif
-    bool valid = bodies_valid ? ValidateModuleExceptBodies(*module, &error.error)
-                              : ValidateModule(*module, &error.error);
+    bool decoded = DecodeModule(std::move(bytes), module.get(), &error.error);
+#if CASCADE_JIT
+    if (hasher.joinable()) hasher.join();
+    if (decoded && cache) {
+      cache->path = jit::CacheFilePath(dir, cache->hash);
+      std::string why;
+      bodies_valid = jit::LoadModuleCode(*module, cache->hash, cache->path, &why);
+      cache_files_.push_back(std::move(*cache));
+    }
+#endif
+    bool valid = decoded && (bodies_valid ? ValidateModuleExceptBodies(*module, &error.error)
+                                          : ValidateModule(*module, &error.error));
     if (!valid) error.result = LoadResult::kRejected;
   }
   switch (error.result) {
@@ -453,14 +478,27 @@ Instance* Runner::LoadAndInstantiate(const std::string& path, ErrorChain chain,
 // each on the CI machines, against 2.5 us per page populated in one madvise),
 // so the heap's first kPrefaultBytes are populated up front and kept: large
 // blocks stay on the heap instead of fresh mmaps, and free() does not trim.
-// bench/RESULTS.md (start-up) has the measurements.
+// A big module's run touches megabytes (yosys: 34,004 FuncInstances, decoded
+// function tables, JIT records), so the heap is grown by kHugeHeapBytes at
+// once (address space only) and the part past the populated start is advised
+// to use transparent huge pages: one fault per 2 MiB touched instead of 512.
+// Only memory a run touches is backed (rounded up to 2 MiB past the first
+// kPrefaultBytes). bench/RESULTS.md (start-up; yosys, session 8) has the
+// measurements.
 void PrefaultHeap() {
 #if defined(__GLIBC__)
   constexpr size_t kPrefaultBytes = size_t{384} << 10;
-  mallopt(M_MMAP_THRESHOLD, 4 << 20);
-  mallopt(M_TRIM_THRESHOLD, 8 << 20);
+  constexpr size_t kHugeHeapBytes = size_t{64} << 20;
+  constexpr uintptr_t kHugePage = uintptr_t{2} << 20;
+  mallopt(M_MMAP_THRESHOLD, 32 << 20);
+  mallopt(M_TRIM_THRESHOLD, 256 << 20);
+  mallopt(M_TOP_PAD, kHugeHeapBytes);  // the next heap growth: this much extra
   void* block = std::malloc(kPrefaultBytes);
+  mallopt(M_TOP_PAD, 128 << 10);       // glibc's default again
   if (block == nullptr) return;
+  uintptr_t from = (reinterpret_cast<uintptr_t>(block) + kPrefaultBytes + kHugePage - 1) & ~(kHugePage - 1);
+  uintptr_t to = reinterpret_cast<uintptr_t>(sbrk(0)) & ~(kHugePage - 1);
+  if (to > from) madvise(reinterpret_cast<void*>(from), to - from, MADV_HUGEPAGE);
   PopulatePages(block, kPrefaultBytes, /*write=*/true);
   std::free(block);
 #endif
