@@ -481,6 +481,15 @@ void ParallelFor(size_t n, unsigned threads, const Fn& fn) {
   work();
   for (std::thread& t : pool) t.join();
 }
+
+// ParallelFor over compile(0..n), each returning whether that function now
+// has machine code; returns how many do.
+template <typename Fn>
+uint32_t CompileEach(size_t n, unsigned threads, const Fn& compile) {
+  std::vector<uint8_t> ok(n, 0);
+  ParallelFor(n, threads, [&](size_t i) { ok[i] = compile(i); });
+  return static_cast<uint32_t>(std::count(ok.begin(), ok.end(), 1));
+}
 }  // namespace
 
 uint32_t CompileModule(const Module& module, unsigned threads, uint32_t* unsupported) {
@@ -489,12 +498,10 @@ uint32_t CompileModule(const Module& module, unsigned threads, uint32_t* unsuppo
                      (!module.memories[0].limits.is64 && module.memories[0].limits.page_size_log2 == 16);
   const uint32_t first = module.num_imported_funcs;
   const size_t n = module.funcs.size() - first;
-  std::vector<uint8_t> ok(n, 0);
-  ParallelFor(n, threads, [&](size_t i) {
+  uint32_t done = CompileEach(n, threads, [&](size_t i) {
     bool fresh = false;
-    ok[i] = ModuleFunction(module, first + static_cast<uint32_t>(i), env, &fresh).ok;
+    return ModuleFunction(module, first + static_cast<uint32_t>(i), env, &fresh).ok;
   });
-  uint32_t done = static_cast<uint32_t>(std::count(ok.begin(), ok.end(), 1));
   if (unsupported) *unsupported = static_cast<uint32_t>(n) - done;
   return done;
 }
@@ -506,12 +513,10 @@ uint32_t CompileCalled(Store& store, unsigned threads) {
   for (const FuncInstance* f : st.warming) {
     if (f->jit_store != st.serial && !st.unsupported.count(f) && !st.forced.count(f)) todo.push_back(f);
   }
-  std::vector<uint8_t> ok(todo.size(), 0);
-  ParallelFor(todo.size(), threads, [&](size_t i) {
+  return CompileEach(todo.size(), threads, [&](size_t i) {
     bool fresh = false;
-    ok[i] = ModuleFunction(*todo[i]->module, todo[i]->funcidx, EnvFor(st, todo[i]), &fresh).ok;
+    return ModuleFunction(*todo[i]->module, todo[i]->funcidx, EnvFor(st, todo[i]), &fresh).ok;
   });
-  return static_cast<uint32_t>(std::count(ok.begin(), ok.end(), 1));
 }
 
 uint32_t CompileInstance(Store& store, Instance& instance, unsigned threads) {

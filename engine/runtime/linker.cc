@@ -33,10 +33,6 @@ Extern Linker::Resolve(std::string_view module, std::string_view name) const {
 
 namespace {
 
-// Data segments from this size up have their destination pages populated
-// before the copy (one madvise instead of a fault per page).
-constexpr size_t kPopulateSegmentBytes = size_t{64} << 10;
-
 // Limits matching for imports (spec 3.x "Limits"): `actual_min` is the current
 // size of the imported object.
 bool LimitsMatch(uint64_t actual_min, bool actual_has_max, uint64_t actual_max,
@@ -222,7 +218,7 @@ bool Instantiator::InitSegments() {
     DataInstance& di = inst_->datas[s];
     if (!mem->InBounds(offset, di.size)) return Fail(kTrapMemoryOutOfBounds);
     // A big segment lands on fresh pages: map them in at once (page_populate.h).
-    if (di.size >= kPopulateSegmentBytes) PopulatePages(mem->base + offset, di.size, true);
+    if (di.size >= kPopulateMinBytes) PopulatePages(mem->base + offset, di.size, true);
     if (di.size > 0) std::memcpy(mem->base + offset, di.bytes, di.size);
     di.size = 0;
   }

@@ -21,4 +21,9 @@ namespace cascade {
 // kernel did it.
 bool PopulatePages(void* p, size_t bytes, bool write);
 
+// Blocks from this size up (bytes) are worth populating before they are
+// first written (large data segments, an instance's FuncInstances); below it
+// the madvise costs about what the few faults would.
+inline constexpr size_t kPopulateMinBytes = size_t{64} << 10;
+
 }  // namespace cascade

@@ -159,8 +159,7 @@ FuncInstance* Store::NewFuncs(size_t count) {
   if (count == 0) return nullptr;
   std::vector<FuncInstance>& block = func_blocks_.emplace_back();
   block.reserve(count);
-  constexpr size_t kPopulateBytes = size_t{64} << 10;
-  if (count * sizeof(FuncInstance) >= kPopulateBytes) {
+  if (count * sizeof(FuncInstance) >= kPopulateMinBytes) {
     PopulatePages(block.data(), count * sizeof(FuncInstance), /*write=*/true);
   }
   block.resize(count);

@@ -124,7 +124,7 @@ class Store {
   // `count` default-constructed FuncInstances in one contiguous block (an
   // instance's defined functions): one allocation instead of one each, and
   // a large block's pages are populated in one go (page_populate.h) rather
-  // than faulted in one by one (yosys: 34,004 functions, 4.4 MB).
+  // than faulted in one by one (yosys: 34,004 functions, 4.6 MB).
   FuncInstance* NewFuncs(size_t count);
   TableInstance* NewTable();
   MemoryInstance* NewMemory();
