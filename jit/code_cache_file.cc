@@ -111,6 +111,7 @@ struct SavedCode {
   size_t size = 0;
   const uint8_t* code = nullptr;  // the executable mapping of the code blob
   size_t code_size = 0;
+  bool code_populated = false;  // all of `code` mapped in at load (MAP_POPULATE)
   std::unordered_map<uint64_t, const uint8_t*> records;
   ~SavedCode() {
     if (code) munmap(const_cast<uint8_t*>(code), code_size);
@@ -227,7 +228,14 @@ bool LoadModuleCode(const Module& m, ContentHash module_hash, const std::string&
   }
   if (h.code_size > 0) {
     // The code runs from here: mapped read+execute, never writable.
-    void* code = mmap(nullptr, h.code_size, PROT_READ | PROT_EXEC, MAP_PRIVATE, fd,
+    // Up to kPopulateCodeMaxBytes the whole blob is mapped in at once: one
+    // batch of page-cache pages instead of a fault or an madvise per function
+    // installed (a warm yosys run installs ~3,200: 5 ms less). Larger blobs,
+    // whose runs likely use a small part, are mapped in function by function.
+    constexpr size_t kPopulateCodeMaxBytes = size_t{256} << 20;
+    saved->code_populated = h.code_size <= kPopulateCodeMaxBytes;
+    void* code = mmap(nullptr, h.code_size, PROT_READ | PROT_EXEC,
+                      MAP_PRIVATE | (saved->code_populated ? MAP_POPULATE : 0), fd,
                       static_cast<off_t>(h.code_offset));
     if (code == MAP_FAILED) {
       close(fd);
@@ -263,11 +271,12 @@ bool InstallSaved(const SavedCode& saved, uint64_t key, ModuleCode::Entry* e) {
   ReadArray(&p, h.num_access, &e->access_sites);
   ReadArray(&p, h.num_calls, &e->call_sites);
   auto* base = const_cast<uint8_t*>(saved.code + h.code_at);
-  // Its pages in one go rather than a fault each (the hash reads them all).
-  const uintptr_t page = PageSize();
-  uintptr_t from = reinterpret_cast<uintptr_t>(base) & ~(page - 1);
-  uintptr_t to = (reinterpret_cast<uintptr_t>(base) + h.size + page - 1) & ~(page - 1);
-  PopulatePages(reinterpret_cast<void*>(from), to - from, /*write=*/false);
+  if (!saved.code_populated) {  // its pages in one go rather than a fault each (the hash reads them all)
+    const uintptr_t page = PageSize();
+    uintptr_t from = reinterpret_cast<uintptr_t>(base) & ~(page - 1);
+    uintptr_t to = (reinterpret_cast<uintptr_t>(base) + h.size + page - 1) & ~(page - 1);
+    PopulatePages(reinterpret_cast<void*>(from), to - from, /*write=*/false);
+  }
   if (XXH3_64bits(base, h.size) != h.code_hash) {  // damaged: compile it instead
     e->access_sites.clear();
     e->call_sites.clear();
