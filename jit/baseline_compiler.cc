@@ -17,9 +17,12 @@
 //    instruction's wasm offset; they are emitted after the epilogue.
 #include "jit/baseline_compiler.h"
 
+#include <algorithm>
+#include <unordered_map>
 #include <vector>
 
 #include "engine/function_decoder.h"
+#include "engine/instruction_scan.h"
 #include "engine/runtime/instance.h"
 #include "engine/runtime/memory_instance.h"
 #include "engine/runtime/global_instance.h"
@@ -108,6 +111,8 @@ class BaselineCompiler : public BaseInterface {
     }
     num_params_ = sig.param_count;
     wasm_locals_ = static_cast<uint32_t>(locals.size());
+    local_float_.clear();
+    for (ValType t : locals) local_float_.push_back(IsFloat(t));
     num_locals_ = wasm_locals_ + exn_slots_;
     stack_.Reset(num_locals_);
     overflow_ = masm_.NewLabel();
@@ -158,8 +163,10 @@ class BaselineCompiler : public BaseInterface {
     OpenBlock(c, ControlKind::kLoop);
     if (failed()) return;
     Block& loop = blocks_.back();
-    // The header's merge state is the local cache it is entered with
-    // (metered code calls a helper at the header, so it keeps none).
+    // The header's merge state is the local cache it is entered with, after
+    // loading the locals the loop reads most into spare registers (metered
+    // code calls a helper at the header, so it keeps none).
+    if (reachable_ && !env_.metered) CacheLoopReads(decoder_->op_offset());
     ValueStack::CacheState header = stack_.SaveCache();
     BindLabel(loop.label);
     if (reachable_ && !env_.metered && !header.empty()) {
@@ -186,7 +193,9 @@ class BaselineCompiler : public BaseInterface {
     if (failed()) return;
     ++cost_;
     Label else_label = masm_.NewLabel();
+    Track(else_label);
     PopAndBranch(/*if_zero=*/true, else_label);
+    NoteJump(else_label);
     OpenBlock(c, ControlKind::kIf);
     blocks_.back().else_label = else_label;
   }
@@ -195,11 +204,12 @@ class BaselineCompiler : public BaseInterface {
     Block& b = blocks_.back();
     if (reachable_) {
       stack_.SpillAll();
+      NoteJump(b.label);
       masm_.Jump(b.label);
     }
-    BindLabel(b.else_label);
-    b.has_else = true;
     stack_.ResetTo(b.base + b.num_params);
+    BindLabel(b.else_label, /*falls_through=*/false);
+    b.has_else = true;
     reachable_ = true;
   }
   void OnEnd(Decoder::Control& c) {
@@ -216,9 +226,10 @@ class BaselineCompiler : public BaseInterface {
       cost_ = b.outer_cost;
     }
     if (reachable_) stack_.SpillAll();
-    if (b.kind == ControlKind::kIf && !b.has_else) BindLabel(b.else_label);
-    if (!b.is_loop()) BindLabel(b.label);
     stack_.ResetTo(b.base + b.num_results);
+    bool falls = reachable_;
+    if (b.kind == ControlKind::kIf && !b.has_else) falls = BindLabel(b.else_label, falls);
+    if (!b.is_loop()) BindLabel(b.label, falls);
     reachable_ = true;
   }
 
@@ -252,11 +263,12 @@ class BaselineCompiler : public BaseInterface {
     stack_.PushRaw(cond);
     if (direct) {
       PopAndBranch(/*if_zero=*/false, t.label);
+      NoteJump(t.label);
     } else {
       Label skip = masm_.NewLabel();
       PopAndBranch(/*if_zero=*/true, skip);
       JumpWithMoves(t);
-      BindLabel(skip);
+      masm_.Bind(skip);  // only the branch gets here: the cache holds
     }
   }
   void OnBrTable(std::span<const uint32_t> targets, uint32_t def) {
@@ -286,6 +298,9 @@ class BaselineCompiler : public BaseInterface {
     for (uint32_t depth : targets) labels.push_back(entry_for(depth));
     Label fallback = entry_for(def);
     masm_.JumpTable(index, labels, fallback);
+    for (const Dest& d : dests) {
+      if (!d.stub) NoteJump(d.entry);
+    }
     stack_.Release(index);
     for (const Dest& d : dests) {
       if (!d.stub) continue;
@@ -444,11 +459,12 @@ class BaselineCompiler : public BaseInterface {
     Block& t = Target(depth);
     if (!NeedsStub(t)) {
       masm_.BranchIfZero(Width::k64, r, t.label);
+      NoteJump(t.label);
     } else {
       Label skip = masm_.NewLabel();
       masm_.BranchIfNonZero(Width::k64, r, skip);
       JumpWithMoves(t);
-      BindLabel(skip);
+      masm_.Bind(skip);  // only the branch gets here: the cache holds
     }
     stack_.PushReg(r);
   }
@@ -464,7 +480,7 @@ class BaselineCompiler : public BaseInterface {
     stack_.PushReg(r);
     JumpWithMoves(Target(depth));
     stack_.Drop();
-    BindLabel(skip);
+    masm_.Bind(skip);  // only the branch gets here: the cache holds
   }
   void OnRefEq() { Binary(Width::k64, [&](Reg a, Reg b) { masm_.Compare(Cond::kEq, Width::k64, a, a, b); }); }
 
@@ -705,6 +721,7 @@ class BaselineCompiler : public BaseInterface {
       uint32_t tag = kNoTag;
       if (cc.kind == CatchClause::kCatch || cc.kind == CatchClause::kCatchRef) tag = cc.tagidx;
       scope.catches.push_back({cc.kind, tag, t.label, DestSlot(t), kNoSlot, t.header});
+      EnterUnknown(t.label);  // from a landing pad, registers unknown
     }
     OpenBlock(c, ControlKind::kTryTable);
     if (failed()) return;
@@ -783,8 +800,8 @@ class BaselineCompiler : public BaseInterface {
     else scope.parent = t.outer_try;
     active_try_ = b.outer_try;
     if (reachable_) stack_.SpillAll();
-    BindLabel(b.label);
     stack_.ResetTo(b.base + b.num_results);
+    BindLabel(b.label, reachable_);
     reachable_ = true;
   }
   void OnRethrow(uint32_t depth) {
@@ -830,9 +847,53 @@ class BaselineCompiler : public BaseInterface {
  private:
   // Binds a label: control from elsewhere joins here, so no register is known
   // to hold a local any more.
-  void BindLabel(Label l) {
-    stack_.ForgetLocals();
+  // Forward merges of the local cache. The end label of a block, if or
+  // try_table and an if's else label are tracked: every jump to one records
+  // the cache it leaves with (NoteJump, after any code of its own that could
+  // take registers), an entry from a landing pad records nothing known
+  // (EnterUnknown), and binding the label keeps what every way in agrees on,
+  // the fall-through included. Other labels (loop headers, legacy try, the
+  // return) start with no cache.
+  struct ForwardMerge {
+    bool tracked = false;
+    bool entered = false;  // some jump has been recorded
+    ValueStack::CacheState state;
+  };
+  ForwardMerge* MergeOf(Label l) {
+    if (l.id >= merges_.size() || !merges_[l.id].tracked) return nullptr;
+    return &merges_[l.id];
+  }
+  void Track(Label l) {
+    if (l.id >= merges_.size()) merges_.resize(l.id + 1);
+    merges_[l.id] = ForwardMerge{true, false, {}};
+  }
+  void NoteJump(Label l) {
+    ForwardMerge* m = MergeOf(l);
+    if (m == nullptr) return;
+    if (!m->entered) m->state = stack_.SaveCache();
+    else stack_.Intersect(&m->state);
+    m->entered = true;
+  }
+  void EnterUnknown(Label l) {
+    ForwardMerge* m = MergeOf(l);
+    if (m == nullptr) return;
+    m->state = ValueStack::CacheState::None();
+    m->entered = true;
+  }
+  // Binds `l` (`falls_through`: the code before it runs into it) with the
+  // merged cache. Returns whether anything reaches it (untracked: assumed).
+  bool BindLabel(Label l, bool falls_through = true) {
+    ForwardMerge* m = MergeOf(l);
+    bool reached = m == nullptr || m->entered || falls_through;
+    if (m == nullptr || !reached) {
+      stack_.ForgetLocals();
+    } else if (m->entered) {
+      ValueStack::CacheState s = m->state;
+      if (falls_through) stack_.Intersect(&s);
+      stack_.RestoreCache(s);
+    }  // else only the fall-through: the cache holds
     masm_.Bind(l);
+    return reached;
   }
   // Table instructions, elem.drop, memory.init and data.drop: one helper call
   // (table_helpers.h) on the spilled operands, result left in the first
@@ -885,8 +946,8 @@ class BaselineCompiler : public BaseInterface {
     Label body = masm_.NewLabel();
     scope.catches.push_back({kind, tag, body, num_locals_ + b.base, b.exn_slot});
     active_try_ = scope.parent;  // a throw in a catch body goes outward
-    BindLabel(body);
     stack_.ResetTo(b.base);
+    BindLabel(body, /*falls_through=*/false);
     for (uint32_t i = 0; i < num_values; ++i) stack_.PushStack();
     reachable_ = true;
   }
@@ -982,6 +1043,105 @@ class BaselineCompiler : public BaseInterface {
     return NewTrap(kTrapMemoryOutOfBounds);
   }
 
+  // Loop look-ahead. On reaching its first loop, the compiler reads the rest
+  // of the body once (ScanInstruction) to learn which locals each loop reads
+  // with local.get before writing them, counting reads in nested loops too:
+  // loop-carried values and invariants, not the iteration's temporaries.
+  // Each loop header keeps only those locals in its cache and loads the most
+  // read ones that no register caches yet into spare registers, so that they
+  // stay in registers around the loop (V8's Liftoff gives locals that are
+  // constants at a loop entry registers for the same reason). Spare: it
+  // leaves kLoopSpareRegs integer and kLoopSpareFRegs float registers caching
+  // nothing, for the loop's operands.
+  static constexpr uint32_t kLoopSpareRegs = 3, kLoopSpareFRegs = 4;
+  static constexpr size_t kMaxLoopReads = 16;  // candidates kept per loop
+  struct LoopReads {
+    uint32_t offset;               // of the `loop` instruction
+    std::vector<uint32_t> locals;  // most read first
+  };
+  void ScanLoops(uint32_t from) {
+    const Function& f = module_.funcs[funcidx_];
+    const uint8_t* base = module_.bytes.data();
+    Reader r(base, base + from, base + f.body.offset + f.body.size);
+    std::vector<int> open;        // per open block: its loop in `reads`, or -1
+    std::vector<uint32_t> loops;  // `reads` indices of the open loops
+    std::vector<std::vector<uint32_t>> reads;
+    // Per loop, each local it accesses: whether the first access (in body
+    // order) reads it. Only those locals are worth a register at the header;
+    // one written first is a temporary of the iteration.
+    std::vector<std::unordered_map<uint32_t, bool>> read_first;
+    while (!r.at_end()) {
+      const uint32_t at = r.offset();
+      const ScannedInstruction in = ScanInstruction(r);
+      switch (in.op) {
+        case Opcode::kInvalid:
+          r.skip(r.remaining());
+          break;
+        case Opcode::kBlock: case Opcode::kIf: case Opcode::kTry: case Opcode::kTryTable:
+          open.push_back(-1);
+          break;
+        case Opcode::kLoop:
+          open.push_back(static_cast<int>(reads.size()));
+          loops.push_back(static_cast<uint32_t>(reads.size()));
+          loop_reads_.push_back({at, {}});
+          reads.emplace_back();
+          read_first.emplace_back();
+          break;
+        case Opcode::kEnd: case Opcode::kDelegate:
+          if (!open.empty()) {
+            if (open.back() >= 0) loops.pop_back();
+            open.pop_back();
+          }
+          break;
+        case Opcode::kLocalGet:
+          for (uint32_t k : loops) {
+            if (read_first[k].emplace(in.index, true).first->second) reads[k].push_back(in.index);
+          }
+          break;
+        case Opcode::kLocalSet: case Opcode::kLocalTee:
+          for (uint32_t k : loops) read_first[k].emplace(in.index, false);
+          break;
+        default:
+          break;
+      }
+    }
+    std::vector<std::pair<uint32_t, uint32_t>> counts;  // (reads, local)
+    for (size_t k = 0; k < reads.size(); ++k) {
+      std::vector<uint32_t>& v = reads[k];
+      read_first[k].clear();
+      std::sort(v.begin(), v.end());
+      counts.clear();
+      for (size_t i = 0; i < v.size();) {
+        size_t j = i;
+        while (j < v.size() && v[j] == v[i]) ++j;
+        counts.push_back({static_cast<uint32_t>(j - i), v[i]});
+        i = j;
+      }
+      std::stable_sort(counts.begin(), counts.end(),
+                       [](const auto& a, const auto& b) { return a.first > b.first; });
+      if (counts.size() > kMaxLoopReads) counts.resize(kMaxLoopReads);
+      for (const auto& c : counts) loop_reads_[k].locals.push_back(c.second);
+    }
+  }
+  void CacheLoopReads(uint32_t loop_offset) {
+    if (!loops_scanned_) {
+      ScanLoops(loop_offset);
+      loops_scanned_ = true;
+    }
+    while (next_loop_ < loop_reads_.size() && loop_reads_[next_loop_].offset < loop_offset) {
+      ++next_loop_;
+    }
+    if (next_loop_ == loop_reads_.size() || loop_reads_[next_loop_].offset != loop_offset) return;
+    // Cached locals the loop does not read first would only cost each branch
+    // back a reload: they leave the header's state.
+    stack_.KeepCached(loop_reads_[next_loop_].locals);
+    for (uint32_t local : loop_reads_[next_loop_].locals) {
+      if (local >= wasm_locals_) continue;
+      bool f = local_float_[local];
+      stack_.CacheLocal(local, f, f ? kLoopSpareFRegs : kLoopSpareRegs);
+    }
+  }
+
   void OpenBlock(Decoder::Control& c, ControlKind kind) {
     if (failed()) return;
     for (ValType t : c.type.params()) if (IsUnsupportedType(t)) return Unsupported("v128 block");
@@ -993,6 +1153,9 @@ class BaselineCompiler : public BaseInterface {
     b.num_results = static_cast<uint32_t>(c.type.results().size());
     b.base = stack_.height() - b.num_params;
     b.label = masm_.NewLabel();
+    if (kind == ControlKind::kBlock || kind == ControlKind::kIf || kind == ControlKind::kTryTable) {
+      Track(b.label);
+    }
     b.outer_try = active_try_;
     blocks_.push_back(b);
   }
@@ -1023,6 +1186,7 @@ class BaselineCompiler : public BaseInterface {
   void JumpWithMoves(Block& t) {
     CopyToLabel(t);
     if (t.header >= 0) stack_.EmitCacheRestore(loop_headers_[t.header], /*from_cache=*/true);
+    NoteJump(t.label);
     masm_.Jump(t.label);
   }
   void EmitReturn() {
@@ -1277,6 +1441,11 @@ class BaselineCompiler : public BaseInterface {
   // Loop headers' merge states (Block::header), and the OSR entry stubs of
   // the loops that have one.
   std::vector<ValueStack::CacheState> loop_headers_;
+  std::vector<ForwardMerge> merges_;   // by Label id
+  std::vector<LoopReads> loop_reads_;  // every loop from the first, in body order
+  size_t next_loop_ = 0;               // the first of them not yet reached
+  bool loops_scanned_ = false;
+  std::vector<bool> local_float_;      // per wasm local: f32/f64 (a float register)
   struct OsrStub {
     Label entry, loop;
     int header;

@@ -221,8 +221,52 @@ void ValueStack::LocalSet(uint32_t idx, bool tee) {
   if (v.kind == VarState::kFReg) fcached_[v.reg] = idx;
 }
 
+namespace {
+
+// CacheLocal for one register class: the free register caching nothing with
+// the highest number (allocation takes the lowest first), or -1.
+template <size_t N>
+int SpareRegister(const bool (&used)[N], const uint32_t (&cached)[N], uint32_t idx,
+                  uint32_t spare, bool* has) {
+  uint32_t free = 0;
+  int pick = -1;
+  for (uint32_t r = 0; r < N; ++r) {
+    if (cached[r] == idx) *has = true;
+    if (!used[r] && cached[r] == ValueStack::kNoLocal) {
+      ++free;
+      pick = static_cast<int>(r);
+    }
+  }
+  return *has || free <= spare ? -1 : pick;
+}
+
+}  // namespace
+
+bool ValueStack::CacheLocal(uint32_t idx, bool is_float, uint32_t spare) {
+  bool has = false;
+  if (is_float) {
+    int r = SpareRegister(fused_, fcached_, idx, spare, &has);
+    if (r < 0) return has;
+    masm_.LoadSlotF(static_cast<FReg>(r), idx);
+    fcached_[r] = idx;
+    return true;
+  }
+  int r = SpareRegister(used_, cached_, idx, spare, &has);
+  if (r < 0) return has;
+  masm_.LoadSlot(static_cast<Reg>(r), idx);
+  cached_[r] = idx;
+  return true;
+}
+
+void ValueStack::KeepCached(std::span<const uint32_t> locals) {
+  auto keep = [&](uint32_t& c) {
+    if (c != kNoLocal && std::find(locals.begin(), locals.end(), c) == locals.end()) c = kNoLocal;
+  };
+  for (auto& c : cached_) keep(c);
+  for (auto& c : fcached_) keep(c);
+}
+
 void ValueStack::ResetTo(uint32_t height) {
-  ForgetLocals();
   for (const VarState& v : s_) {
     if (v.kind == VarState::kReg || v.kind == VarState::kCond) used_[v.reg] = false;
     if (v.kind == VarState::kCond && !v.has_imm) used_[v.reg2] = false;
@@ -246,9 +290,25 @@ ValueStack::CacheState ValueStack::SaveCache() const {
   return s;
 }
 
+ValueStack::CacheState ValueStack::CacheState::None() {
+  CacheState s;
+  std::fill(std::begin(s.cached), std::end(s.cached), kNoLocal);
+  std::fill(std::begin(s.fcached), std::end(s.fcached), kNoLocal);
+  return s;
+}
+
 void ValueStack::RestoreCache(const CacheState& s) {
-  std::copy(std::begin(s.cached), std::end(s.cached), cached_);
-  std::copy(std::begin(s.fcached), std::end(s.fcached), fcached_);
+  for (Reg r = 0; r < kNumRegs; ++r) cached_[r] = used_[r] ? kNoLocal : s.cached[r];
+  for (FReg r = 0; r < kNumFRegs; ++r) fcached_[r] = fused_[r] ? kNoLocal : s.fcached[r];
+}
+
+void ValueStack::Intersect(CacheState* s) const {
+  for (Reg r = 0; r < kNumRegs; ++r) {
+    if (s->cached[r] != cached_[r]) s->cached[r] = kNoLocal;
+  }
+  for (FReg r = 0; r < kNumFRegs; ++r) {
+    if (s->fcached[r] != fcached_[r]) s->fcached[r] = kNoLocal;
+  }
 }
 
 bool ValueStack::CacheHolds(const CacheState& s) const {

@@ -17,11 +17,12 @@
 // Local cache: a *free* register may still hold the current value of a local
 // (left there by local.set), so the next local.get of it is a register move
 // instead of a load. Locals are always written through to their slots, so
-// forgetting the cache is always safe; it is forgotten at every label but a
-// loop header and at every call (ForgetLocals), per local when the local is
-// written, and per register when the register is allocated. A loop header
-// keeps the cache it was entered with (CacheState), and branches back to it
-// restore that cache first: loop-carried locals stay in registers.
+// forgetting the cache is always safe; it is forgotten at every call
+// (ForgetLocals), per local when the local is written, and per register when
+// the register is allocated. A forward label keeps what all jumps to it and
+// the fall-through agree on (the compiler's merges). A loop header keeps the
+// cache it was entered with (CacheState), and branches back to it restore
+// that cache first: loop-carried locals stay in registers.
 //
 // Invariants: used_[r] iff r is held by a kReg entry or by a value popped with
 // PopToReg and not yet released (Release / Push); after SpillAll every entry is
@@ -31,6 +32,7 @@
 #pragma once
 
 #include <cstdint>
+#include <span>
 #include <vector>
 
 #include "jit/macro_assembler.h"
@@ -125,13 +127,20 @@ class ValueStack {
   // and caches the register it was in.
   void LocalGet(uint32_t idx, bool is_float);
   void LocalSet(uint32_t idx, bool tee);
+  // Loads local `idx` into a free register caching nothing and caches it
+  // there, unless a register caches it already or no more than `spare` such
+  // registers of its class are left. Returns whether a register caches it.
+  bool CacheLocal(uint32_t idx, bool is_float, uint32_t spare);
+  // Forgets every cached local not in `locals`.
+  void KeepCached(std::span<const uint32_t> locals);
   // Forgets every cached local: at labels (other paths join there) and calls
   // (they clobber the registers).
   void ForgetLocals() {
     for (auto& c : cached_) c = kNoLocal;
     for (auto& c : fcached_) c = kNoLocal;
   }
-  // Truncates/extends to `height` entries, all kStack (at labels).
+  // Truncates/extends to `height` entries, all kStack (at labels; the local
+  // cache is left to the label's merge).
   void ResetTo(uint32_t height);
 
   // A copy of the local cache: the local each register holds, or kNoLocal.
@@ -142,11 +151,15 @@ class ValueStack {
     uint32_t cached[kNumRegs];
     uint32_t fcached[kNumFRegs];
     bool empty() const;
+    static CacheState None();  // caching nothing
   };
   CacheState SaveCache() const;
-  // Makes `s` the cache (binding a loop header on the fall-through path,
-  // where the registers hold it already).
+  // Makes `s` the cache (binding a label whose every way in leaves the
+  // registers holding it). Registers in use stay out of the cache.
   void RestoreCache(const CacheState& s);
+  // Drops from `s` what the registers do not hold now (a merge: what both
+  // agree on).
+  void Intersect(CacheState* s) const;
   // Whether the registers already hold `s` (a branch to the header needs no
   // code for it).
   bool CacheHolds(const CacheState& s) const;

@@ -1,0 +1,190 @@
+// Forward merges of the local cache (baseline_compiler.cc, BindLabel): the end
+// label of a block, if or try_table and an if's else label keep what every
+// jump to them and the fall-through agree on. Each function here reaches a
+// label from paths whose registers cache different locals (or, from a
+// landing pad, nothing known), then reads those locals; results are checked
+// against the interpreter. Also the loop look-ahead: a loop header loads the
+// locals its body reads first, so a counting loop loads nothing per iteration.
+#include <regex>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "jit/tests/jit_test_util.h"
+
+namespace cascade::jit::test {
+namespace {
+
+constexpr const char* kModule = R"((module
+  (tag $t)
+  (func $id)
+  (elem declare func $id)
+  ;; if/else: each arm leaves the locals in other registers
+  (func (export "ifelse") (param i32 i64) (result i64) (local i64 i64)
+    (local.set 2 (i64.add (local.get 1) (i64.const 1)))
+    (local.set 3 (i64.mul (local.get 1) (i64.const 3)))
+    (if (i32.and (local.get 0) (i32.const 1))
+      (then (local.set 2 (i64.xor (local.get 2) (local.get 3))))
+      (else (local.set 3 (i64.sub (local.get 3) (local.get 2)))
+            (local.set 2 (i64.add (local.get 2) (i64.const 7)))))
+    (i64.add (i64.mul (local.get 2) (i64.const 5)) (local.get 3)))
+  ;; an if without else whose then-arm leaves by br: the end is reached from
+  ;; the if's false edge only
+  (func (export "ifbr") (param i32 i32) (result i32) (local i32)
+    (local.set 2 (i32.add (local.get 1) (i32.const 9)))
+    (block $out
+      (if (local.get 0) (then (local.set 2 (i32.const 1)) (br $out)))
+      (local.set 2 (i32.mul (local.get 2) (local.get 2))))
+    (i32.add (local.get 2) (local.get 1)))
+  ;; br_if exits with locals rewritten between them, under register pressure
+  (func (export "exits") (param i32 i64) (result i64) (local i64 i64)
+    (local.set 2 (local.get 1))
+    (local.set 3 (i64.const 11))
+    (block $b
+      (br_if $b (i32.eqz (local.get 0)))
+      (local.set 2 (i64.add (local.get 2) (i64.const 1)))
+      (local.set 3 (i64.rotl (local.get 2) (i64.const 7)))
+      (br_if $b (i32.eq (local.get 0) (i32.const 1)))
+      (local.set 2
+        (i64.add (local.get 2) (i64.add (local.get 3) (i64.add (local.get 2)
+        (i64.add (local.get 3) (i64.add (local.get 2) (i64.add (local.get 3)
+        (i64.add (local.get 2) (i64.add (local.get 3) (i64.add (local.get 2)
+        (local.get 3)))))))))))
+      (br_if $b (i32.eq (local.get 0) (i32.const 2)))
+      (local.set 3 (i64.const 0)))
+    (i64.xor (local.get 2) (local.get 3)))
+  ;; the same with float locals
+  (func (export "fexits") (param i32 f64) (result f64) (local f64 f64)
+    (local.set 2 (local.get 1))
+    (local.set 3 (f64.const 0.5))
+    (block $b
+      (br_if $b (i32.eqz (local.get 0)))
+      (local.set 2 (f64.add (local.get 2) (f64.const 1)))
+      (local.set 3 (f64.mul (local.get 2) (f64.const 3)))
+      (br_if $b (i32.eq (local.get 0) (i32.const 1)))
+      (local.set 2
+        (f64.add (local.get 2) (f64.add (local.get 3) (f64.add (local.get 2)
+        (f64.add (local.get 3) (f64.add (local.get 2) (f64.add (local.get 3)
+        (f64.add (local.get 2) (f64.add (local.get 3) (f64.add (local.get 2)
+        (f64.add (local.get 3) (f64.add (local.get 2) (f64.add (local.get 3)
+        (f64.add (local.get 2) (f64.add (local.get 3) (f64.add (local.get 2)
+        (local.get 3)))))))))))))))))
+      (br_if $b (i32.eq (local.get 0) (i32.const 2)))
+      (local.set 3 (f64.const -4)))
+    (f64.sub (local.get 2) (local.get 3)))
+  ;; br_table to blocks entered with other caches
+  (func (export "table") (param i32 i32) (result i32) (local i32 i32)
+    (local.set 2 (i32.add (local.get 1) (i32.const 1)))
+    (block $c
+      (block $b
+        (block $a
+          (local.set 3 (i32.mul (local.get 2) (i32.const 3)))
+          (br_table $a $b $c (local.get 0)))
+        (local.set 2 (i32.add (local.get 2) (local.get 3)))
+        (br $c))
+      (local.set 3 (i32.sub (local.get 3) (local.get 2))))
+    (i32.add (i32.mul (local.get 2) (i32.const 7)) (local.get 3)))
+  ;; a try_table catch clause to a block: the landing pad knows no register
+  (func (export "catch") (param i32) (result i32) (local i32 i32)
+    (local.set 1 (i32.add (local.get 0) (i32.const 4)))
+    (block $h
+      (try_table (catch $t $h)
+        (local.set 2 (i32.mul (local.get 1) (local.get 1)))
+        (if (local.get 0) (then (throw $t)))
+        (local.set 1 (i32.add (local.get 1) (local.get 2)))))
+    (i32.add (local.get 1) (local.get 2)))
+  ;; br_on_null and br_on_non_null to blocks
+  (func (export "null") (param i32) (result i32) (local i32 funcref)
+    (local.set 1 (i32.add (local.get 0) (i32.const 2)))
+    (local.set 2 (select (result funcref) (ref.null func) (ref.func $id)
+                   (i32.and (local.get 0) (i32.const 1))))
+    (block $n
+      (local.set 1 (i32.mul (local.get 1) (i32.const 3)))
+      (br_on_null $n (local.get 2))
+      (drop)
+      (local.set 1 (i32.add (local.get 1) (i32.const 100))))
+    (block $nn (result funcref)
+      (local.set 1 (i32.xor (local.get 1) (i32.const 5)))
+      (br_on_non_null $nn (local.get 2))
+      (local.set 1 (i32.sub (local.get 1) (i32.const 1)))
+      (ref.func $id))
+    (drop)
+    (local.get 1))
+  ;; loops inside blocks inside loops: look-ahead and merges together
+  (func (export "nested") (param i32) (result i32) (local i32 i32 i32)
+    (local.set 2 (i32.const 1))
+    (loop $outer
+      (local.set 3 (i32.const 0))
+      (block $done
+        (loop $inner
+          (br_if $done (i32.ge_u (local.get 3) (local.get 1)))
+          (local.set 2 (i32.add (i32.mul (local.get 2) (i32.const 31)) (local.get 3)))
+          (if (i32.and (local.get 2) (i32.const 4))
+            (then (local.set 3 (i32.add (local.get 3) (i32.const 2))))
+            (else (local.set 3 (i32.add (local.get 3) (i32.const 1)))))
+          (br $inner)))
+      (local.set 1 (i32.add (local.get 1) (i32.const 1)))
+      (br_if $outer (i32.lt_u (local.get 1) (local.get 0))))
+    (i32.add (local.get 1) (local.get 2)))
+  ;; a counting loop (the listing check below)
+  (func (export "count") (param i32) (result i32) (local i32)
+    (loop $l
+      (local.set 1 (i32.add (local.get 1) (i32.const 1)))
+      (br_if $l (i32.lt_u (local.get 1) (local.get 0))))
+    (local.get 1)))
+)";
+
+TEST_CASE("jit: labels keep only the cached locals every way in agrees on") {
+  JitInterpPair p(kModule);
+  for (uint32_t n : {0u, 1u, 2u, 3u, 4u, 7u, 100u}) {
+    CAPTURE(n);
+    p.Same("ifelse", {Value::I32(n), Value::I64(n * 0x10001ull + 3)});
+    p.Same("ifbr", {Value::I32(n), Value::I32(n + 5)});
+    p.Same("exits", {Value::I32(n), Value::I64(n * 977ull)});
+    p.Same("fexits", {Value::I32(n), Value::F64(1.5 + n)});
+    p.Same("table", {Value::I32(n), Value::I32(n * 13 + 1)});
+    p.Same("catch", {Value::I32(n)});
+    p.Same("null", {Value::I32(n)});
+    p.Same("nested", {Value::I32(n)});
+    p.Same("count", {Value::I32(n)});
+  }
+  CHECK(p.jit.stats().unsupported == 0);
+}
+
+// The body of the loop in "count" (from its header label to the jump back)
+// reads no local from the frame: the header loaded both.
+TEST_CASE("jit: a loop header loads the locals its body reads") {
+  JitInstance w(kModule);
+  std::ostringstream out;
+  ListAssembly(w.module(), out);
+  std::string text = out.str();
+  size_t func = text.find("func 9:");  // "count", the last function
+  REQUIRE(func != std::string::npos);
+  std::vector<std::string> lines;
+  std::istringstream in(text.substr(func));
+  for (std::string line; std::getline(in, line) && (lines.empty() || line.rfind("func ", 0) != 0);) {
+    lines.push_back(line);
+  }
+  // The jump back: a jump (jmp or jcc, maybe `short`) to a label defined
+  // above it.
+  size_t header = 0, back = 0;
+  static const std::regex kJump(R"(^(short )?j[a-z]+ (L[0-9]+)\b)");
+  for (size_t i = 0; i < lines.size() && back == 0; ++i) {
+    std::smatch m;
+    if (!std::regex_search(lines[i], m, kJump)) continue;
+    for (size_t j = 0; j < i; ++j) {
+      if (lines[j] == m[2].str() + ":") {
+        header = j;
+        back = i;
+      }
+    }
+  }
+  REQUIRE(back > header);
+  for (size_t i = header; i < back; ++i) {
+    CAPTURE(lines[i]);
+    CHECK(lines[i].find(", qword ptr [rbx") == std::string::npos);
+  }
+}
+
+}  // namespace
+}  // namespace cascade::jit::test
