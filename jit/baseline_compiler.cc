@@ -242,6 +242,11 @@ class BaselineCompiler : public BaseInterface {
   void OnBrIf(uint32_t depth) {
     if (failed()) return;
     ++cost_;
+    // A condition sharing a cached local's register gets its own first (the
+    // spill below may take that register while the condition is popped).
+    if (stack_.top().kind == VarState::kLocal || stack_.top().kind == VarState::kFLocal) {
+      stack_.PushReg(stack_.PopToReg());
+    }
     // The target's copy decision looks at the stack without the condition.
     VarState cond = stack_.top();
     stack_.Pop();
@@ -599,7 +604,8 @@ class BaselineCompiler : public BaseInterface {
     if (!Access(op, &acc)) return Unsupported(GetOpcodeInfo(op).name);
     if (!MemorySupported(m.memidx)) return;
     MemRef mem = MemFor(m.memidx);
-    Reg addr = stack_.PopToReg();
+    bool owned = false;
+    Reg addr = stack_.PopToRegRead(&owned);  // a local's register is only read
     if (op == Opcode::kF32Load || op == Opcode::kF64Load) {
       FReg f = stack_.AllocF();
       masm_.LoadF(op == Opcode::kF64Load, f, addr, m.offset, mem, OobLabel(mem));
@@ -607,8 +613,10 @@ class BaselineCompiler : public BaseInterface {
       stack_.PushFReg(f);
       return;
     }
-    masm_.Load(acc, addr, addr, m.offset, mem, OobLabel(mem));
-    stack_.PushReg(addr);
+    Reg dst = owned ? addr : stack_.Alloc();
+    masm_.Load(acc, dst, addr, m.offset, mem, OobLabel(mem));
+    if (!owned) stack_.Release(addr);
+    stack_.PushReg(dst);
   }
   void OnStore(Opcode op, const MemArg& m) {
     if (failed()) return;
@@ -619,16 +627,16 @@ class BaselineCompiler : public BaseInterface {
     if (!MemorySupported(m.memidx)) return;
     MemRef mem = MemFor(m.memidx);
     if ((op == Opcode::kF32Store || op == Opcode::kF64Store) &&
-        stack_.top().kind == VarState::kFReg) {
-      FReg f = stack_.PopToFReg();
-      Reg addr = stack_.PopToReg();
+        (stack_.top().kind == VarState::kFReg || stack_.top().kind == VarState::kFLocal)) {
+      FReg f = stack_.PopToFRegRead();
+      Reg addr = stack_.PopToRegRead();
       masm_.StoreF(op == Opcode::kF64Store, addr, m.offset, f, mem, OobLabel(mem));
       stack_.ReleaseF(f);
       stack_.Release(addr);
       return;
     }
-    Reg value = stack_.PopToReg();
-    Reg addr = stack_.PopToReg();
+    Reg value = stack_.PopToRegRead();
+    Reg addr = stack_.PopToRegRead();
     masm_.Store(acc, addr, m.offset, value, mem, OobLabel(mem));
     stack_.Release(value);
     stack_.Release(addr);
@@ -1244,7 +1252,7 @@ class BaselineCompiler : public BaseInterface {
   template <typename F>
   void Binary(Width, F emit) {
     if (failed()) return;
-    Reg b = stack_.PopToReg();
+    Reg b = stack_.PopToRegRead();  // `emit` writes only `a`
     Reg a = stack_.PopToReg();
     emit(a, b);
     stack_.Release(b);
@@ -1270,7 +1278,7 @@ class BaselineCompiler : public BaseInterface {
     Binary(w, [&](Reg a, Reg b) { masm_.Alu(op, w, a, b); });
   }
   void FloatBinEmit(FloatOp op, bool f64) {
-    FReg b = stack_.PopToFReg();
+    FReg b = stack_.PopToFRegRead();
     FReg a = stack_.PopToFReg();
     masm_.FloatBin(op, f64, a, b);
     stack_.ReleaseF(b);
@@ -1298,8 +1306,8 @@ class BaselineCompiler : public BaseInterface {
   void FloatCompareEmit(FCond c, bool f64) {
     // Stays pending (kFCond) like integer comparisons: br_if / if branch on
     // the flags.
-    FReg b = stack_.PopToFReg();
-    FReg a = stack_.PopToFReg();
+    FReg b = stack_.PopToFRegRead();  // the comparison only reads both
+    FReg a = stack_.PopToFRegRead();
     stack_.PushFCond(c, f64, a, b);
   }
   static bool IsFloat(ValType t) {
@@ -1314,7 +1322,7 @@ class BaselineCompiler : public BaseInterface {
       stack_.PushCond(c, w, a, 0, true, imm);
       return;
     }
-    Reg b = stack_.PopToReg();
+    Reg b = stack_.PopToRegRead();  // only read; `a` takes the 0/1 result
     Reg a = stack_.PopToReg();
     stack_.PushCond(c, w, a, b, false, 0);
   }

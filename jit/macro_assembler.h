@@ -32,7 +32,7 @@ class CodeMemory;
 struct SourceSite;
 
 using Reg = uint8_t;
-inline constexpr uint32_t kNumRegs = 7;
+inline constexpr uint32_t kNumRegs = 8;
 using FReg = uint8_t;  // allocatable float register (f32/f64 bits; f32 keeps bits 32..63 zero)
 inline constexpr uint32_t kNumFRegs = 14;
 struct Label {

@@ -12,7 +12,8 @@ void ValueStack::Materialize(uint32_t index) {
     Reg r = Alloc();  // never spills or evaluates a kFCond entry
     masm_.FloatCompare(v.fcond, v.f64, r, v.reg, v.reg2);
     if (v.negated) masm_.Eqz(Width::k32, r);
-    fused_[v.reg] = fused_[v.reg2] = false;
+    ReleaseF(v.reg);
+    ReleaseF(v.reg2);
     v.kind = VarState::kReg;
     v.reg = r;
     return;
@@ -22,25 +23,85 @@ void ValueStack::Materialize(uint32_t index) {
     masm_.CompareImm(v.cond, v.width, v.reg, v.reg, static_cast<int32_t>(v.imm));
   } else {
     masm_.Compare(v.cond, v.width, v.reg, v.reg, v.reg2);
-    used_[v.reg2] = false;
+    Release(v.reg2);
   }
   v.kind = VarState::kReg;
 }
 
-void ValueStack::Drop() {
-  VarState& v = s_.back();
+void ValueStack::ReleaseEntry(const VarState& v) {
   if (v.kind == VarState::kReg || v.kind == VarState::kCond) used_[v.reg] = false;
-  if (v.kind == VarState::kCond && !v.has_imm) used_[v.reg2] = false;
+  if (v.kind == VarState::kCond && !v.has_imm) Release(v.reg2);
   if (v.kind == VarState::kFReg) fused_[v.reg] = false;
-  if (v.kind == VarState::kFCond) fused_[v.reg] = fused_[v.reg2] = false;
+  if (v.kind == VarState::kFCond) {
+    ReleaseF(v.reg);
+    ReleaseF(v.reg2);
+  }
+}
+
+void ValueStack::Drop() {
+  ReleaseEntry(s_.back());
   s_.pop_back();
 }
 
+bool ValueStack::Shares(VarState::Kind kind, uint32_t r) const {
+  for (const VarState& v : s_) {
+    if (v.kind == kind && v.reg == r) return true;
+  }
+  return false;
+}
+
+void ValueStack::Unshare(Reg r) {
+  for (uint32_t i = 0; i < s_.size(); ++i) {
+    if (s_[i].kind == VarState::kLocal && s_[i].reg == r) {
+      masm_.StoreSlot(home(i), r);
+      s_[i].kind = VarState::kStack;
+    }
+  }
+}
+
+void ValueStack::UnshareF(FReg r) {
+  for (uint32_t i = 0; i < s_.size(); ++i) {
+    if (s_[i].kind == VarState::kFLocal && s_[i].reg == r) {
+      masm_.StoreSlotF(home(i), r);
+      s_[i].kind = VarState::kStack;
+    }
+  }
+}
+
+void ValueStack::ForgetLocal(uint32_t idx) {
+  for (Reg r = 0; r < kNumRegs; ++r) {
+    if (cached_[r] == idx) {
+      Unshare(r);
+      cached_[r] = kNoLocal;
+    }
+  }
+  for (FReg r = 0; r < kNumFRegs; ++r) {
+    if (fcached_[r] == idx) {
+      UnshareF(r);
+      fcached_[r] = kNoLocal;
+    }
+  }
+}
+
+void ValueStack::ForgetLocals() {
+  for (Reg r = 0; r < kNumRegs; ++r) {
+    if (cached_[r] != kNoLocal) Unshare(r);
+    cached_[r] = kNoLocal;
+  }
+  for (FReg r = 0; r < kNumFRegs; ++r) {
+    if (fcached_[r] != kNoLocal) UnshareF(r);
+    fcached_[r] = kNoLocal;
+  }
+}
+
 FReg ValueStack::AllocF() {
-  // A free register caching no local first, then a caching one.
-  for (int pass = 0; pass < 2; ++pass) {
+  // A free register caching no local first, then a caching one no entry
+  // shares, then any caching one.
+  for (int pass = 0; pass < 3; ++pass) {
     for (FReg r = 0; r < kNumFRegs; ++r) {
-      if (!fused_[r] && (pass == 1 || fcached_[r] == kNoLocal)) {
+      if (FreeF(r) && (pass == 2 || fcached_[r] == kNoLocal ||
+                       (pass == 1 && !Shares(VarState::kFLocal, r)))) {
+        if (fcached_[r] != kNoLocal) UnshareF(r);
         fused_[r] = true;
         fcached_[r] = kNoLocal;
         return r;
@@ -71,7 +132,16 @@ FReg ValueStack::PopToFReg() {
     s_.pop_back();
     return v.reg;
   }
-  if (v.kind == VarState::kReg || v.kind == VarState::kCond || v.kind == VarState::kFCond) {
+  if (v.kind == VarState::kFLocal) {  // a copy of the shared register
+    s_.pop_back();
+    ++fpins_[v.reg];
+    FReg f = AllocF();
+    --fpins_[v.reg];
+    masm_.MovF(f, v.reg);
+    return f;
+  }
+  if (v.kind == VarState::kReg || v.kind == VarState::kCond || v.kind == VarState::kFCond ||
+      v.kind == VarState::kLocal) {
     Reg g = PopToReg();
     FReg f = AllocF();
     masm_.MovToF(f, g);
@@ -85,11 +155,24 @@ FReg ValueStack::PopToFReg() {
   return f;
 }
 
+FReg ValueStack::PopToFRegRead(bool* owned) {
+  const VarState v = s_.back();
+  bool shared = v.kind == VarState::kFLocal;
+  if (owned) *owned = !shared;
+  if (!shared) return PopToFReg();
+  s_.pop_back();
+  ++fpins_[v.reg];
+  return v.reg;
+}
+
 Reg ValueStack::Alloc() {
-  // A free register caching no local first, then a caching one.
-  for (int pass = 0; pass < 2; ++pass) {
+  // A free register caching no local first, then a caching one no entry
+  // shares, then any caching one.
+  for (int pass = 0; pass < 3; ++pass) {
     for (Reg r = 0; r < kNumRegs; ++r) {
-      if (!used_[r] && (pass == 1 || cached_[r] == kNoLocal)) {
+      if (Free(r) && (pass == 2 || cached_[r] == kNoLocal ||
+                      (pass == 1 && !Shares(VarState::kLocal, r)))) {
+        if (cached_[r] != kNoLocal) Unshare(r);
         used_[r] = true;
         cached_[r] = kNoLocal;
         return r;
@@ -123,7 +206,20 @@ Reg ValueStack::PopToReg() {
   VarState v = s_.back();
   s_.pop_back();
   if (v.kind == VarState::kReg) return v.reg;
+  if (v.kind == VarState::kLocal) {  // a copy of the shared register
+    ++pins_[v.reg];
+    Reg r = Alloc();
+    --pins_[v.reg];
+    masm_.Mov(r, v.reg);
+    return r;
+  }
+  if (v.kind == VarState::kFLocal) ++fpins_[v.reg];
   Reg r = Alloc();
+  if (v.kind == VarState::kFLocal) {
+    --fpins_[v.reg];
+    masm_.MovFromF(r, v.reg);
+    return r;
+  }
   if (v.kind == VarState::kFReg) {
     masm_.MovFromF(r, v.reg);
     fused_[v.reg] = false;
@@ -134,14 +230,24 @@ Reg ValueStack::PopToReg() {
   return r;
 }
 
+Reg ValueStack::PopToRegRead(bool* owned) {
+  const VarState v = s_.back();
+  bool shared = v.kind == VarState::kLocal;
+  if (owned) *owned = !shared;
+  if (!shared) return PopToReg();
+  s_.pop_back();
+  ++pins_[v.reg];
+  return v.reg;
+}
+
 void ValueStack::StoreEntry(uint32_t index, uint32_t dst) {
   Materialize(index);
   const VarState& v = s_[index];
   switch (v.kind) {
-    case VarState::kReg: masm_.StoreSlot(dst, v.reg); break;
+    case VarState::kReg: case VarState::kLocal: masm_.StoreSlot(dst, v.reg); break;
     case VarState::kConst: masm_.StoreSlotImm(dst, v.imm); break;
     case VarState::kStack: masm_.CopySlot(dst, home(index)); break;
-    case VarState::kFReg: masm_.StoreSlotF(dst, v.reg); break;
+    case VarState::kFReg: case VarState::kFLocal: masm_.StoreSlotF(dst, v.reg); break;
     case VarState::kCond: case VarState::kFCond: break;  // materialized above
   }
 }
@@ -158,81 +264,105 @@ void ValueStack::SpillAll() {
 }
 
 void ValueStack::LocalGet(uint32_t idx, bool is_float) {
+  // Not cached: loaded into a free register caching nothing, which then
+  // caches it; with none, into a register of the entry's own (caching it
+  // would push out a local cached for longer, e.g. around a loop).
+  VarState v;
   if (is_float) {
-    for (FReg c = 0; c < kNumFRegs; ++c) {
-      if (!fused_[c] && fcached_[c] == idx) {
-        fused_[c] = true;  // keep it out of AllocF's hands
+    v.kind = VarState::kFLocal;
+    FReg c = 0;
+    while (c < kNumFRegs && fcached_[c] != idx) ++c;
+    if (c == kNumFRegs) {
+      c = 0;
+      while (c < kNumFRegs && !(FreeF(c) && fcached_[c] == kNoLocal)) ++c;
+      if (c == kNumFRegs) {
         FReg n = AllocF();
-        fused_[c] = false;
-        masm_.MovF(n, c);
+        masm_.LoadSlotF(n, idx);
         PushFReg(n);
         return;
       }
+      masm_.LoadSlotF(c, idx);
+      fcached_[c] = idx;
     }
-    FReg n = AllocF();
-    masm_.LoadSlotF(n, idx);
-    for (FReg c = 0; c < kNumFRegs; ++c) {  // keep a copy in a spare register
-      if (!fused_[c] && fcached_[c] == kNoLocal) {
-        masm_.MovF(c, n);
-        fcached_[c] = idx;
-        break;
+    v.reg = c;
+  } else {
+    v.kind = VarState::kLocal;
+    Reg c = 0;
+    while (c < kNumRegs && cached_[c] != idx) ++c;
+    if (c == kNumRegs) {
+      c = 0;
+      while (c < kNumRegs && !(Free(c) && cached_[c] == kNoLocal)) ++c;
+      if (c == kNumRegs) {
+        Reg n = Alloc();
+        masm_.LoadSlot(n, idx);
+        PushReg(n);
+        return;
       }
+      masm_.LoadSlot(c, idx);
+      cached_[c] = idx;
     }
-    PushFReg(n);
-    return;
+    v.reg = c;
   }
-  for (Reg c = 0; c < kNumRegs; ++c) {
-    if (!used_[c] && cached_[c] == idx) {
-      used_[c] = true;
-      Reg n = Alloc();
-      used_[c] = false;
-      masm_.Mov(n, c);
-      PushReg(n);
-      return;
-    }
-  }
-  Reg n = Alloc();
-  masm_.LoadSlot(n, idx);
-  PushReg(n);
+  Push(v);
 }
 
 void ValueStack::LocalSet(uint32_t idx, bool tee) {
   ForgetLocal(idx);
   uint32_t h = height() - 1;
   StoreEntry(h, idx);
+  VarState& v = s_.back();
   if (tee) {
-    // The entry keeps its register; a copy in a spare register (one caching
-    // nothing) serves the local.get that usually follows.
-    const VarState& v = s_.back();
-    if (v.kind == VarState::kFReg) {
-      for (FReg c = 0; c < kNumFRegs; ++c) {
-        if (!fused_[c] && fcached_[c] == kNoLocal) {
-          masm_.MovF(c, v.reg);
-          fcached_[c] = idx;
-          break;
-        }
-      }
+    // The entry's register now caches the local too: the entry shares it.
+    if (v.kind == VarState::kReg) {
+      used_[v.reg] = false;
+      cached_[v.reg] = idx;
+      v.kind = VarState::kLocal;
+    } else if (v.kind == VarState::kFReg) {
+      fused_[v.reg] = false;
+      fcached_[v.reg] = idx;
+      v.kind = VarState::kFLocal;
     }
     return;
   }
-  const VarState v = s_.back();
+  // A value in a register of its own: that register caches the local now.
+  // One sharing another local's register: a copy in a free register caching
+  // nothing does, if there is one (a register caches one local; evicting
+  // another local for the copy costs more than it saves).
+  if (v.kind == VarState::kLocal) {
+    for (Reg n = 0; n < kNumRegs; ++n) {
+      if (Free(n) && cached_[n] == kNoLocal) {
+        masm_.Mov(n, v.reg);
+        cached_[n] = idx;
+        break;
+      }
+    }
+  } else if (v.kind == VarState::kFLocal) {
+    for (FReg n = 0; n < kNumFRegs; ++n) {
+      if (FreeF(n) && fcached_[n] == kNoLocal) {
+        masm_.MovF(n, v.reg);
+        fcached_[n] = idx;
+        break;
+      }
+    }
+  }
+  const VarState w = v;
   Drop();
-  if (v.kind == VarState::kReg) cached_[v.reg] = idx;
-  if (v.kind == VarState::kFReg) fcached_[v.reg] = idx;
+  if (w.kind == VarState::kReg) cached_[w.reg] = idx;
+  if (w.kind == VarState::kFReg) fcached_[w.reg] = idx;
 }
 
 namespace {
 
 // CacheLocal for one register class: the free register caching nothing with
 // the highest number (allocation takes the lowest first), or -1.
-template <size_t N>
-int SpareRegister(const bool (&used)[N], const uint32_t (&cached)[N], uint32_t idx,
-                  uint32_t spare, bool* has) {
+template <size_t N, class FreeFn>
+int SpareRegister(FreeFn is_free, const uint32_t (&cached)[N], uint32_t idx, uint32_t spare,
+                  bool* has) {
   uint32_t free = 0;
   int pick = -1;
   for (uint32_t r = 0; r < N; ++r) {
     if (cached[r] == idx) *has = true;
-    if (!used[r] && cached[r] == ValueStack::kNoLocal) {
+    if (is_free(r) && cached[r] == ValueStack::kNoLocal) {
       ++free;
       pick = static_cast<int>(r);
     }
@@ -245,13 +375,15 @@ int SpareRegister(const bool (&used)[N], const uint32_t (&cached)[N], uint32_t i
 bool ValueStack::CacheLocal(uint32_t idx, bool is_float, uint32_t spare) {
   bool has = false;
   if (is_float) {
-    int r = SpareRegister(fused_, fcached_, idx, spare, &has);
+    int r = SpareRegister([&](uint32_t c) { return FreeF(static_cast<FReg>(c)); }, fcached_, idx,
+                          spare, &has);
     if (r < 0) return has;
     masm_.LoadSlotF(static_cast<FReg>(r), idx);
     fcached_[r] = idx;
     return true;
   }
-  int r = SpareRegister(used_, cached_, idx, spare, &has);
+  int r = SpareRegister([&](uint32_t c) { return Free(static_cast<Reg>(c)); }, cached_, idx,
+                        spare, &has);
   if (r < 0) return has;
   masm_.LoadSlot(static_cast<Reg>(r), idx);
   cached_[r] = idx;
@@ -259,20 +391,25 @@ bool ValueStack::CacheLocal(uint32_t idx, bool is_float, uint32_t spare) {
 }
 
 void ValueStack::KeepCached(std::span<const uint32_t> locals) {
-  auto keep = [&](uint32_t& c) {
-    if (c != kNoLocal && std::find(locals.begin(), locals.end(), c) == locals.end()) c = kNoLocal;
+  auto drop = [&](uint32_t c) {
+    return c != kNoLocal && std::find(locals.begin(), locals.end(), c) == locals.end();
   };
-  for (auto& c : cached_) keep(c);
-  for (auto& c : fcached_) keep(c);
+  for (Reg r = 0; r < kNumRegs; ++r) {
+    if (drop(cached_[r])) {
+      Unshare(r);
+      cached_[r] = kNoLocal;
+    }
+  }
+  for (FReg r = 0; r < kNumFRegs; ++r) {
+    if (drop(fcached_[r])) {
+      UnshareF(r);
+      fcached_[r] = kNoLocal;
+    }
+  }
 }
 
 void ValueStack::ResetTo(uint32_t height) {
-  for (const VarState& v : s_) {
-    if (v.kind == VarState::kReg || v.kind == VarState::kCond) used_[v.reg] = false;
-    if (v.kind == VarState::kCond && !v.has_imm) used_[v.reg2] = false;
-    if (v.kind == VarState::kFReg) fused_[v.reg] = false;
-    if (v.kind == VarState::kFCond) fused_[v.reg] = fused_[v.reg2] = false;
-  }
+  for (const VarState& v : s_) ReleaseEntry(v);
   s_.assign(height, VarState{});
   if (height > max_height_) max_height_ = height;
 }
@@ -298,8 +435,16 @@ ValueStack::CacheState ValueStack::CacheState::None() {
 }
 
 void ValueStack::RestoreCache(const CacheState& s) {
-  for (Reg r = 0; r < kNumRegs; ++r) cached_[r] = used_[r] ? kNoLocal : s.cached[r];
-  for (FReg r = 0; r < kNumFRegs; ++r) fcached_[r] = fused_[r] ? kNoLocal : s.fcached[r];
+  for (Reg r = 0; r < kNumRegs; ++r) {
+    uint32_t want = Free(r) ? s.cached[r] : kNoLocal;
+    if (cached_[r] != want && cached_[r] != kNoLocal) Unshare(r);
+    cached_[r] = want;
+  }
+  for (FReg r = 0; r < kNumFRegs; ++r) {
+    uint32_t want = FreeF(r) ? s.fcached[r] : kNoLocal;
+    if (fcached_[r] != want && fcached_[r] != kNoLocal) UnshareF(r);
+    fcached_[r] = want;
+  }
 }
 
 void ValueStack::Intersect(CacheState* s) const {

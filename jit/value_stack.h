@@ -11,6 +11,10 @@
 //   kFCond  the same for a float comparison (float registers reg `fcond`
 //           reg2, possibly `negated` by i32.eqz); materializing it takes an
 //           integer register
+//   kLocal  a local.get served by the local cache: the integer register
+//           `reg` that caches the local, shared with the cache and any other
+//           such entry, owned by none (Liftoff's register use counts)
+//   kFLocal the same in a float register
 // Registers are allocated from the MacroAssembler's pool; when none is free,
 // the deepest register entry is spilled to its home slot.
 //
@@ -24,11 +28,20 @@
 // cache it was entered with (CacheState), and branches back to it restore
 // that cache first: loop-carried locals stay in registers.
 //
+// Shared registers: a kLocal/kFLocal entry reads its local's caching
+// register. Whenever that register stops caching the local (allocation takes
+// it, the local is written, a call or a merge drops the cache), the entries
+// sharing it are first stored to their home slots (Unshare), so a shared
+// register always holds the entry's value. PopToRegRead / PopToFRegRead hand a
+// consumer that only reads its operand the shared register itself, pinned
+// (pins_) so that allocation cannot take it until Release.
+//
 // Invariants: used_[r] iff r is held by a kReg entry or by a value popped with
 // PopToReg and not yet released (Release / Push); after SpillAll every entry is
 // kStack and the only used registers are popped ones. max_height() is the most
-// entries ever live (the frame reserves that many home slots). A register
-// caching a local is never used_ (allocation drops it from the cache).
+// entries ever live (the frame reserves that many home slots). A used_ register
+// caches no local (allocation drops it from the cache); a pinned one may, and
+// is never used_. Allocation takes neither.
 #pragma once
 
 #include <cstdint>
@@ -40,7 +53,7 @@
 namespace cascade::jit {
 
 struct VarState {
-  enum Kind : uint8_t { kStack, kReg, kConst, kCond, kFReg, kFCond };
+  enum Kind : uint8_t { kStack, kReg, kConst, kCond, kFReg, kFCond, kLocal, kFLocal };
   Kind kind = kStack;
   Reg reg = 0;
   uint64_t imm = 0;
@@ -65,6 +78,8 @@ class ValueStack {
     s_.clear();
     for (bool& u : used_) u = false;
     for (bool& u : fused_) u = false;
+    for (uint8_t& p : pins_) p = 0;
+    for (uint8_t& p : fpins_) p = 0;
     home_base_ = home_base;
     max_height_ = 0;
   }
@@ -78,8 +93,16 @@ class ValueStack {
   void PushFReg(FReg r) { Push(VarState{VarState::kFReg, r, 0}); }
   // Pops the top entry into a float register the caller owns.
   FReg PopToFReg();
+  // Pops the top entry into a float register for reading only: the register
+  // a kFLocal entry shares (pinned; the caller must not write it), or one the
+  // caller owns (*owned). Either way ReleaseF ends the use.
+  FReg PopToFRegRead(bool* owned = nullptr);
   FReg AllocF();
-  void ReleaseF(FReg r) { fused_[r] = false; }
+  // Ends the caller's use of `r`: unpins a pinned register, else frees it.
+  void ReleaseF(FReg r) {
+    if (fpins_[r] > 0) --fpins_[r];
+    else fused_[r] = false;
+  }
   void PushConst(uint64_t v) { Push(VarState{VarState::kConst, 0, v}); }
   void PushStack() { Push(VarState{VarState::kStack, 0, 0}); }
   void PushCond(Cond c, Width w, Reg a, Reg b, bool has_imm, int32_t imm) {
@@ -109,6 +132,8 @@ class ValueStack {
   void Drop();
   // Pops the top entry into a register the caller owns until Release/PushReg.
   Reg PopToReg();
+  // Pops the top entry into a register for reading only (see PopToFRegRead).
+  Reg PopToRegRead(bool* owned = nullptr);
   // Pushes an entry popped with Pop back unchanged (its registers are still held).
   void PushRaw(const VarState& v) { s_.push_back(v); }
   VarState Pop() {
@@ -116,15 +141,19 @@ class ValueStack {
     s_.pop_back();
     return v;
   }
-  void Release(Reg r) { used_[r] = false; }
+  // Ends the caller's use of `r`: unpins a pinned register, else frees it.
+  void Release(Reg r) {
+    if (pins_[r] > 0) --pins_[r];
+    else used_[r] = false;
+  }
   Reg Alloc();
   // Every entry to its home slot.
   void SpillAll();
 
-  // The local cache (see above). LocalGet pushes local `idx`'s value (an
-  // integer or a float register), from a caching register when there is one;
-  // LocalSet stores the top entry to the local's slot (`tee`: keeps the entry)
-  // and caches the register it was in.
+  // The local cache (see above). LocalGet pushes local `idx`'s value as an
+  // entry sharing its caching register (loading it into a free register that
+  // then caches it, when none does); LocalSet stores the top entry to the
+  // local's slot (`tee`: keeps the entry) and caches the register it was in.
   void LocalGet(uint32_t idx, bool is_float);
   void LocalSet(uint32_t idx, bool tee);
   // Loads local `idx` into a free register caching nothing and caches it
@@ -135,10 +164,7 @@ class ValueStack {
   void KeepCached(std::span<const uint32_t> locals);
   // Forgets every cached local: at labels (other paths join there) and calls
   // (they clobber the registers).
-  void ForgetLocals() {
-    for (auto& c : cached_) c = kNoLocal;
-    for (auto& c : fcached_) c = kNoLocal;
-  }
+  void ForgetLocals();
   // Truncates/extends to `height` entries, all kStack (at labels; the local
   // cache is left to the label's merge).
   void ResetTo(uint32_t height);
@@ -175,24 +201,38 @@ class ValueStack {
   void StoreEntry(uint32_t index, uint32_t dst);
 
  private:
+  // A pushed entry takes over the caller's use of its registers (a pinned
+  // operand of a comparison stays pinned until the entry is released).
   void Push(VarState v) {
     s_.push_back(v);
     if (v.kind == VarState::kReg || v.kind == VarState::kCond) used_[v.reg] = true;
-    if (v.kind == VarState::kCond && !v.has_imm) used_[v.reg2] = true;
+    if (v.kind == VarState::kCond && !v.has_imm && pins_[v.reg2] == 0) used_[v.reg2] = true;
     if (v.kind == VarState::kFReg) fused_[v.reg] = true;
-    if (v.kind == VarState::kFCond) fused_[v.reg] = fused_[v.reg2] = true;
+    if (v.kind == VarState::kFCond) {
+      if (fpins_[v.reg] == 0) fused_[v.reg] = true;
+      if (fpins_[v.reg2] == 0) fused_[v.reg2] = true;
+    }
     if (s_.size() > max_height_) max_height_ = static_cast<uint32_t>(s_.size());
   }
-  void ForgetLocal(uint32_t idx) {
-    for (auto& c : cached_) if (c == idx) c = kNoLocal;
-    for (auto& c : fcached_) if (c == idx) c = kNoLocal;
-  }
+  // Releases the registers entry `v` holds (not a kLocal/kFLocal's).
+  void ReleaseEntry(const VarState& v);
+  void ForgetLocal(uint32_t idx);
+  // Stores the entries sharing register `r` (kLocal) / float register `r`
+  // (kFLocal) to their home slots: `r` is about to stop caching their local.
+  void Unshare(Reg r);
+  // Whether an entry of `kind` (kLocal / kFLocal) shares register `r`.
+  bool Shares(VarState::Kind kind, uint32_t r) const;
+  void UnshareF(FReg r);
+  bool Free(Reg r) const { return !used_[r] && pins_[r] == 0; }
+  bool FreeF(FReg r) const { return !fused_[r] && fpins_[r] == 0; }
   MacroAssembler& masm_;
   std::vector<VarState> s_;
   uint32_t cached_[kNumRegs];    // local held by free register r, or kNoLocal
   uint32_t fcached_[kNumFRegs];
   bool used_[kNumRegs] = {};
   bool fused_[kNumFRegs] = {};
+  uint8_t pins_[kNumRegs] = {};    // readers of a shared register (PopToRegRead)
+  uint8_t fpins_[kNumFRegs] = {};
   uint32_t home_base_ = 0;
   uint32_t max_height_ = 0;
 };

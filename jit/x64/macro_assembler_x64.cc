@@ -5,7 +5,8 @@
 //   r13  Instance* (of the running code; the internal frame saves the caller's)
 //   r14  memory-0 base (reloaded after calls)
 //   rax, rcx, rdx, xmm0, xmm1          scratch, never allocated
-//   rsi rdi r8 r9 r10 r11 r15          allocatable (Reg 0..6)
+//   rsi rdi r8 r9 r10 r11 r15 rbp      allocatable (Reg 0..7; the external
+//                                      entry saves rbp, nothing else uses it)
 //   xmm2..xmm15                        allocatable floats (FReg 0..13)
 // External entry: push rbp + 5 callee-saved + 8 bytes pad. Internal frame:
 // [caller's r13][return address], so rsp is 16-byte aligned at every call
@@ -35,7 +36,7 @@ namespace x86 = asmjit::x86;
 namespace {
 
 const x86::Gp kPool[kNumRegs] = {x86::rsi, x86::rdi, x86::r8, x86::r9,
-                                 x86::r10, x86::r11, x86::r15};
+                                 x86::r10, x86::r11, x86::r15, x86::rbp};
 const x86::Gp kFp = x86::rbx, kCtx = x86::r12, kInst = x86::r13, kMem = x86::r14;
 
 x86::Gp R64(Reg r) { return kPool[r]; }
