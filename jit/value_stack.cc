@@ -470,27 +470,58 @@ namespace {
 
 // EmitCacheRestore for one register class: `want[r]` is the local register r
 // must hold, `have[r]` the local it holds now (kNoLocal: none, or unknown
-// when !from_cache). A register gets a move from a register `want` leaves
-// unused, else a load; both write only registers `want` uses, so no move's
-// source is overwritten.
+// when !from_cache). A parallel move: a register whose local another
+// register holds gets a move from it, ordered so that no source is
+// overwritten before it is read; a cycle of moves is broken by loading one of
+// its registers from its local's slot instead (locals are written through, so
+// the slot holds the value too). Registers with no source are loaded; loads
+// come last, after every move that reads their registers.
 template <size_t N, class MoveFn, class LoadFn>
 void RestoreClass(const uint32_t (&want)[N], const uint32_t (&have)[N], bool from_cache,
                   MoveFn move, LoadFn load) {
   constexpr uint32_t kNone = ValueStack::kNoLocal;
+  constexpr int kDone = -2, kLoad = -1;
+  int src[N];
   for (uint32_t r = 0; r < N; ++r) {
-    uint32_t local = want[r];
-    if (local == kNone) continue;
-    bool done = false;
-    if (from_cache) {
-      done = have[r] == local;
-      for (uint32_t c = 0; c < N && !done; ++c) {
-        if (have[c] == local && want[c] == kNone) {
-          move(r, c);
-          done = true;
+    src[r] = kDone;
+    if (want[r] == kNone || (from_cache && have[r] == want[r])) continue;
+    src[r] = kLoad;
+    if (!from_cache) continue;
+    for (uint32_t c = 0; c < N; ++c) {
+      if (have[c] == want[r]) {
+        src[r] = static_cast<int>(c);
+        break;
+      }
+    }
+  }
+  auto read_by_pending = [&](uint32_t r) {
+    for (uint32_t q = 0; q < N; ++q) {
+      if (q != r && src[q] == static_cast<int>(r)) return true;
+    }
+    return false;
+  };
+  for (;;) {
+    bool pending = false, progress = false;
+    for (uint32_t r = 0; r < N; ++r) {
+      if (src[r] < 0) continue;
+      pending = true;
+      if (read_by_pending(r)) continue;
+      move(r, static_cast<uint32_t>(src[r]));
+      src[r] = kDone;
+      progress = true;
+    }
+    if (!pending) break;
+    if (!progress) {  // only cycles are left: one register of one loads instead
+      for (uint32_t r = 0; r < N; ++r) {
+        if (src[r] >= 0) {
+          src[r] = kLoad;
+          break;
         }
       }
     }
-    if (!done) load(r, local);
+  }
+  for (uint32_t r = 0; r < N; ++r) {
+    if (src[r] == kLoad) load(r, want[r]);
   }
 }
 
