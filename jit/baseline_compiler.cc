@@ -18,7 +18,6 @@
 #include "jit/baseline_compiler.h"
 
 #include <algorithm>
-#include <unordered_map>
 #include <vector>
 
 #include "engine/function_decoder.h"
@@ -1067,68 +1066,75 @@ class BaselineCompiler : public BaseInterface {
     uint32_t offset;               // of the `loop` instruction
     std::vector<uint32_t> locals;  // most read first
   };
+  // One pass, linear in the instructions plus the (loop, local) pairs: an
+  // access to a local is its first in every open loop that began after the
+  // local's previous access (a suffix of the open loops, innermost first). A
+  // loop's reads of a local it reads first are the reads counted from that
+  // first access to the loop's end.
   void ScanLoops(uint32_t from) {
     const Function& f = module_.funcs[funcidx_];
     const uint8_t* base = module_.bytes.data();
     Reader r(base, base + from, base + f.body.offset + f.body.size);
-    std::vector<int> open;        // per open block: its loop in `reads`, or -1
-    std::vector<uint32_t> loops;  // `reads` indices of the open loops
-    std::vector<std::vector<uint32_t>> reads;
-    // Per loop, each local it accesses: whether the first access (in body
-    // order) reads it. Only those locals are worth a register at the header;
-    // one written first is a temporary of the iteration.
-    std::vector<std::unordered_map<uint32_t, bool>> read_first;
+    struct OpenLoop {
+      uint32_t index;  // in loop_reads_
+      uint32_t start;  // instruction count at its start
+      std::vector<std::pair<uint32_t, uint32_t>> first_reads;  // (local, reads before)
+    };
+    std::vector<int> open;  // per open block: whether it is a loop (1) or not (0)
+    std::vector<OpenLoop> loops;
+    std::vector<uint32_t> last_access(wasm_locals_, 0);  // instruction count + 1, 0: none
+    std::vector<uint32_t> reads(wasm_locals_, 0);
+    std::vector<std::pair<uint32_t, uint32_t>> counts;  // (reads, local)
+    uint32_t n = 0;  // instructions so far
+    auto access = [&](uint32_t local, bool read) {
+      if (local >= wasm_locals_) return;
+      for (size_t k = loops.size(); k-- > 0 && loops[k].start >= last_access[local];) {
+        if (read) loops[k].first_reads.push_back({local, reads[local]});
+      }
+      last_access[local] = n + 1;
+      if (read) ++reads[local];
+    };
     while (!r.at_end()) {
       const uint32_t at = r.offset();
       const ScannedInstruction in = ScanInstruction(r);
+      ++n;
       switch (in.op) {
         case Opcode::kInvalid:
           r.skip(r.remaining());
           break;
         case Opcode::kBlock: case Opcode::kIf: case Opcode::kTry: case Opcode::kTryTable:
-          open.push_back(-1);
+          open.push_back(0);
           break;
         case Opcode::kLoop:
-          open.push_back(static_cast<int>(reads.size()));
-          loops.push_back(static_cast<uint32_t>(reads.size()));
+          open.push_back(1);
+          loops.push_back({static_cast<uint32_t>(loop_reads_.size()), n, {}});
           loop_reads_.push_back({at, {}});
-          reads.emplace_back();
-          read_first.emplace_back();
           break;
-        case Opcode::kEnd: case Opcode::kDelegate:
-          if (!open.empty()) {
-            if (open.back() >= 0) loops.pop_back();
-            open.pop_back();
-          }
+        case Opcode::kEnd: case Opcode::kDelegate: {
+          if (open.empty()) break;
+          bool loop = open.back() == 1;
+          open.pop_back();
+          if (!loop) break;
+          OpenLoop& l = loops.back();
+          counts.clear();
+          for (const auto& [local, before] : l.first_reads) counts.push_back({reads[local] - before, local});
+          std::sort(counts.begin(), counts.end(), [](const auto& a, const auto& b) {
+            return a.first != b.first ? a.first > b.first : a.second < b.second;
+          });
+          if (counts.size() > kMaxLoopReads) counts.resize(kMaxLoopReads);
+          for (const auto& c : counts) loop_reads_[l.index].locals.push_back(c.second);
+          loops.pop_back();
           break;
+        }
         case Opcode::kLocalGet:
-          for (uint32_t k : loops) {
-            if (read_first[k].emplace(in.index, true).first->second) reads[k].push_back(in.index);
-          }
+          access(in.index, true);
           break;
         case Opcode::kLocalSet: case Opcode::kLocalTee:
-          for (uint32_t k : loops) read_first[k].emplace(in.index, false);
+          access(in.index, false);
           break;
         default:
           break;
       }
-    }
-    std::vector<std::pair<uint32_t, uint32_t>> counts;  // (reads, local)
-    for (size_t k = 0; k < reads.size(); ++k) {
-      std::vector<uint32_t>& v = reads[k];
-      read_first[k].clear();
-      std::sort(v.begin(), v.end());
-      counts.clear();
-      for (size_t i = 0; i < v.size();) {
-        size_t j = i;
-        while (j < v.size() && v[j] == v[i]) ++j;
-        counts.push_back({static_cast<uint32_t>(j - i), v[i]});
-        i = j;
-      }
-      std::stable_sort(counts.begin(), counts.end(),
-                       [](const auto& a, const auto& b) { return a.first > b.first; });
-      if (counts.size() > kMaxLoopReads) counts.resize(kMaxLoopReads);
-      for (const auto& c : counts) loop_reads_[k].locals.push_back(c.second);
     }
   }
   void CacheLoopReads(uint32_t loop_offset) {
