@@ -852,8 +852,6 @@ class BaselineCompiler : public BaseInterface {
   uint32_t fn_offset_ = 0;
 
  private:
-  // Binds a label: control from elsewhere joins here, so no register is known
-  // to hold a local any more.
   // Forward merges of the local cache. The end label of a block, if or
   // try_table and an if's else label are tracked: every jump to one records
   // the cache it leaves with (NoteJump, after any code of its own that could
@@ -1149,8 +1147,7 @@ class BaselineCompiler : public BaseInterface {
     // Cached locals the loop does not read first would only cost each branch
     // back a reload: they leave the header's state.
     stack_.KeepCached(loop_reads_[next_loop_].locals);
-    for (uint32_t local : loop_reads_[next_loop_].locals) {
-      if (local >= wasm_locals_) continue;
+    for (uint32_t local : loop_reads_[next_loop_].locals) {  // all < wasm_locals_ (ScanLoops)
       bool f = local_float_[local];
       stack_.CacheLocal(local, f, f ? kLoopSpareFRegs : kLoopSpareRegs);
     }

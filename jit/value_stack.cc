@@ -50,48 +50,37 @@ bool ValueStack::Shares(VarState::Kind kind, uint32_t r) const {
   return false;
 }
 
-void ValueStack::Unshare(Reg r) {
+void ValueStack::Unshare(VarState::Kind kind, uint32_t r) {
   for (uint32_t i = 0; i < s_.size(); ++i) {
-    if (s_[i].kind == VarState::kLocal && s_[i].reg == r) {
-      masm_.StoreSlot(home(i), r);
+    if (s_[i].kind == kind && s_[i].reg == r) {
+      StoreEntry(i, home(i));
       s_[i].kind = VarState::kStack;
     }
   }
 }
 
-void ValueStack::UnshareF(FReg r) {
-  for (uint32_t i = 0; i < s_.size(); ++i) {
-    if (s_[i].kind == VarState::kFLocal && s_[i].reg == r) {
-      masm_.StoreSlotF(home(i), r);
-      s_[i].kind = VarState::kStack;
-    }
-  }
-}
-
-void ValueStack::ForgetLocal(uint32_t idx) {
+template <class Pred>
+void ValueStack::DropCached(Pred drop) {
   for (Reg r = 0; r < kNumRegs; ++r) {
-    if (cached_[r] == idx) {
-      Unshare(r);
+    if (cached_[r] != kNoLocal && drop(cached_[r])) {
+      Unshare(VarState::kLocal, r);
       cached_[r] = kNoLocal;
     }
   }
   for (FReg r = 0; r < kNumFRegs; ++r) {
-    if (fcached_[r] == idx) {
-      UnshareF(r);
+    if (fcached_[r] != kNoLocal && drop(fcached_[r])) {
+      Unshare(VarState::kFLocal, r);
       fcached_[r] = kNoLocal;
     }
   }
 }
 
+void ValueStack::ForgetLocal(uint32_t idx) {
+  DropCached([idx](uint32_t local) { return local == idx; });
+}
+
 void ValueStack::ForgetLocals() {
-  for (Reg r = 0; r < kNumRegs; ++r) {
-    if (cached_[r] != kNoLocal) Unshare(r);
-    cached_[r] = kNoLocal;
-  }
-  for (FReg r = 0; r < kNumFRegs; ++r) {
-    if (fcached_[r] != kNoLocal) UnshareF(r);
-    fcached_[r] = kNoLocal;
-  }
+  DropCached([](uint32_t) { return true; });
 }
 
 FReg ValueStack::AllocF() {
@@ -101,7 +90,7 @@ FReg ValueStack::AllocF() {
     for (FReg r = 0; r < kNumFRegs; ++r) {
       if (FreeF(r) && (pass == 2 || fcached_[r] == kNoLocal ||
                        (pass == 1 && !Shares(VarState::kFLocal, r)))) {
-        if (fcached_[r] != kNoLocal) UnshareF(r);
+        if (fcached_[r] != kNoLocal) Unshare(VarState::kFLocal, r);
         fused_[r] = true;
         fcached_[r] = kNoLocal;
         return r;
@@ -172,7 +161,7 @@ Reg ValueStack::Alloc() {
     for (Reg r = 0; r < kNumRegs; ++r) {
       if (Free(r) && (pass == 2 || cached_[r] == kNoLocal ||
                       (pass == 1 && !Shares(VarState::kLocal, r)))) {
-        if (cached_[r] != kNoLocal) Unshare(r);
+        if (cached_[r] != kNoLocal) Unshare(VarState::kLocal, r);
         used_[r] = true;
         cached_[r] = kNoLocal;
         return r;
@@ -391,21 +380,9 @@ bool ValueStack::CacheLocal(uint32_t idx, bool is_float, uint32_t spare) {
 }
 
 void ValueStack::KeepCached(std::span<const uint32_t> locals) {
-  auto drop = [&](uint32_t c) {
-    return c != kNoLocal && std::find(locals.begin(), locals.end(), c) == locals.end();
-  };
-  for (Reg r = 0; r < kNumRegs; ++r) {
-    if (drop(cached_[r])) {
-      Unshare(r);
-      cached_[r] = kNoLocal;
-    }
-  }
-  for (FReg r = 0; r < kNumFRegs; ++r) {
-    if (drop(fcached_[r])) {
-      UnshareF(r);
-      fcached_[r] = kNoLocal;
-    }
-  }
+  DropCached([&](uint32_t local) {
+    return std::find(locals.begin(), locals.end(), local) == locals.end();
+  });
 }
 
 void ValueStack::ResetTo(uint32_t height) {
@@ -437,12 +414,12 @@ ValueStack::CacheState ValueStack::CacheState::None() {
 void ValueStack::RestoreCache(const CacheState& s) {
   for (Reg r = 0; r < kNumRegs; ++r) {
     uint32_t want = Free(r) ? s.cached[r] : kNoLocal;
-    if (cached_[r] != want && cached_[r] != kNoLocal) Unshare(r);
+    if (cached_[r] != want && cached_[r] != kNoLocal) Unshare(VarState::kLocal, r);
     cached_[r] = want;
   }
   for (FReg r = 0; r < kNumFRegs; ++r) {
     uint32_t want = FreeF(r) ? s.fcached[r] : kNoLocal;
-    if (fcached_[r] != want && fcached_[r] != kNoLocal) UnshareF(r);
+    if (fcached_[r] != want && fcached_[r] != kNoLocal) Unshare(VarState::kFLocal, r);
     fcached_[r] = want;
   }
 }

@@ -162,8 +162,8 @@ class ValueStack {
   bool CacheLocal(uint32_t idx, bool is_float, uint32_t spare);
   // Forgets every cached local not in `locals`.
   void KeepCached(std::span<const uint32_t> locals);
-  // Forgets every cached local: at labels (other paths join there) and calls
-  // (they clobber the registers).
+  // Forgets every cached local: at calls (they clobber the registers) and
+  // labels without a merge state.
   void ForgetLocals();
   // Truncates/extends to `height` entries, all kStack (at labels; the local
   // cache is left to the label's merge).
@@ -217,12 +217,16 @@ class ValueStack {
   // Releases the registers entry `v` holds (not a kLocal/kFLocal's).
   void ReleaseEntry(const VarState& v);
   void ForgetLocal(uint32_t idx);
-  // Stores the entries sharing register `r` (kLocal) / float register `r`
-  // (kFLocal) to their home slots: `r` is about to stop caching their local.
-  void Unshare(Reg r);
+  // Stores the entries of `kind` sharing register `r` (kLocal: integer,
+  // kFLocal: float) to their home slots: `r` is about to stop caching their
+  // local.
+  void Unshare(VarState::Kind kind, uint32_t r);
   // Whether an entry of `kind` (kLocal / kFLocal) shares register `r`.
   bool Shares(VarState::Kind kind, uint32_t r) const;
-  void UnshareF(FReg r);
+  // Forgets each cached local for which `drop(local)` holds, unsharing its
+  // register first (ForgetLocal, ForgetLocals, KeepCached).
+  template <class Pred>
+  void DropCached(Pred drop);
   bool Free(Reg r) const { return !used_[r] && pins_[r] == 0; }
   bool FreeF(FReg r) const { return !fused_[r] && fpins_[r] == 0; }
   MacroAssembler& masm_;
