@@ -142,6 +142,7 @@ class BaselineCompiler : public BaseInterface {
         masm_.TrapStub(t.label, t.message, funcidx_, t.offset);
       }
     }
+    masm_.EmitSlowCallStubs();
     EmitLandingPads();
     EmitChargeStubs();
     for (const OsrStub& o : osr_stubs_) {
@@ -1239,8 +1240,7 @@ class BaselineCompiler : public BaseInterface {
     if (callee == funcidx_) {
       masm_.CallSelf(arg_slot, propagate);  // recursion: no lookup, no slow path
     } else {
-      masm_.CallWasm(callee, arg_slot, reinterpret_cast<const void*>(&HelperCallSlow), propagate,
-                     SameInstance(callee));
+      masm_.CallWasm(callee, arg_slot, propagate, SameInstance(callee));
     }
     for (uint32_t i = 0; i < sig.param_count; ++i) stack_.Drop();
     for (uint32_t i = 0; i < sig.result_count; ++i) stack_.PushStack();

@@ -59,6 +59,8 @@ struct JitContext {
   // HelperCallSlow's status 2: the callee has machine code now; the call site
   // calls it itself (so JIT frames stay adjacent on the native stack).
   FuncInstance* retry_callee = nullptr;
+  // The shared slow path of JIT call sites (macro_assembler.h, SlowCallThunk).
+  const void* slow_call_thunk = nullptr;
   char trap_text[48] = {};           // a formatted trap_message ("uninitialized element 2")
   // Callers of the trapping function, innermost first, appended as the trap
   // status propagates out through JIT call sites (HelperTrapFrame); frames
@@ -80,6 +82,7 @@ inline constexpr int32_t kCtxMessages = offsetof(JitContext, messages);
 inline constexpr int32_t kCtxStoreSerial = offsetof(JitContext, store_serial);
 inline constexpr int32_t kCtxBudget = offsetof(JitContext, budget);
 inline constexpr int32_t kCtxRetryCallee = offsetof(JitContext, retry_callee);
+inline constexpr int32_t kCtxSlowCallThunk = offsetof(JitContext, slow_call_thunk);
 
 using JitEntry = uint32_t (*)(JitContext* ctx, uint64_t* fp, const Instance* instance);
 // The on-stack replacement entry (MacroAssembler::EmitOsrEntry): the same, then

@@ -43,6 +43,7 @@
 #include "jit/code_registry.h"
 #include "jit/jit.h"
 #include "jit/jit_context.h"
+#include "jit/macro_assembler.h"
 #include "jit/module_code.h"
 #include "jit/perf_map.h"
 #include "jit/runtime_helpers.h"
@@ -177,6 +178,15 @@ CompileEnv EnvFor(const JitState& st, const FuncInstance* f) {
 // Makes `f` run `e` in this store, or remembers why it cannot (`fresh`: the
 // module's code was compiled for this call, not found).
 bool Install(JitState& st, FuncInstance* f, const ModuleCode::Entry& e, bool fresh) {
+  // Machine code calls through the slow-call thunk: without it (no executable
+  // memory for even that) nothing runs compiled.
+  static const char* const kNoThunk = "out of executable memory (slow-call thunk)";
+  if (SlowCallThunk() == nullptr) {
+    st.unsupported.insert(f);
+    ++st.stats.unsupported;
+    ++st.reasons[kNoThunk];
+    return false;
+  }
   if (!e.ok) {
     st.unsupported.insert(f);
     ++st.stats.unsupported;
@@ -296,6 +306,7 @@ bool RunCompiled(Store& store, FuncInstance* func, uint64_t* fp, Trap* trap,
   ctx.store = &store;
   ctx.store_serial = GetState(store).serial;
   ctx.helpers = kJitHelpers;
+  ctx.slow_call_thunk = SlowCallThunk();
   ctx.messages = kJitTrapMessages;
   ctx.budget = &store.interrupt.budget;
   ctx.trap = trap;

@@ -194,14 +194,18 @@ class MacroAssembler {
   // Calls a wasm function whose frame starts at fp + `arg_slot`: `callee` is a
   // funcidx of the running instance (kDynamicCallee: the FuncInstance* the
   // last helper returned, see MovCallee). Runs its JIT code when it has some
-  // for this store (JitContext::store_serial), else `slow`(ctx, args, callee,
-  // caller instance). A trap status jumps to `propagate`. `same_instance`:
+  // for this store (JitContext::store_serial), else jumps to an out-of-line
+  // stub (EmitSlowCallStubs) that calls the shared slow-call thunk
+  // (SlowCallThunk: HelperCallSlow, then the callee's fresh code if it was
+  // compiled just now). A trap status jumps to `propagate`. `same_instance`:
   // the callee is known to be defined by the caller's module, hence to run in
   // the caller's instance, so its internal entry is called (no register
   // saving).
   static constexpr uint32_t kDynamicCallee = 0xFFFFFFFF;
-  void CallWasm(uint32_t callee, uint32_t arg_slot, const void* slow, Label propagate,
-                bool same_instance);
+  void CallWasm(uint32_t callee, uint32_t arg_slot, Label propagate, bool same_instance);
+  // Emits the out-of-line slow paths of the CallWasm sites so far (two
+  // instructions each); call once after the body, before EmitOsrEntry.
+  void EmitSlowCallStubs();
   // A tail call (return_call*, spec 4.4.8): the callee's arguments are
   // already in fp[0..). Leaves this function's frame and continues in the
   // callee, which returns to this function's caller; so the native stack does
@@ -218,7 +222,10 @@ class MacroAssembler {
   // The out-of-line trap path of a call site: binds `l`, calls
   // `frame_helper`(ctx, instance, funcidx, wasm_offset), returns status 1.
   // With a valid `exception_landing`, an exception in flight jumps there
-  // instead (the call site is inside a try_table of this function).
+  // instead (the call site is inside a try_table of this function). Only the
+  // offset is per site: the helper call is emitted once per function, by the
+  // first stub, and later ones jump to it (so every stub of a function must
+  // pass the same `frame_helper` and `funcidx`).
   void PropagateStub(Label l, const void* frame_helper, uint32_t funcidx, uint32_t wasm_offset,
                      Label exception_landing = Label{});
 
@@ -244,6 +251,8 @@ class MacroAssembler {
 
   // An out-of-line trap site: binds `l`, records (message or keeps a helper's
   // message when null, funcidx, wasm offset, instance) and returns status 1.
+  // As with PropagateStub only the offset is per site: the rest is emitted
+  // once per function and message, by the first stub, and shared.
   void TrapStub(Label l, const char* message, uint32_t funcidx, uint32_t wasm_offset);
 
   // Records a text listing of everything emitted from now on (AsmJit's
@@ -283,5 +292,16 @@ class MacroAssembler {
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };
+
+// The slow path of every CallWasm site, shared by all code in the process
+// (JitContext::slow_call_thunk points at it). Entered by a call from a site's
+// stub, rsp as at the site's own call, with rax = the callee FuncInstance*,
+// rsi = its frame and the JIT registers of the caller set. Calls
+// HelperCallSlow(ctx, rsi, rax, instance); when that returns 2 (the callee was
+// compiled just now) it jumps to the callee's external entry, which returns to
+// the stub as if the stub had called it, so JIT frames stay adjacent on the
+// native stack (code_registry.cc walks them). Returns the status in eax. Built
+// on first use; nullptr if executable memory runs out.
+const void* SlowCallThunk();
 
 }  // namespace cascade::jit

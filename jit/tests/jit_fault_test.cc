@@ -2,6 +2,7 @@
 // backtrace the interpreter reports for the same trap: every JIT frame, each
 // with the byte offset of its faulting access or call, also across an
 // instance boundary (through the external-entry trampoline).
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -79,6 +80,37 @@ TEST_CASE("jit: a fault's backtrace crosses instances") {
     CHECK(trap.backtrace[k].funcidx == funcs[k]);
     CHECK(trap.backtrace[k].code_offset != 0);
   }
+}
+
+// Trap stubs share their tail per function and message, and call sites their
+// propagation tail: each site still reports its own wasm offset.
+TEST_CASE("jit: every trap site and call site of a function reports its own offset") {
+  constexpr const char* kTraps = R"((module
+    (func $check (param i32) (result i32)
+      (if (local.get 0) (then unreachable)) (i32.const 1))
+    (func (export "f") (param i32) (result i32)
+      (if (i32.eq (local.get 0) (i32.const 0)) (then unreachable))
+      (if (i32.eq (local.get 0) (i32.const 1)) (then unreachable))
+      (drop (i32.div_s (i32.const 1) (i32.sub (local.get 0) (i32.const 2))))
+      (drop (i32.div_u (i32.const 1) (i32.sub (local.get 0) (i32.const 3))))
+      (drop (call $check (i32.eq (local.get 0) (i32.const 4))))
+      (drop (call $check (i32.eq (local.get 0) (i32.const 5))))
+      (drop (i32.div_s (i32.const 1) (i32.sub (local.get 0) (i32.const 6))))
+      (call $check (i32.eq (local.get 0) (i32.const 7)))))
+  )";
+  JitInstance jit(kTraps), interp(kTraps, /*jit=*/false);
+  std::vector<uint32_t> offsets;
+  for (int x = 0; x < 8; ++x) {
+    CAPTURE(x);
+    Trap j = jit.TrapRecord("f", {Value::I32(x)});
+    SameBacktrace(j, interp.TrapRecord("f", {Value::I32(x)}));
+    REQUIRE(!j.backtrace.empty());
+    offsets.push_back(j.backtrace.back().code_offset);
+  }
+  // Eight different sites in `f`.
+  std::sort(offsets.begin(), offsets.end());
+  CHECK(std::unique(offsets.begin(), offsets.end()) == offsets.end());
+  CHECK(jit.Run("f", {Value::I32(8)}) == 1);
 }
 
 }  // namespace

@@ -112,5 +112,35 @@ TEST_CASE("jit tiering: traps in machine code called from the interpreter") {
   CHECK(w.Run("sum_sq", {Value::I32(1000)}) == 332833500);
 }
 
+// A call from machine code to a function without code yet takes the shared
+// slow path, which compiles the callee (N = 1) and jumps to its external entry
+// (macro_assembler.h, SlowCallThunk): a fault in it still has the caller's
+// frame, with the offset of that call and not of the caller's other one.
+TEST_CASE("jit tiering: a fault in a callee compiled at a call from machine code") {
+  constexpr const char* kLoads = R"((module
+    (memory 1)
+    (func $load (param i32) (result i32) local.get 0 i32.load)
+    (func $id (param i32) (result i32) local.get 0)
+    (func (export "f") (param i32) (result i32)
+      (i32.add (call $load (local.get 0)) (call $id (i32.const 1)))))
+  )";
+  TierUpCalls calls(1);
+  TieredInstance w(kLoads);
+  cascade::test::WatInstance interp(kLoads);
+  Trap t = w.TrapRecord("f", {Value::I32(65536)});
+  Trap i = interp.TrapRecord("f", {Value::I32(65536)});
+  CHECK(t.message == std::string(kTrapMemoryOutOfBounds));
+  CHECK(w.stats().compiled == 2);  // f at Invoke, then $load at its call
+  REQUIRE(t.backtrace.size() == 2);
+  REQUIRE(i.backtrace.size() == 2);
+  for (size_t k = 0; k < 2; ++k) {
+    CAPTURE(k);
+    CHECK(t.backtrace[k].funcidx == i.backtrace[k].funcidx);
+    CHECK(t.backtrace[k].code_offset == i.backtrace[k].code_offset);
+  }
+  CHECK(w.Run("f", {Value::I32(0)}) == 1);
+  CHECK(w.stats().compiled == 3);  // + $id, also through the slow path
+}
+
 }  // namespace
 }  // namespace cascade::jit::test

@@ -126,6 +126,17 @@ struct MacroAssembler::Impl {
   asmjit::Label tail;      // the tail-call entry (kTailEntryOffset after internal)
   uint32_t source_offset = 0;
   std::vector<SourceSite> access_sites, call_sites;  // code offsets from the buffer start
+  // CallWasm sites whose out-of-line slow path EmitSlowCallStubs emits: the
+  // stub's label, where it returns to, and the call's wasm offset.
+  struct SlowCall {
+    asmjit::Label stub, back;
+    uint32_t source_offset;
+  };
+  std::vector<SlowCall> slow_calls;
+  // The shared tails of PropagateStub and of TrapStub (per message, null for
+  // "keep the helper's"), emitted by the first stub that needs each.
+  asmjit::Label propagate_tail;
+  std::vector<std::pair<const char*, asmjit::Label>> trap_tails;
   // Calls helper `fn` through JitContext::helpers (no absolute address in
   // the code); a function missing from kJitHelpers fails the assembly.
   void CallHelperFn(const void* fn) {
@@ -797,16 +808,15 @@ void MacroAssembler::BranchIfTrapPending(Label l) {
   impl_->a.jne(impl_->L(l));
 }
 
-void MacroAssembler::CallWasm(uint32_t callee, uint32_t arg_slot, const void* slow,
-                              Label propagate, bool same_instance) {
+void MacroAssembler::CallWasm(uint32_t callee, uint32_t arg_slot, Label propagate,
+                              bool same_instance) {
   auto& a = impl_->a;
-  asmjit::Label slow_path = a.newLabel(), done = a.newLabel(), fast = a.newLabel();
+  asmjit::Label stub = a.newLabel(), back = a.newLabel();
   if (callee != kDynamicCallee) LoadInstanceEntry(a, x86::rax, Off().inst_funcs, callee);
-  a.bind(fast);
   a.mov(x86::rdx, x86::qword_ptr(kCtx, kCtxStoreSerial));
-  a.cmp(x86::qword_ptr(x86::rax, Off().jit_store), x86::rdx);
-  a.jne(slow_path);
   a.lea(x86::rsi, SlotMem(arg_slot));
+  a.cmp(x86::qword_ptr(x86::rax, Off().jit_store), x86::rdx);
+  a.jne(stub);
   if (same_instance) {
     a.call(x86::qword_ptr(x86::rax, Off().jit_internal));
     impl_->call_sites.push_back({impl_->Here(), impl_->source_offset});
@@ -817,27 +827,75 @@ void MacroAssembler::CallWasm(uint32_t callee, uint32_t arg_slot, const void* sl
     a.call(x86::qword_ptr(x86::rax, Off().jit_code));  // the external entry keeps rbx
     impl_->call_sites.push_back({impl_->Here(), impl_->source_offset});
   }
-  a.jmp(done);
-  a.bind(slow_path);
-  a.mov(x86::rdi, kCtx);
-  a.lea(x86::rsi, SlotMem(arg_slot));
-  a.mov(x86::rdx, x86::rax);
-  a.mov(x86::rcx, kInst);
-  impl_->CallHelperFn(slow);
-  a.cmp(x86::eax, 2);  // compiled just now: call its machine code from here
-  a.jne(done);
-  a.mov(x86::rax, x86::qword_ptr(kCtx, kCtxRetryCallee));
-  a.jmp(fast);
-  a.bind(done);
+  a.bind(back);
   a.test(x86::eax, x86::eax);
   a.jnz(impl_->L(propagate));
   a.mov(kMem, x86::qword_ptr(kInst, Off().mem_base));  // the callee may have grown memory 0
+  impl_->slow_calls.push_back({stub, back, impl_->source_offset});
+}
+
+void MacroAssembler::EmitSlowCallStubs() {
+  auto& a = impl_->a;
+  for (const Impl::SlowCall& s : impl_->slow_calls) {
+    a.bind(s.stub);
+    // rax and rsi are as the fast path left them; the thunk (or the callee's
+    // external entry it jumps to) keeps rbx, so fp needs no restoring.
+    a.call(x86::qword_ptr(kCtx, kCtxSlowCallThunk));
+    impl_->call_sites.push_back({impl_->Here(), s.source_offset});
+    a.jmp(s.back);
+  }
+  impl_->slow_calls.clear();
+}
+
+const void* SlowCallThunk() {
+  static const void* const thunk = []() -> const void* {
+    asmjit::CodeHolder code;
+    code.init(asmjit::Environment::host());
+    x86::Assembler a(&code);
+    asmjit::Label done = a.newLabel();
+    a.push(x86::rsi);  // the callee's frame; also aligns rsp for the helper call
+    a.mov(x86::rdi, kCtx);
+    a.mov(x86::rdx, x86::rax);
+    a.mov(x86::rcx, kInst);
+    a.mov(x86::rax, reinterpret_cast<uint64_t>(&HelperCallSlow));
+    a.call(x86::rax);
+    a.pop(x86::rsi);
+    a.cmp(x86::eax, 2);  // compiled just now: run its machine code
+    a.jne(done);
+    a.mov(x86::rax, x86::qword_ptr(kCtx, kCtxRetryCallee));
+    a.mov(x86::rdi, kCtx);
+    a.mov(x86::rdx, x86::qword_ptr(x86::rax, Off().func_instance));
+    a.jmp(x86::qword_ptr(x86::rax, Off().jit_code));
+    a.bind(done);
+    a.ret();
+    static CodeMemory memory;  // lives as long as the process
+    if (code.flatten() != asmjit::kErrorOk || code.resolveUnresolvedLinks() != asmjit::kErrorOk)
+      return nullptr;
+    size_t size = code.codeSize();
+    CodeMemory::Block b = memory.Allocate(size);
+    if (!b.exec || code.relocateToBase(reinterpret_cast<uint64_t>(b.exec)) != asmjit::kErrorOk ||
+        code.copyFlattenedData(b.write, size) != asmjit::kErrorOk)
+      return nullptr;
+    memory.Commit(b, size);
+    return b.exec;
+  }();
+  return thunk;
 }
 
 void MacroAssembler::TrapStub(Label l, const char* message, uint32_t funcidx,
                               uint32_t wasm_offset) {
   auto& a = impl_->a;
   a.bind(impl_->L(l));
+  a.mov(x86::ecx, wasm_offset);
+  for (const auto& [m, tail] : impl_->trap_tails) {
+    if (m == message) {
+      a.jmp(tail);
+      return;
+    }
+  }
+  asmjit::Label tail = a.newLabel();
+  a.bind(tail);
+  impl_->trap_tails.push_back({message, tail});
   if (message) {
     int i = TrapMessageIndex(message);
     if (i < 0) {
@@ -848,7 +906,7 @@ void MacroAssembler::TrapStub(Label l, const char* message, uint32_t funcidx,
     a.mov(x86::rax, x86::qword_ptr(x86::rax, i * 8));
     a.mov(x86::qword_ptr(kCtx, kCtxTrapMessage), x86::rax);
   }
-  a.mov(x86::dword_ptr(kCtx, kCtxTrapOffset), wasm_offset);
+  a.mov(x86::dword_ptr(kCtx, kCtxTrapOffset), x86::ecx);
   a.mov(x86::dword_ptr(kCtx, kCtxTrapFuncidx), funcidx);
   a.mov(x86::qword_ptr(kCtx, kCtxTrapInstance), kInst);
   a.mov(x86::eax, 1);
@@ -953,11 +1011,17 @@ void MacroAssembler::PropagateStub(Label l, const void* frame_helper, uint32_t f
   auto& a = impl_->a;
   a.bind(impl_->L(l));
   if (exception_landing.id != Label{}.id) BranchIfException(exception_landing);
+  a.mov(x86::ecx, wasm_offset);
+  if (impl_->propagate_tail.isValid()) {
+    a.jmp(impl_->propagate_tail);
+    return;
+  }
+  impl_->propagate_tail = a.newLabel();
+  a.bind(impl_->propagate_tail);
   a.mov(x86::rdi, kCtx);
   a.mov(x86::rsi, kInst);
   a.mov(x86::edx, funcidx);
-  a.mov(x86::ecx, wasm_offset);
-  impl_->CallHelperFn(frame_helper);
+  impl_->CallHelperFn(frame_helper);  // ecx: the wasm offset
   a.mov(x86::eax, 1);
   a.jmp(impl_->epilogue);
 }
