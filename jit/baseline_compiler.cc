@@ -1069,7 +1069,8 @@ class BaselineCompiler : public BaseInterface {
   // access to a local is its first in every open loop that began after the
   // local's previous access (a suffix of the open loops, innermost first). A
   // loop's reads of a local it reads first are the reads counted from that
-  // first access to the loop's end.
+  // first access to the loop's end. A scan starts at an outermost loop and
+  // stops at its end: code between and after outermost loops is never read.
   void ScanLoops(uint32_t from) {
     const Function& f = module_.funcs[funcidx_];
     const uint8_t* base = module_.bytes.data();
@@ -1123,6 +1124,10 @@ class BaselineCompiler : public BaseInterface {
           if (counts.size() > kMaxLoopReads) counts.resize(kMaxLoopReads);
           for (const auto& c : counts) loop_reads_[l.index].locals.push_back(c.second);
           loops.pop_back();
+          if (open.empty()) {  // the end of the loop the scan started at
+            scanned_to_ = r.offset();
+            return;
+          }
           break;
         }
         case Opcode::kLocalGet:
@@ -1137,9 +1142,9 @@ class BaselineCompiler : public BaseInterface {
     }
   }
   void CacheLoopReads(uint32_t loop_offset) {
-    if (!loops_scanned_) {
+    if (loop_offset >= scanned_to_) {  // an outermost loop: scan to its end
+      scanned_to_ = UINT32_MAX;  // unless ScanLoops finds the end
       ScanLoops(loop_offset);
-      loops_scanned_ = true;
     }
     while (next_loop_ < loop_reads_.size() && loop_reads_[next_loop_].offset < loop_offset) {
       ++next_loop_;
@@ -1455,7 +1460,7 @@ class BaselineCompiler : public BaseInterface {
   std::vector<ForwardMerge> merges_;   // by Label id
   std::vector<LoopReads> loop_reads_;  // every loop from the first, in body order
   size_t next_loop_ = 0;               // the first of them not yet reached
-  bool loops_scanned_ = false;
+  uint32_t scanned_to_ = 0;            // ScanLoops read the body up to here
   std::vector<bool> local_float_;      // per wasm local: f32/f64 (a float register)
   struct OsrStub {
     Label entry, loop;
