@@ -178,10 +178,10 @@ CompileEnv EnvFor(const JitState& st, const FuncInstance* f) {
 // Makes `f` run `e` in this store, or remembers why it cannot (`fresh`: the
 // module's code was compiled for this call, not found).
 bool Install(JitState& st, FuncInstance* f, const ModuleCode::Entry& e, bool fresh) {
-  // Machine code calls through the slow-call thunk: without it (no executable
-  // memory for even that) nothing runs compiled.
+  // Machine code calls through the slow-call thunks: without them (no
+  // executable memory for even those) nothing runs compiled.
   static const char* const kNoThunk = "out of executable memory (slow-call thunk)";
-  if (SlowCallThunk() == nullptr) {
+  if (SlowCallThunk() == nullptr || SlowInternalEntry() == nullptr) {
     st.unsupported.insert(f);
     ++st.stats.unsupported;
     ++st.reasons[kNoThunk];
@@ -193,7 +193,17 @@ bool Install(JitState& st, FuncInstance* f, const ModuleCode::Entry& e, bool fre
     ++st.reasons[e.why];
     return false;
   }
-  f->instance->PublishIndexSpaces();
+  Instance& instance = *f->instance;
+  instance.PublishIndexSpaces();
+  if (instance.jit_serial != st.serial) {
+    // The instance's first function in this store: none of its functions
+    // keeps an internal entry installed by another store (Instance::jit_serial).
+    void* slow = const_cast<void*>(SlowInternalEntry());
+    for (FuncInstance* g : instance.funcs) {
+      if (g->instance == &instance) g->jit_internal = slow;
+    }
+    instance.jit_serial = st.serial;
+  }
   f->jit_code = e.entry;
   f->jit_internal = e.internal;
   if (e.osr_entry) st.osr[f] = &e;

@@ -114,7 +114,9 @@ class MacroAssembler {
   void SetFrameSlots(uint32_t slots);
   // Binds the shared exit; status register must hold 0 (ok) or 1 (trap).
   void BindEpilogue();
-  void ReturnOk();  // status 0, jump to the epilogue
+  // Status 0, then into the epilogue: emitted right before BindEpilogue, so
+  // it falls through.
+  void ReturnOk();
 
   Label NewLabel();
   void Bind(Label l);
@@ -198,9 +200,10 @@ class MacroAssembler {
   // stub (EmitSlowCallStubs) that calls the shared slow-call thunk
   // (SlowCallThunk: HelperCallSlow, then the callee's fresh code if it was
   // compiled just now). A trap status jumps to `propagate`. `same_instance`:
-  // the callee is known to be defined by the caller's module, hence to run in
-  // the caller's instance, so its internal entry is called (no register
-  // saving).
+  // `callee` is a funcidx known to be defined by the caller's module, hence to
+  // run in the caller's instance: its FuncInstance::jit_internal is called
+  // with no store check and no slow path of its own (it is the function's
+  // internal entry, or SlowInternalEntry).
   static constexpr uint32_t kDynamicCallee = 0xFFFFFFFF;
   void CallWasm(uint32_t callee, uint32_t arg_slot, Label propagate, bool same_instance);
   // Emits the out-of-line slow paths of the CallWasm sites so far (two
@@ -303,5 +306,12 @@ class MacroAssembler {
 // native stack (code_registry.cc walks them). Returns the status in eax. Built
 // on first use; nullptr if executable memory runs out.
 const void* SlowCallThunk();
+// The internal entry of every function without machine code in the running
+// store (FuncInstance::jit_internal): same-instance CallWasm sites call it
+// with rax = the callee FuncInstance* and rsi = its frame, as they would call
+// the function's code. Like SlowCallThunk, but returns as an internal entry
+// does (fp = rsi), and runs freshly compiled code through its internal entry
+// (caller and callee share the instance and memory registers).
+const void* SlowInternalEntry();
 
 }  // namespace cascade::jit

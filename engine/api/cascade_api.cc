@@ -186,7 +186,7 @@ Result<void> Global::Set(Store&, const Val& value) const {
   auto* g = static_cast<rt::GlobalInstance*>(global_);
   if (!g->mut) return Error(Error::Kind::kUsage, "global set: immutable global");
   if (value.kind != ToKind(g->type)) return Error(Error::Kind::kUsage, "global set: wrong value type");
-  g->value[0] = value.lo;
+  g->value[0] = rt::CanonicalSlot(g->type, value.lo);
   g->value[1] = value.kind == ValKind::kV128 ? value.hi : 0;
   return {};
 }

@@ -60,7 +60,10 @@ struct FuncInstance {
   void* jit_code = nullptr;
   uint64_t jit_store = 0;
   // The same code's internal entry (jit/jit_context.h): what JIT code of the
-  // same instance calls, with ctx/instance/memory registers already set.
+  // same instance calls, with ctx/instance/memory registers already set, and
+  // without checking `jit_store`: once the instance has installed code in a
+  // store (Instance::jit_serial), this is either code installed in that store
+  // or the JIT's slow internal entry (jit/macro_assembler.h), never stale.
   void* jit_internal = nullptr;
   // Tier-up countdown (Store::tier_up): the interpreter decrements it on every
   // call it makes to this function and calls the store's tier_up hook when it

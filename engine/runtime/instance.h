@@ -102,6 +102,12 @@ struct Instance {
     jit_memories = memories.data();
     jit_tags = tags.data();
   }
+  // The JIT store serial (jit/jit_tier.cc) for which this instance's own
+  // functions' FuncInstance::jit_internal were last pointed at the slow
+  // internal entry: machine code calls them without a store check, so the
+  // first function the instance installs in a store clears what another
+  // store installed. 0: never.
+  uint64_t jit_serial = 0;
   // Set for instances made from an InstancePre's pool (instance_pre.h): the
   // slot the Store releases (Store::DropInstance).
   StoreLease* lease = nullptr;

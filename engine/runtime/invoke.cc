@@ -43,6 +43,14 @@ namespace {
 #endif
 }
 
+// Puts values of `types` at `slots` (v128: two slots) in the slot encoding.
+void CanonicalizeSlots(std::span<const ValType> types, uint64_t* slots) {
+  for (ValType t : types) {
+    *slots = CanonicalSlot(t, *slots);
+    slots += SlotCount(t);
+  }
+}
+
 }  // namespace
 
 bool CallHost(Store& store, FuncInstance* func, const uint64_t* args, uint64_t* results,
@@ -63,6 +71,7 @@ bool CallHost(Store& store, FuncInstance* func, const uint64_t* args, uint64_t* 
   HostContext ctx{store, func, func->host_data, caller};
   bool ok = func->host(ctx, a, results, trap);
   trap_handler::Resume(saved);
+  if (ok) CanonicalizeSlots(func->type->results(), results);
   return ok;
 }
 
@@ -72,6 +81,7 @@ bool InvokeSlots(Store& store, FuncInstance* func, uint64_t* slots, Trap* trap) 
     trap->message = kTrapStackExhausted;
     return false;
   }
+  CanonicalizeSlots(func->type->params(), slots);
   uint64_t* saved_top = store.stack_top;
   ++store.host_depth;
   bool ok = func->is_host() ? CallHost(store, func, slots, slots, trap)

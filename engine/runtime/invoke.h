@@ -28,7 +28,9 @@ bool Invoke(Store& store, FuncInstance* func, std::span<const Value> args,
 
 // Slot-level variant used by host code that already has slots: `slots` holds the
 // params on entry and receives the results; it must have room for
-// max(param_slots, result_slots) slots.
+// max(param_slots, result_slots) slots. i32 and f32 params are zero-extended
+// in place first (value.h, CanonicalSlot); so are a host function's i32 and
+// f32 results after CallHost.
 bool InvokeSlots(Store& store, FuncInstance* func, uint64_t* slots, Trap* trap);
 
 // How an execution tier calls a host function (FuncInstance::is_host()): the

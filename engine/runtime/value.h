@@ -40,6 +40,14 @@ struct Value {
   bool is_null_ref() const { return lo == 0; }
 };
 
+// `slot` in the slot encoding of `type`: i32 and f32 zero-extended (what a
+// host may hand in with stray upper bits), everything else as it is. Machine
+// code indexes memory with an i32 register as it is (jit/macro_assembler.h),
+// so values entering wasm from the host go through this.
+inline constexpr uint64_t CanonicalSlot(ValType type, uint64_t slot) {
+  return type.kind() == ValType::kI32 || type.kind() == ValType::kF32 ? slot & 0xFFFFFFFFu : slot;
+}
+
 // Number of 64-bit slots a value of `type` takes (2 for v128, else 1).
 inline constexpr uint32_t SlotCount(ValType type) {
   return type.kind() == ValType::kV128 ? 2 : 1;

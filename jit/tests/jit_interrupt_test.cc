@@ -4,6 +4,7 @@
 // messages, the store stays usable, and fuel use stays close to the
 // interpreter's (both charge about one unit per wasm instruction).
 
+#include "engine/runtime/instance_pre.h"
 #include "engine/tests/interrupt_modules.h"
 #include "jit/tests/jit_test_util.h"
 
@@ -54,6 +55,49 @@ TEST_CASE("jit: fuel stops loops and recursion in machine code, close to the int
   CHECK(w.Run("count", {Value::I32(10)}) == 10);
   CHECK(w.stats().unsupported == 0);
   CHECK(w.stats().compiled == 4);  // it all ran as machine code
+}
+
+// Machine code calls functions of its own instance through
+// FuncInstance::jit_internal without a store check (jit_tier.cc, Install). A
+// pooled instance slot keeps its FuncInstances from store to store: the
+// unmetered code an earlier store installed must not be called from a
+// metered store's code.
+TEST_CASE("jit: a pooled instance reused by a metered store calls no unmetered code") {
+  constexpr const char* kCalls = R"((module
+    (func $spin (param i32) (result i32)
+      (loop $l (br_if $l (local.tee 0 (i32.sub (local.get 0) (i32.const 1)))))
+      (i32.const 7))
+    (func (export "run") (param i32) (result i32) (call $spin (local.get 0))))
+  )";
+  Linker linker;
+  InstantiateError err;
+  auto pre = InstancePre::Create(linker, cascade::test::CompileWat(kCalls), {}, &err);
+  REQUIRE_MESSAGE(pre != nullptr, err.trap.message);
+  REQUIRE(pre->pooled());
+  // `eager`: both functions installed up front; else `run` at its call and
+  // $spin when `run`'s code first calls it.
+  auto run = [&](Store& store, bool eager, Trap* trap) {
+    EnableJit(store);
+    Instance* inst = pre->Instantiate(store, &err);
+    REQUIRE_MESSAGE(inst != nullptr, err.trap.message);
+    if (eager) REQUIRE(CompileInstance(store, *inst, 1) == 2);
+    std::vector<Value> results;
+    bool ok = Invoke(store, inst->GetExport("run").func(),
+                     std::vector<Value>{Value::I32(1000000)}, &results, trap);
+    CHECK(GetStats(store).compiled == 2);
+    return ok && results.size() == 1 && results[0].i32() == 7;
+  };
+  {
+    Store unmetered;
+    Trap trap;
+    CHECK(run(unmetered, /*eager=*/true, &trap));
+  }
+  CHECK(pre->free_slots() == 1);  // the next store gets the same slot
+  Store metered;
+  metered.SetFuel(10000);
+  Trap trap;
+  CHECK_FALSE(run(metered, /*eager=*/false, &trap));
+  CHECK(trap.message == kTrapOutOfFuel);
 }
 
 TEST_CASE("jit: an epoch bumped from another thread interrupts machine code") {

@@ -285,10 +285,7 @@ void MacroAssembler::BindEpilogue() {
   a.ret();
 }
 
-void MacroAssembler::ReturnOk() {
-  impl_->a.xor_(x86::eax, x86::eax);
-  impl_->a.jmp(impl_->epilogue);
-}
+void MacroAssembler::ReturnOk() { impl_->a.xor_(x86::eax, x86::eax); }
 
 Label MacroAssembler::NewLabel() {
   impl_->labels.push_back(impl_->a.newLabel());
@@ -663,6 +660,7 @@ const MemOffsets& MemOff() {
 x86::Mem Address(x86::Assembler& a, const MemRef& mem, Reg addr, uint64_t offset, uint8_t size,
                  asmjit::Label oob) {
   int32_t disp = 0;
+  x86::Gp index = x86::rax;
   if (mem.is64) {
     // 64-bit address + 64-bit offset may wrap: that is out of bounds.
     a.mov(x86::rax, R64(addr));
@@ -676,11 +674,23 @@ x86::Mem Address(x86::Assembler& a, const MemRef& mem, Reg addr, uint64_t offset
       a.jc(oob);
     }
   } else {
-    // u32 address + u32 offset < 2^33: never wraps.
+    // u32 address + u32 offset < 2^33: never wraps. An i32 in a register is
+    // zero-extended (macro_assembler.h), so it indexes as it is.
+#ifndef NDEBUG
+    // Debug builds check that invariant at every access: a violation would
+    // index past the guard region.
+    asmjit::Label zero_extended = a.newLabel();
     a.mov(x86::eax, R32(addr));
+    a.cmp(x86::rax, R64(addr));
+    a.je(zero_extended);
+    a.ud2();
+    a.bind(zero_extended);
+#endif
     if (offset <= 0x7FFFFFF0u) {
+      index = R64(addr);
       disp = static_cast<int32_t>(offset);
     } else {
+      a.mov(x86::eax, R32(addr));
       a.mov(x86::rdx, offset);
       a.add(x86::rax, x86::rdx);
     }
@@ -695,7 +705,7 @@ x86::Mem Address(x86::Assembler& a, const MemRef& mem, Reg addr, uint64_t offset
       a.cmp(x86::rdx, x86::rax);  // rax + size wrapped
       a.jb(oob);
     } else {
-      a.lea(x86::rdx, x86::ptr(x86::rax, disp + size));
+      a.lea(x86::rdx, x86::ptr(index, disp + size));
     }
     a.cmp(x86::rdx, limit);
     a.ja(oob);
@@ -704,7 +714,7 @@ x86::Mem Address(x86::Assembler& a, const MemRef& mem, Reg addr, uint64_t offset
     a.mov(x86::rcx, x86::qword_ptr(x86::rcx, MemOff().base));
     base = x86::rcx;
   }
-  return x86::ptr(base, x86::rax, 0, disp);
+  return x86::ptr(base, index, 0, disp);
 }
 }  // namespace
 
@@ -719,7 +729,6 @@ void MacroAssembler::Load(MemAccess m, Reg dst, Reg addr, uint64_t offset, const
       mem.setSize(1);
       if (m.sign) a.movsx(w64 ? R64(dst) : R32(dst), mem);
       else a.movzx(R32(dst), mem);
-      if (m.sign && !w64) a.mov(R32(dst), R32(dst));
       break;
     case 2:
       mem.setSize(2);
@@ -811,27 +820,28 @@ void MacroAssembler::BranchIfTrapPending(Label l) {
 void MacroAssembler::CallWasm(uint32_t callee, uint32_t arg_slot, Label propagate,
                               bool same_instance) {
   auto& a = impl_->a;
-  asmjit::Label stub = a.newLabel(), back = a.newLabel();
   if (callee != kDynamicCallee) LoadInstanceEntry(a, x86::rax, Off().inst_funcs, callee);
-  a.mov(x86::rdx, x86::qword_ptr(kCtx, kCtxStoreSerial));
-  a.lea(x86::rsi, SlotMem(arg_slot));
-  a.cmp(x86::qword_ptr(x86::rax, Off().jit_store), x86::rdx);
-  a.jne(stub);
-  if (same_instance) {
-    a.call(x86::qword_ptr(x86::rax, Off().jit_internal));
+  if (same_instance && callee != kDynamicCallee) {
+    a.lea(x86::rsi, SlotMem(arg_slot));
+    a.call(x86::qword_ptr(x86::rax, Off().jit_internal));  // code or SlowInternalEntry
     impl_->call_sites.push_back({impl_->Here(), impl_->source_offset});
     RestoreFp(a, arg_slot);
   } else {
+    asmjit::Label stub = a.newLabel(), back = a.newLabel();
+    a.mov(x86::rdx, x86::qword_ptr(kCtx, kCtxStoreSerial));
+    a.lea(x86::rsi, SlotMem(arg_slot));
+    a.cmp(x86::qword_ptr(x86::rax, Off().jit_store), x86::rdx);
+    a.jne(stub);
     a.mov(x86::rdi, kCtx);
     a.mov(x86::rdx, x86::qword_ptr(x86::rax, Off().func_instance));
     a.call(x86::qword_ptr(x86::rax, Off().jit_code));  // the external entry keeps rbx
     impl_->call_sites.push_back({impl_->Here(), impl_->source_offset});
+    a.bind(back);
+    impl_->slow_calls.push_back({stub, back, impl_->source_offset});
   }
-  a.bind(back);
   a.test(x86::eax, x86::eax);
   a.jnz(impl_->L(propagate));
   a.mov(kMem, x86::qword_ptr(kInst, Off().mem_base));  // the callee may have grown memory 0
-  impl_->slow_calls.push_back({stub, back, impl_->source_offset});
 }
 
 void MacroAssembler::EmitSlowCallStubs() {
@@ -847,38 +857,52 @@ void MacroAssembler::EmitSlowCallStubs() {
   impl_->slow_calls.clear();
 }
 
-const void* SlowCallThunk() {
-  static const void* const thunk = []() -> const void* {
-    asmjit::CodeHolder code;
-    code.init(asmjit::Environment::host());
-    x86::Assembler a(&code);
-    asmjit::Label done = a.newLabel();
-    a.push(x86::rsi);  // the callee's frame; also aligns rsp for the helper call
-    a.mov(x86::rdi, kCtx);
-    a.mov(x86::rdx, x86::rax);
-    a.mov(x86::rcx, kInst);
-    a.mov(x86::rax, reinterpret_cast<uint64_t>(&HelperCallSlow));
-    a.call(x86::rax);
-    a.pop(x86::rsi);
-    a.cmp(x86::eax, 2);  // compiled just now: run its machine code
-    a.jne(done);
-    a.mov(x86::rax, x86::qword_ptr(kCtx, kCtxRetryCallee));
+namespace {
+// Builds SlowCallThunk (`internal_entry` false) or SlowInternalEntry (true).
+const void* BuildSlowThunk(bool internal_entry) {
+  asmjit::CodeHolder code;
+  code.init(asmjit::Environment::host());
+  x86::Assembler a(&code);
+  asmjit::Label done = a.newLabel();
+  a.push(x86::rsi);  // the callee's frame; also aligns rsp for the helper call
+  a.mov(x86::rdi, kCtx);
+  a.mov(x86::rdx, x86::rax);
+  a.mov(x86::rcx, kInst);
+  a.mov(x86::rax, reinterpret_cast<uint64_t>(&HelperCallSlow));
+  a.call(x86::rax);
+  a.pop(x86::rsi);
+  a.cmp(x86::eax, 2);  // compiled just now: run its machine code
+  a.jne(done);
+  a.mov(x86::rax, x86::qword_ptr(kCtx, kCtxRetryCallee));
+  if (internal_entry) {
+    a.jmp(x86::qword_ptr(x86::rax, Off().jit_internal));
+  } else {
     a.mov(x86::rdi, kCtx);
     a.mov(x86::rdx, x86::qword_ptr(x86::rax, Off().func_instance));
     a.jmp(x86::qword_ptr(x86::rax, Off().jit_code));
-    a.bind(done);
-    a.ret();
-    static CodeMemory memory;  // lives as long as the process
-    if (code.flatten() != asmjit::kErrorOk || code.resolveUnresolvedLinks() != asmjit::kErrorOk)
-      return nullptr;
-    size_t size = code.codeSize();
-    CodeMemory::Block b = memory.Allocate(size);
-    if (!b.exec || code.relocateToBase(reinterpret_cast<uint64_t>(b.exec)) != asmjit::kErrorOk ||
-        code.copyFlattenedData(b.write, size) != asmjit::kErrorOk)
-      return nullptr;
-    memory.Commit(b, size);
-    return b.exec;
-  }();
+  }
+  a.bind(done);
+  if (internal_entry) a.mov(kFp, x86::rsi);  // an internal entry returns with fp as given
+  a.ret();
+  static CodeMemory memory;  // lives as long as the process (Allocate is thread-safe)
+  if (code.flatten() != asmjit::kErrorOk || code.resolveUnresolvedLinks() != asmjit::kErrorOk)
+    return nullptr;
+  size_t size = code.codeSize();
+  CodeMemory::Block b = memory.Allocate(size);
+  if (!b.exec || code.relocateToBase(reinterpret_cast<uint64_t>(b.exec)) != asmjit::kErrorOk ||
+      code.copyFlattenedData(b.write, size) != asmjit::kErrorOk)
+    return nullptr;
+  memory.Commit(b, size);
+  return b.exec;
+}
+}  // namespace
+
+const void* SlowCallThunk() {
+  static const void* const thunk = BuildSlowThunk(false);
+  return thunk;
+}
+const void* SlowInternalEntry() {
+  static const void* const thunk = BuildSlowThunk(true);
   return thunk;
 }
 
