@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "engine/runtime/instance_pre.h"
 #include "jit/tests/jit_test_util.h"
 
 namespace cascade::jit::test {
@@ -111,6 +112,52 @@ TEST_CASE("jit: memory64, multi-memory and atomics match the interpreter") {
   same("load2", {Value::I32(3 * 65536u - 6)});  // memory $m2 grew to 3 pages
   CHECK(jit.stats().unsupported == 0);
   CHECK(jit.stats().compiled >= 20);
+}
+
+}  // namespace
+}  // namespace cascade::jit::test
+
+namespace cascade::jit::test {
+namespace {
+
+// An unguarded memory may move when it grows (here: a pooled instance whose
+// memory may reserve only its first page). A callee that grows memory 0 -
+// machine code (which reloads the shared memory base register after the
+// grow) or interpreted (the slow internal entry reloads it on return) -
+// leaves the caller accessing the moved memory, not the unmapped old one.
+// (Epilogues reload it too, for returns from another instance's function
+// entered by a tail call: jit_calls_test.)
+TEST_CASE("jit: a callee that grows a moving memory 0 leaves its caller the new base") {
+  constexpr const char* kGrow = R"((module
+    (memory 1 100)
+    (func $grow (export "grow") (result i32) (memory.grow (i32.const 40)))
+    (func $grow_i (export "grow_i") (result i32) (memory.grow (i32.const 40)))
+    (func (export "f") (result i32)
+      (i64.store (i32.const 8) (i64.const 42))
+      (drop (call $grow))
+      (i32.store (i32.const 0x200000) (i32.const 5))
+      (drop (call $grow_i))
+      (i32.store (i32.const 0x400000) (i32.const 6))
+      (i32.add (i32.add (i32.load (i32.const 0x200000)) (i32.load (i32.const 0x400000)))
+               (i32.wrap_i64 (i64.load (i32.const 8))))))
+  )";
+  Linker linker;
+  InstantiateError err;
+  InstancePreOptions options;
+  options.max_memory_reservation = 65536;
+  auto pre = InstancePre::Create(linker, cascade::test::CompileWat(kGrow), options, &err);
+  REQUIRE_MESSAGE(pre != nullptr, err.trap.message);
+  Store store;
+  EnableJit(store);
+  Instance* inst = pre->Instantiate(store, &err);
+  REQUIRE_MESSAGE(inst != nullptr, err.trap.message);
+  REQUIRE_FALSE(inst->memories[0]->guarded);
+  ForceInterpreted(store, inst->GetExport("grow_i").func());
+  std::vector<Value> results;
+  Trap trap;
+  REQUIRE_MESSAGE(Invoke(store, inst->GetExport("f").func(), {}, &results, &trap), trap.message);
+  CHECK(results[0].i32() == 53);
+  CHECK(GetStats(store).compiled == 2);  // f and $grow; $grow_i interpreted
 }
 
 }  // namespace

@@ -3,7 +3,8 @@
 // Register map:
 //   rbx  fp (value-stack frame)       r12  JitContext*
 //   r13  Instance* (of the running code; the internal frame saves the caller's)
-//   r14  memory-0 base (reloaded after calls)
+//   r14  memory-0 base (reloaded by each epilogue, and after calls through
+//        an external entry)
 //   rax, rcx, rdx, xmm0, xmm1          scratch, never allocated
 //   rsi rdi r8 r9 r10 r11 r15 rbp      allocatable (Reg 0..7; the external
 //                                      entry saves rbp, nothing else uses it)
@@ -282,6 +283,9 @@ void MacroAssembler::BindEpilogue() {
   auto& a = impl_->a;
   a.bind(impl_->epilogue);  // of the internal entry
   a.pop(kInst);
+  // The caller's memory base: this function may have grown memory 0, or be
+  // another instance's, entered by a tail call from the caller's callee.
+  a.mov(kMem, x86::qword_ptr(kInst, Off().mem_base));
   a.ret();
 }
 
@@ -826,6 +830,9 @@ void MacroAssembler::CallWasm(uint32_t callee, uint32_t arg_slot, Label propagat
     a.call(x86::qword_ptr(x86::rax, Off().jit_internal));  // code or SlowInternalEntry
     impl_->call_sites.push_back({impl_->Here(), impl_->source_offset});
     RestoreFp(a, arg_slot);
+    // The callee's epilogue reloaded the memory base.
+    a.test(x86::eax, x86::eax);
+    a.jnz(impl_->L(propagate));
   } else {
     asmjit::Label stub = a.newLabel(), back = a.newLabel();
     a.mov(x86::rdx, x86::qword_ptr(kCtx, kCtxStoreSerial));
@@ -838,10 +845,12 @@ void MacroAssembler::CallWasm(uint32_t callee, uint32_t arg_slot, Label propagat
     impl_->call_sites.push_back({impl_->Here(), impl_->source_offset});
     a.bind(back);
     impl_->slow_calls.push_back({stub, back, impl_->source_offset});
+    a.test(x86::eax, x86::eax);
+    a.jnz(impl_->L(propagate));
+    // The external entry restored our memory base register, which the callee
+    // (another instance sharing our memory 0, a helper) may have moved.
+    a.mov(kMem, x86::qword_ptr(kInst, Off().mem_base));
   }
-  a.test(x86::eax, x86::eax);
-  a.jnz(impl_->L(propagate));
-  a.mov(kMem, x86::qword_ptr(kInst, Off().mem_base));  // the callee may have grown memory 0
 }
 
 void MacroAssembler::EmitSlowCallStubs() {
@@ -882,7 +891,12 @@ const void* BuildSlowThunk(bool internal_entry) {
     a.jmp(x86::qword_ptr(x86::rax, Off().jit_code));
   }
   a.bind(done);
-  if (internal_entry) a.mov(kFp, x86::rsi);  // an internal entry returns with fp as given
+  if (internal_entry) {
+    // Return as an internal entry does: fp as given, the memory base reloaded
+    // (an interpreted callee may have grown memory 0).
+    a.mov(kFp, x86::rsi);
+    a.mov(kMem, x86::qword_ptr(kInst, Off().mem_base));
+  }
   a.ret();
   static CodeMemory memory;  // lives as long as the process (Allocate is thread-safe)
   if (code.flatten() != asmjit::kErrorOk || code.resolveUnresolvedLinks() != asmjit::kErrorOk)
@@ -985,8 +999,7 @@ void MacroAssembler::CallSelf(uint32_t arg_slot, Label propagate) {
   impl_->call_sites.push_back({impl_->Here(), impl_->source_offset});
   RestoreFp(a, arg_slot);
   a.test(x86::eax, x86::eax);
-  a.jnz(impl_->L(propagate));
-  a.mov(kMem, x86::qword_ptr(kInst, Off().mem_base));  // the callee may have grown memory 0
+  a.jnz(impl_->L(propagate));  // the callee's epilogue reloaded the memory base
 }
 
 uint32_t MacroAssembler::ChargeBudget(Label exhausted) {
