@@ -1324,14 +1324,16 @@ class BaselineCompiler : public BaseInterface {
   // Integer comparisons stay pending (kCond) until a consumer needs them.
   void CompareEmit(Cond c, Width w) {
     int32_t imm;
+    // Both operands are only read (a cached local's register stays pinned
+    // until the comparison is evaluated or branched on).
     if (TopImm(w, &imm)) {
       stack_.Drop();
-      Reg a = stack_.PopToReg();
+      Reg a = stack_.PopToRegRead();
       stack_.PushCond(c, w, a, 0, true, imm);
       return;
     }
-    Reg b = stack_.PopToRegRead();  // only read; `a` takes the 0/1 result
-    Reg a = stack_.PopToReg();
+    Reg b = stack_.PopToRegRead();
+    Reg a = stack_.PopToRegRead();
     stack_.PushCond(c, w, a, b, false, 0);
   }
   static Cond Negate(Cond c) {

@@ -19,17 +19,33 @@ void ValueStack::Materialize(uint32_t index) {
     return;
   }
   if (v.kind != VarState::kCond) return;
-  if (v.has_imm) {
-    masm_.CompareImm(v.cond, v.width, v.reg, v.reg, static_cast<int32_t>(v.imm));
-  } else {
-    masm_.Compare(v.cond, v.width, v.reg, v.reg, v.reg2);
-    Release(v.reg2);
+  // The 0/1 goes to the left operand's register, unless that is a cached
+  // local's, only read (pinned): then to the right operand's if owned, else
+  // to a new one (the entry is no candidate for Alloc's evaluations meanwhile).
+  Reg dst = v.reg;
+  if (pins_[v.reg] > 0) {
+    if (!v.has_imm && pins_[v.reg2] == 0) {
+      dst = v.reg2;
+    } else {
+      v.kind = VarState::kStack;
+      dst = Alloc();
+      v.kind = VarState::kCond;
+    }
   }
+  if (v.has_imm) {
+    masm_.CompareImm(v.cond, v.width, dst, v.reg, static_cast<int32_t>(v.imm));
+  } else {
+    masm_.Compare(v.cond, v.width, dst, v.reg, v.reg2);
+    if (dst != v.reg2) Release(v.reg2);
+  }
+  if (dst != v.reg) Release(v.reg);
   v.kind = VarState::kReg;
+  v.reg = dst;
 }
 
 void ValueStack::ReleaseEntry(const VarState& v) {
-  if (v.kind == VarState::kReg || v.kind == VarState::kCond) used_[v.reg] = false;
+  if (v.kind == VarState::kReg) used_[v.reg] = false;
+  if (v.kind == VarState::kCond) Release(v.reg);
   if (v.kind == VarState::kCond && !v.has_imm) Release(v.reg2);
   if (v.kind == VarState::kFReg) fused_[v.reg] = false;
   if (v.kind == VarState::kFCond) {

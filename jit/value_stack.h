@@ -7,7 +7,9 @@
 //   kConst  a constant not materialized anywhere yet
 //   kCond   an integer comparison not evaluated yet (reg `cond` reg2|imm), so
 //           br_if / if / eqz consume it as flags (compare + jcc); anything
-//           else materializes it as 0/1 in `reg`
+//           else materializes it as 0/1 in `reg`. Either operand may be a
+//           cached local's register, pinned (only read) until then; the 0/1
+//           then goes to the other operand's register or a new one
 //   kFCond  the same for a float comparison (float registers reg `fcond`
 //           reg2, possibly `negated` by i32.eqz); materializing it takes an
 //           integer register
@@ -205,7 +207,8 @@ class ValueStack {
   // operand of a comparison stays pinned until the entry is released).
   void Push(VarState v) {
     s_.push_back(v);
-    if (v.kind == VarState::kReg || v.kind == VarState::kCond) used_[v.reg] = true;
+    if (v.kind == VarState::kReg) used_[v.reg] = true;
+    if (v.kind == VarState::kCond && pins_[v.reg] == 0) used_[v.reg] = true;
     if (v.kind == VarState::kCond && !v.has_imm && pins_[v.reg2] == 0) used_[v.reg2] = true;
     if (v.kind == VarState::kFReg) fused_[v.reg] = true;
     if (v.kind == VarState::kFCond) {

@@ -206,3 +206,72 @@ TEST_CASE("jit: a loop header loads the locals its body reads") {
 
 }  // namespace
 }  // namespace cascade::jit::test
+
+namespace cascade::jit::test {
+namespace {
+
+// Comparisons read cached locals' registers in place, on either side (the
+// registers stay pinned until the comparison is evaluated or branched on):
+// a local.set between the comparison and its use, evaluation into another
+// register, the same local on both sides, and register pressure around
+// pending comparisons all give the interpreter's results.
+constexpr const char* kCompares = R"((module
+  (func (export "set_between") (param i32 i32) (result i32)
+    (block $b
+      (local.get 0) (i32.const 5) (i32.lt_s)
+      (local.set 0 (i32.const 100))
+      (br_if $b)
+      (local.set 1 (i32.add (local.get 1) (local.get 0))))
+    (i32.add (local.get 0) (local.get 1)))
+  (func (export "set_between2") (param i32 i32) (result i32)
+    (block $b
+      (local.get 1) (local.get 0) (i32.gt_u)
+      (local.set 0 (i32.const 7))
+      (local.set 1 (i32.const 9))
+      (br_if $b)
+      (local.set 1 (i32.const 1000)))
+    (i32.add (local.get 0) (local.get 1)))
+  (func (export "materialize") (param i32 i32) (result i32) (local i32 i32)
+    (local.set 2 (i32.lt_s (local.get 0) (local.get 1)))
+    (local.set 3 (i32.ge_u (local.get 1) (i32.const 3)))
+    (i32.add (i32.mul (local.get 2) (i32.const 10))
+      (i32.add (local.get 3) (i32.add (local.get 0) (local.get 1)))))
+  (func (export "same") (param i32) (result i32)
+    (i32.add (i32.eq (local.get 0) (local.get 0))
+             (i32.add (i32.lt_s (local.get 0) (local.get 0)) (local.get 0))))
+  (func (export "pressure") (param i32 i32 i32 i32) (result i32)
+    (local.get 0) (local.get 1) (i32.lt_s)
+    (local.get 2) (local.get 3) (i32.ne)
+    (local.get 0) (local.get 3) (i32.gt_u)
+    (local.get 1) (i32.const 2) (i32.le_s)
+    (i32.add (local.get 0) (local.get 1)) (i32.mul (local.get 2) (local.get 3))
+    (i32.xor (local.get 0) (local.get 2)) (i32.sub (local.get 1) (local.get 3))
+    (local.get 2) (local.get 1) (i32.ge_s)
+    (local.set 0 (i32.const 1)) (local.set 1 (i32.const 2))
+    (i32.add) (i32.add) (i32.add) (i32.add) (i32.add) (i32.add) (i32.add) (i32.add)
+    (i32.add (local.get 0) (local.get 1)) (i32.add))
+  (func (export "i64s") (param i64 i64) (result i32)
+    (select (i32.const 3) (i32.const 4) (i64.lt_u (local.get 0) (local.get 1)))
+    (i64.eq (local.get 1) (i64.const -1))
+    (i32.add))
+))";
+
+TEST_CASE("jit: comparisons read cached locals in place") {
+  JitInterpPair p(kCompares);
+  for (uint32_t a : {0u, 1u, 3u, 5u, 0x80000000u, 0xFFFFFFFFu}) {
+    for (uint32_t b : {0u, 2u, 3u, 7u, 0xFFFFFFFEu}) {
+      CAPTURE(a);
+      CAPTURE(b);
+      p.Same("set_between", {Value::I32(a), Value::I32(b)});
+      p.Same("set_between2", {Value::I32(a), Value::I32(b)});
+      p.Same("materialize", {Value::I32(a), Value::I32(b)});
+      p.Same("same", {Value::I32(a)});
+      p.Same("pressure", {Value::I32(a), Value::I32(b), Value::I32(a ^ b), Value::I32(b + 1)});
+      p.Same("i64s", {Value::I64(uint64_t{a} << 20), Value::I64(b == 0 ? ~0ull : uint64_t{b} << 21)});
+    }
+  }
+  CHECK(p.jit.stats().unsupported == 0);
+}
+
+}  // namespace
+}  // namespace cascade::jit::test
