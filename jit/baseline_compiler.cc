@@ -1275,11 +1275,40 @@ class BaselineCompiler : public BaseInterface {
     return true;
   }
   void AluOpEmit(AluOp op, Width w) {
+    if (failed()) return;
     int32_t imm;
     if (TopImm(w, &imm)) {
       stack_.Drop();
+      // A cached local's register plus or minus a constant: one lea into a
+      // new register instead of a copy and the operation.
+      if ((op == AluOp::kAdd || (op == AluOp::kSub && imm != INT32_MIN)) &&
+          stack_.top().kind == VarState::kLocal) {
+        Reg x = stack_.PopToRegRead();
+        Reg d = stack_.Alloc();
+        masm_.AddImmTo(w, d, x, op == AluOp::kSub ? -imm : imm);
+        stack_.Release(x);
+        stack_.PushReg(d);
+        return;
+      }
       Reg a = stack_.PopToReg();
       masm_.AluImm(op, w, a, imm);
+      stack_.PushReg(a);
+      return;
+    }
+    if (op == AluOp::kAdd) {
+      Reg b = stack_.PopToRegRead();
+      if (stack_.top().kind == VarState::kLocal) {  // the same with a register
+        Reg x = stack_.PopToRegRead();
+        Reg d = stack_.Alloc();
+        masm_.AddTo(w, d, x, b);
+        stack_.Release(x);
+        stack_.Release(b);
+        stack_.PushReg(d);
+        return;
+      }
+      Reg a = stack_.PopToReg();
+      masm_.Alu(op, w, a, b);
+      stack_.Release(b);
       stack_.PushReg(a);
       return;
     }

@@ -148,6 +148,10 @@ class MacroAssembler {
   // Integer arithmetic: dst = dst op src.
   void Alu(AluOp op, Width w, Reg dst, Reg src);
   void AluImm(AluOp op, Width w, Reg dst, int32_t imm);
+  // dst = x + y and dst = x + imm (imm sign-extended for k64), leaving x and
+  // y as they are (one instruction where Alu needs a copy first).
+  void AddTo(Width w, Reg dst, Reg x, Reg y);
+  void AddImmTo(Width w, Reg dst, Reg x, int32_t imm);
   // dst = (a cond b) ? 1 : 0; dst may equal a.
   void Compare(Cond c, Width w, Reg dst, Reg a, Reg b);
   void CompareImm(Cond c, Width w, Reg dst, Reg a, int32_t imm);

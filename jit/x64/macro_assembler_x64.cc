@@ -377,6 +377,14 @@ void MacroAssembler::LoadFuncRef(Reg dst, uint32_t funcidx) {
   LoadInstanceEntry(impl_->a, R64(dst), Off().inst_funcs, funcidx);
 }
 
+// lea computes in 64 bits; a 32-bit destination keeps the low half,
+// zero-extended: i32 addition.
+void MacroAssembler::AddTo(Width w, Reg dst, Reg x, Reg y) {
+  impl_->a.lea(RW(w, dst), x86::ptr(R64(x), R64(y)));
+}
+void MacroAssembler::AddImmTo(Width w, Reg dst, Reg x, int32_t imm) {
+  impl_->a.lea(RW(w, dst), x86::ptr(R64(x), imm));
+}
 void MacroAssembler::Alu(AluOp op, Width w, Reg dst, Reg src) {
   auto& a = impl_->a;
   x86::Gp d = RW(w, dst), s = RW(w, src);
