@@ -1410,6 +1410,15 @@ class BaselineCompiler : public BaseInterface {
     stack_.Release(cond);
   }
   void DivEmit(DivOp op, Width w) {
+    int32_t imm;
+    const bool sign = op == DivOp::kDivS || op == DivOp::kRemS;
+    if (TopImm(w, &imm) && imm != 0 && !(sign && imm == -1)) {  // cannot trap
+      stack_.Drop();
+      Reg a = stack_.PopToReg();
+      masm_.DivByConst(op, w, a, imm);
+      stack_.PushReg(a);
+      return;
+    }
     Label zero = NewTrap(kTrapDivByZero);
     Label ovf = op == DivOp::kDivS ? NewTrap(kTrapIntOverflow) : zero;
     Binary(w, [&](Reg a, Reg b) { masm_.Div(op, w, a, b, zero, ovf); });

@@ -159,6 +159,10 @@ class MacroAssembler {
   void ExtendOp(Extend e, Reg dst);
   // dst = dst op rhs; jumps to `div_zero` / `overflow` (signed division only).
   void Div(DivOp op, Width w, Reg dst, Reg rhs, Label div_zero, Label overflow);
+  // dst = dst op imm for a divisor that cannot trap: imm != 0, and imm != -1
+  // for the signed operations (imm sign-extended for k64, as a u32 for k32
+  // unsigned). Powers of two become shifts and masks.
+  void DivByConst(DivOp op, Width w, Reg dst, int32_t imm);
   // dst = cond != 0 ? dst : other.
   void Select(Reg dst, Reg other, Reg cond);
 

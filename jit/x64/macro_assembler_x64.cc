@@ -489,6 +489,61 @@ void MacroAssembler::Div(DivOp op, Width w, Reg dst, Reg rhs, Label div_zero, La
   a.mov(d, (op == DivOp::kDivS || op == DivOp::kDivU) ? ax : dx);
   a.bind(done);
 }
+void MacroAssembler::DivByConst(DivOp op, Width w, Reg dst, int32_t imm) {
+  auto& a = impl_->a;
+  const bool is64 = w == Width::k64;
+  const uint32_t bits = is64 ? 64 : 32;
+  const bool sign = op == DivOp::kDivS || op == DivOp::kRemS;
+  const bool quotient = op == DivOp::kDivS || op == DivOp::kDivU;
+  x86::Gp d = RW(w, dst);
+  x86::Gp ax = is64 ? x86::Gp(x86::rax) : x86::Gp(x86::eax);
+  x86::Gp dx = is64 ? x86::Gp(x86::rdx) : x86::Gp(x86::edx);
+  const uint64_t u = is64 ? static_cast<uint64_t>(static_cast<int64_t>(imm)) : static_cast<uint32_t>(imm);
+  if (!sign && (u & (u - 1)) == 0 && (quotient || u - 1 <= 0x7FFFFFFFu)) {
+    const uint32_t k = static_cast<uint32_t>(__builtin_ctzll(u));
+    if (quotient) {
+      if (k) a.shr(d, k);
+    } else if (u == 1) {
+      a.xor_(R32(dst), R32(dst));
+    } else {
+      a.and_(d, static_cast<int32_t>(u - 1));
+    }
+    return;
+  }
+  if (sign && imm > 0 && (imm & (imm - 1)) == 0) {
+    // Rounding toward zero: a negative dividend gets 2^k - 1 added first.
+    const uint32_t k = static_cast<uint32_t>(__builtin_ctz(static_cast<uint32_t>(imm)));
+    if (k == 0) {
+      if (!quotient) a.xor_(R32(dst), R32(dst));
+      return;
+    }
+    a.mov(ax, d);
+    a.sar(ax, bits - 1);
+    a.shr(ax, bits - k);  // 2^k - 1 if negative, else 0
+    if (quotient) {
+      a.add(d, ax);
+      a.sar(d, k);
+    } else {
+      a.add(ax, d);
+      a.and_(ax, -imm);
+      a.sub(d, ax);
+    }
+    return;
+  }
+  x86::Gp c = is64 ? x86::Gp(x86::rcx) : x86::Gp(x86::ecx);
+  if (is64) a.mov(x86::rcx, static_cast<int64_t>(imm));
+  else a.mov(x86::ecx, static_cast<uint32_t>(imm));
+  a.mov(ax, d);
+  if (sign) {
+    if (is64) a.cqo();
+    else a.cdq();
+    a.idiv(c);
+  } else {
+    a.xor_(x86::edx, x86::edx);
+    a.div(c);
+  }
+  a.mov(d, quotient ? ax : dx);
+}
 void MacroAssembler::Select(Reg dst, Reg other, Reg cond) {
   impl_->a.test(R32(cond), R32(cond));
   impl_->a.cmovz(R64(dst), R64(other));
