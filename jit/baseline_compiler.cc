@@ -242,11 +242,11 @@ class BaselineCompiler : public BaseInterface {
   void OnBrIf(uint32_t depth) {
     if (failed()) return;
     ++cost_;
-    // A condition sharing a cached local's register gets its own first (the
-    // spill below may take that register while the condition is popped).
-    if (stack_.top().kind == VarState::kLocal || stack_.top().kind == VarState::kFLocal) {
-      stack_.PushReg(stack_.PopToReg());
-    }
+    // A condition sharing a cached local's register becomes a pending `!= 0`
+    // that pins it (the spill below cannot take it while the condition is
+    // popped); one in a float register gets an integer register of its own.
+    if (stack_.top().kind == VarState::kLocal) TestInPlace();
+    if (stack_.top().kind == VarState::kFLocal) stack_.PushReg(stack_.PopToReg());
     // The target's copy decision looks at the stack without the condition.
     VarState cond = stack_.top();
     stack_.Pop();
@@ -1383,7 +1383,14 @@ class BaselineCompiler : public BaseInterface {
   // Pops the i32 condition on top and branches to `l` when it is non-zero
   // (or zero, with `if_zero`), fusing a pending comparison into one
   // compare-and-jump. SpillAll runs between the pop and the branch.
+  // A cached local's register as an i32 condition: a pending `!= 0`
+  // comparison, so branches test the register in place.
+  void TestInPlace() {
+    Reg r = stack_.PopToRegRead();
+    stack_.PushCond(Cond::kNe, Width::k32, r, 0, /*has_imm=*/true, 0);
+  }
   void PopAndBranch(bool if_zero, Label l) {
+    if (stack_.top().kind == VarState::kLocal) TestInPlace();
     VarState top = stack_.top();
     if (top.kind == VarState::kCond) {
       stack_.Pop();  // registers stay held until the branch is emitted

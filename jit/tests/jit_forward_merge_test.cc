@@ -250,6 +250,17 @@ constexpr const char* kCompares = R"((module
     (local.set 0 (i32.const 1)) (local.set 1 (i32.const 2))
     (i32.add) (i32.add) (i32.add) (i32.add) (i32.add) (i32.add) (i32.add) (i32.add)
     (i32.add (local.get 0) (local.get 1)) (i32.add))
+  (func (export "branch_local") (param i32 i32) (result i32) (local i32 i32 i32)
+    (local.set 2 (i32.add (local.get 0) (i32.const 3)))
+    (local.set 3 (i32.and (local.get 1) (i32.const 4)))
+    (block $b (result i32)
+      (loop $l
+        (local.set 4 (i32.add (local.get 4) (local.get 2)))
+        (drop (br_if $b (local.get 4) (local.get 3)))
+        (local.set 1 (i32.sub (local.get 1) (i32.const 1)))
+        (local.set 3 (i32.and (local.get 1) (i32.const 4)))
+        (br_if $l (local.get 1)))
+      (if (result i32) (local.get 0) (then (local.get 2)) (else (local.get 4)))))
   (func (export "i64s") (param i64 i64) (result i32)
     (select (i32.const 3) (i32.const 4) (i64.lt_u (local.get 0) (local.get 1)))
     (i64.eq (local.get 1) (i64.const -1))
@@ -266,6 +277,7 @@ TEST_CASE("jit: comparisons read cached locals in place") {
       p.Same("set_between2", {Value::I32(a), Value::I32(b)});
       p.Same("materialize", {Value::I32(a), Value::I32(b)});
       p.Same("same", {Value::I32(a)});
+      p.Same("branch_local", {Value::I32(a), Value::I32(b & 0xFF)});
       p.Same("pressure", {Value::I32(a), Value::I32(b), Value::I32(a ^ b), Value::I32(b + 1)});
       p.Same("i64s", {Value::I64(uint64_t{a} << 20), Value::I64(b == 0 ? ~0ull : uint64_t{b} << 21)});
     }

@@ -310,7 +310,9 @@ void MacroAssembler::BranchCompare(Cond c, Width w, Reg x, Reg y, Label l) {
   impl_->a.j(CC(c), impl_->L(l));
 }
 void MacroAssembler::BranchCompareImm(Cond c, Width w, Reg x, int32_t imm, Label l) {
-  impl_->a.cmp(RW(w, x), imm);
+  // Against 0, test sets the flags every condition reads as cmp would.
+  if (imm == 0) impl_->a.test(RW(w, x), RW(w, x));
+  else impl_->a.cmp(RW(w, x), imm);
   impl_->a.j(CC(c), impl_->L(l));
 }
 
@@ -433,7 +435,8 @@ void MacroAssembler::Compare(Cond c, Width w, Reg dst, Reg x, Reg y) {
 }
 void MacroAssembler::CompareImm(Cond c, Width w, Reg dst, Reg x, int32_t imm) {
   auto& a = impl_->a;
-  a.cmp(RW(w, x), imm);
+  if (imm == 0) a.test(RW(w, x), RW(w, x));  // the same flags as cmp with 0
+  else a.cmp(RW(w, x), imm);
   a.set(CC(c), x86::al);
   a.movzx(R32(dst), x86::al);
 }
