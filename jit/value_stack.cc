@@ -59,11 +59,12 @@ void ValueStack::Drop() {
   s_.pop_back();
 }
 
-bool ValueStack::Shares(VarState::Kind kind, uint32_t r) const {
+uint32_t ValueStack::SharedRegs(VarState::Kind kind) const {
+  uint32_t mask = 0;
   for (const VarState& v : s_) {
-    if (v.kind == kind && v.reg == r) return true;
+    if (v.kind == kind) mask |= 1u << v.reg;
   }
-  return false;
+  return mask;
 }
 
 void ValueStack::Unshare(VarState::Kind kind, uint32_t r) {
@@ -77,15 +78,18 @@ void ValueStack::Unshare(VarState::Kind kind, uint32_t r) {
 
 template <class Pred>
 void ValueStack::DropCached(Pred drop) {
+  // One look at the stack for sharing entries, not one per register (after a
+  // SpillAll there are none).
+  const uint32_t shared = SharedRegs(VarState::kLocal), fshared = SharedRegs(VarState::kFLocal);
   for (Reg r = 0; r < kNumRegs; ++r) {
     if (cached_[r] != kNoLocal && drop(cached_[r])) {
-      Unshare(VarState::kLocal, r);
+      if (shared & (1u << r)) Unshare(VarState::kLocal, r);
       cached_[r] = kNoLocal;
     }
   }
   for (FReg r = 0; r < kNumFRegs; ++r) {
     if (fcached_[r] != kNoLocal && drop(fcached_[r])) {
-      Unshare(VarState::kFLocal, r);
+      if (fshared & (1u << r)) Unshare(VarState::kFLocal, r);
       fcached_[r] = kNoLocal;
     }
   }
@@ -102,11 +106,13 @@ void ValueStack::ForgetLocals() {
 FReg ValueStack::AllocF() {
   // A free register caching no local first, then a caching one no entry
   // shares, then any caching one.
+  uint32_t shared = 0;
   for (int pass = 0; pass < 3; ++pass) {
+    if (pass == 1) shared = SharedRegs(VarState::kFLocal);
     for (FReg r = 0; r < kNumFRegs; ++r) {
       if (FreeF(r) && (pass == 2 || fcached_[r] == kNoLocal ||
-                       (pass == 1 && !Shares(VarState::kFLocal, r)))) {
-        if (fcached_[r] != kNoLocal) Unshare(VarState::kFLocal, r);
+                       (pass == 1 && !(shared & (1u << r))))) {
+        if (shared & (1u << r)) Unshare(VarState::kFLocal, r);
         fused_[r] = true;
         fcached_[r] = kNoLocal;
         return r;
@@ -173,11 +179,13 @@ FReg ValueStack::PopToFRegRead(bool* owned) {
 Reg ValueStack::Alloc() {
   // A free register caching no local first, then a caching one no entry
   // shares, then any caching one.
+  uint32_t shared = 0;
   for (int pass = 0; pass < 3; ++pass) {
+    if (pass == 1) shared = SharedRegs(VarState::kLocal);
     for (Reg r = 0; r < kNumRegs; ++r) {
       if (Free(r) && (pass == 2 || cached_[r] == kNoLocal ||
-                      (pass == 1 && !Shares(VarState::kLocal, r)))) {
-        if (cached_[r] != kNoLocal) Unshare(VarState::kLocal, r);
+                      (pass == 1 && !(shared & (1u << r))))) {
+        if (shared & (1u << r)) Unshare(VarState::kLocal, r);
         used_[r] = true;
         cached_[r] = kNoLocal;
         return r;

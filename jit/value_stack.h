@@ -224,8 +224,8 @@ class ValueStack {
   // kFLocal: float) to their home slots: `r` is about to stop caching their
   // local.
   void Unshare(VarState::Kind kind, uint32_t r);
-  // Whether an entry of `kind` (kLocal / kFLocal) shares register `r`.
-  bool Shares(VarState::Kind kind, uint32_t r) const;
+  // Bit r set: some entry of `kind` (kLocal, kFLocal) shares register r.
+  uint32_t SharedRegs(VarState::Kind kind) const;
   // Forgets each cached local for which `drop(local)` holds, unsharing its
   // register first (ForgetLocal, ForgetLocals, KeepCached).
   template <class Pred>
