@@ -1079,6 +1079,7 @@ class BaselineCompiler : public BaseInterface {
       uint32_t index;  // in loop_reads_
       uint32_t start;  // instruction count at its start
       std::vector<std::pair<uint32_t, uint32_t>> first_reads;  // (local, reads before)
+      bool called = false;  // a call since its start (calls forget the cache)
     };
     std::vector<int> open;  // per open block: whether it is a loop (1) or not (0)
     std::vector<OpenLoop> loops;
@@ -1088,8 +1089,10 @@ class BaselineCompiler : public BaseInterface {
     uint32_t n = 0;  // instructions so far
     auto access = [&](uint32_t local, bool read) {
       if (local >= wasm_locals_) return;
+      // A first read after a call in the loop gains nothing from the header's
+      // cache (the call forgot it), so it does not count.
       for (size_t k = loops.size(); k-- > 0 && loops[k].start >= last_access[local];) {
-        if (read) loops[k].first_reads.push_back({local, reads[local]});
+        if (read && !loops[k].called) loops[k].first_reads.push_back({local, reads[local]});
       }
       last_access[local] = n + 1;
       if (read) ++reads[local];
@@ -1130,6 +1133,9 @@ class BaselineCompiler : public BaseInterface {
           }
           break;
         }
+        case Opcode::kCall: case Opcode::kCallIndirect: case Opcode::kCallRef:
+          for (OpenLoop& l : loops) l.called = true;
+          break;
         case Opcode::kLocalGet:
           access(in.index, true);
           break;
