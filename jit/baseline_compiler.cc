@@ -1285,13 +1285,12 @@ class BaselineCompiler : public BaseInterface {
     int32_t imm;
     if (TopImm(w, &imm)) {
       stack_.Drop();
-      // A cached local's register plus or minus a constant: one lea into a
-      // new register instead of a copy and the operation.
-      if ((op == AluOp::kAdd || (op == AluOp::kSub && imm != INT32_MIN)) &&
-          stack_.top().kind == VarState::kLocal) {
+      // A cached local's register and a constant: one instruction into a new
+      // register (lea, imul) instead of a copy and the operation.
+      if (stack_.top().kind == VarState::kLocal && MacroAssembler::HasAluImmTo(op, w, imm)) {
         Reg x = stack_.PopToRegRead();
         Reg d = stack_.Alloc();
-        masm_.AddImmTo(w, d, x, op == AluOp::kSub ? -imm : imm);
+        masm_.AluImmTo(op, w, d, x, imm);
         stack_.Release(x);
         stack_.PushReg(d);
         return;

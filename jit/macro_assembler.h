@@ -148,10 +148,13 @@ class MacroAssembler {
   // Integer arithmetic: dst = dst op src.
   void Alu(AluOp op, Width w, Reg dst, Reg src);
   void AluImm(AluOp op, Width w, Reg dst, int32_t imm);
-  // dst = x + y and dst = x + imm (imm sign-extended for k64), leaving x and
-  // y as they are (one instruction where Alu needs a copy first).
+  // dst = x + y, and dst = x op imm (imm sign-extended for k64), leaving x
+  // and y as they are: one instruction where Alu needs a copy first.
+  // AluImmTo takes only what HasAluImmTo accepts (on x86-64: add, sub but
+  // not of INT32_MIN, mul, and shl by 1 to 3 after the count's wasm masking).
   void AddTo(Width w, Reg dst, Reg x, Reg y);
-  void AddImmTo(Width w, Reg dst, Reg x, int32_t imm);
+  static bool HasAluImmTo(AluOp op, Width w, int32_t imm);
+  void AluImmTo(AluOp op, Width w, Reg dst, Reg x, int32_t imm);
   // dst = (a cond b) ? 1 : 0; dst may equal a.
   void Compare(Cond c, Width w, Reg dst, Reg a, Reg b);
   void CompareImm(Cond c, Width w, Reg dst, Reg a, int32_t imm);

@@ -297,6 +297,17 @@ constexpr const char* kCompares = R"((module
         (local.set 3 (i32.and (local.get 1) (i32.const 4)))
         (br_if $l (local.get 1)))
       (if (result i32) (local.get 0) (then (local.get 2)) (else (local.get 4)))))
+  ;; one instruction into a new register: lea for add, sub and shl by 1-3
+  ;; (after masking the count), imul for mul; other constants as before
+  (func (export "alu_imm") (param i32 i64) (result i64) (local i32)
+    (local.set 2 (i32.xor
+      (i32.xor (i32.shl (local.get 0) (i32.const 1)) (i32.shl (local.get 0) (i32.const 3)))
+      (i32.xor (i32.shl (local.get 0) (i32.const 34)) (i32.shl (local.get 0) (i32.const 4)))))
+    (local.set 2 (i32.add (local.get 2)
+      (i32.add (i32.mul (local.get 0) (i32.const -7)) (i32.sub (local.get 0) (i32.const -2147483648)))))
+    (i64.add (i64.extend_i32_u (local.get 2))
+      (i64.xor (i64.xor (i64.shl (local.get 1) (i64.const 2)) (i64.shl (local.get 1) (i64.const 67)))
+        (i64.add (i64.mul (local.get 1) (i64.const 1000003)) (i64.sub (local.get 1) (i64.const 5))))))
   (func (export "i64s") (param i64 i64) (result i32)
     (select (i32.const 3) (i32.const 4) (i64.lt_u (local.get 0) (local.get 1)))
     (i64.eq (local.get 1) (i64.const -1))
@@ -313,6 +324,7 @@ TEST_CASE("jit: comparisons read cached locals in place") {
       p.Same("set_between2", {Value::I32(a), Value::I32(b)});
       p.Same("materialize", {Value::I32(a), Value::I32(b)});
       p.Same("same", {Value::I32(a)});
+      p.Same("alu_imm", {Value::I32(a), Value::I64((uint64_t{b} << 32) | a)});
       p.Same("branch_local", {Value::I32(a), Value::I32(b & 0xFF)});
       p.Same("pressure", {Value::I32(a), Value::I32(b), Value::I32(a ^ b), Value::I32(b + 1)});
       p.Same("i64s", {Value::I64(uint64_t{a} << 20), Value::I64(b == 0 ? ~0ull : uint64_t{b} << 21)});

@@ -384,8 +384,31 @@ void MacroAssembler::LoadFuncRef(Reg dst, uint32_t funcidx) {
 void MacroAssembler::AddTo(Width w, Reg dst, Reg x, Reg y) {
   impl_->a.lea(RW(w, dst), x86::ptr(R64(x), R64(y)));
 }
-void MacroAssembler::AddImmTo(Width w, Reg dst, Reg x, int32_t imm) {
-  impl_->a.lea(RW(w, dst), x86::ptr(R64(x), imm));
+namespace {
+uint32_t ShiftCount(Width w, int32_t imm) { return static_cast<uint32_t>(imm) & (w == Width::k64 ? 63 : 31); }
+}  // namespace
+bool MacroAssembler::HasAluImmTo(AluOp op, Width w, int32_t imm) {
+  switch (op) {
+    case AluOp::kAdd: case AluOp::kMul: return true;
+    case AluOp::kSub: return imm != INT32_MIN;
+    case AluOp::kShl: return ShiftCount(w, imm) >= 1 && ShiftCount(w, imm) <= 3;
+    default: return false;
+  }
+}
+void MacroAssembler::AluImmTo(AluOp op, Width w, Reg dst, Reg x, int32_t imm) {
+  auto& a = impl_->a;
+  switch (op) {
+    case AluOp::kAdd: a.lea(RW(w, dst), x86::ptr(R64(x), imm)); return;
+    case AluOp::kSub: a.lea(RW(w, dst), x86::ptr(R64(x), -imm)); return;
+    case AluOp::kMul: a.imul(RW(w, dst), RW(w, x), imm); return;
+    case AluOp::kShl: {  // x * 2, 4 or 8 as an index
+      uint32_t c = ShiftCount(w, imm);
+      if (c == 1) a.lea(RW(w, dst), x86::ptr(R64(x), R64(x)));
+      else a.lea(RW(w, dst), x86::ptr(0, R64(x), c));
+      return;
+    }
+    default: impl_->errors.handleError(asmjit::kErrorInvalidArgument, "AluImmTo: no such form", &a);
+  }
 }
 void MacroAssembler::Alu(AluOp op, Width w, Reg dst, Reg src) {
   auto& a = impl_->a;
