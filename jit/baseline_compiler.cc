@@ -18,6 +18,8 @@
 #include "jit/baseline_compiler.h"
 
 #include <algorithm>
+#include <cstddef>
+#include <type_traits>
 #include <vector>
 
 #include "engine/function_decoder.h"
@@ -1263,14 +1265,33 @@ class BaselineCompiler : public BaseInterface {
     emit(r);
     stack_.PushReg(r);
   }
-  template <typename F>
-  void Binary(Width, F emit) {
+  // `emit(a, b)` writes only `a`. With `into`, a cached local's register as
+  // `a` is only read and `into(dst, a, b)` writes a new register instead.
+  template <typename F, typename G = std::nullptr_t>
+  void Binary(Width, F emit, G into = nullptr) {
     if (failed()) return;
-    Reg b = stack_.PopToRegRead();  // `emit` writes only `a`
+    Reg b = stack_.PopToRegRead();
+    if constexpr (!std::is_same_v<G, std::nullptr_t>) {
+      if (stack_.top().kind == VarState::kLocal) {
+        IntoNewReg([&](Reg d, Reg a) { into(d, a, b); });
+        stack_.Release(b);
+        return;
+      }
+    }
     Reg a = stack_.PopToReg();
     emit(a, b);
     stack_.Release(b);
     stack_.PushReg(a);
+  }
+  // The top entry, a cached local's register, only read: `into(dst, x)`
+  // writes the result to a new register (no copy of the local first).
+  template <typename G>
+  void IntoNewReg(G into) {
+    Reg x = stack_.PopToRegRead();
+    Reg d = stack_.Alloc();
+    into(d, x);
+    stack_.Release(x);
+    stack_.PushReg(d);
   }
   // An immediate right operand when it fits a sign-extended imm32.
   bool TopImm(Width w, int32_t* imm) {
@@ -1288,36 +1309,18 @@ class BaselineCompiler : public BaseInterface {
       // A cached local's register and a constant: one instruction into a new
       // register (lea, imul) instead of a copy and the operation.
       if (stack_.top().kind == VarState::kLocal && MacroAssembler::HasAluImmTo(op, w, imm)) {
-        Reg x = stack_.PopToRegRead();
-        Reg d = stack_.Alloc();
-        masm_.AluImmTo(op, w, d, x, imm);
-        stack_.Release(x);
-        stack_.PushReg(d);
-        return;
+        return IntoNewReg([&](Reg d, Reg x) { masm_.AluImmTo(op, w, d, x, imm); });
       }
       Reg a = stack_.PopToReg();
       masm_.AluImm(op, w, a, imm);
       stack_.PushReg(a);
       return;
     }
-    if (op == AluOp::kAdd) {
-      Reg b = stack_.PopToRegRead();
-      if (stack_.top().kind == VarState::kLocal) {  // the same with a register
-        Reg x = stack_.PopToRegRead();
-        Reg d = stack_.Alloc();
-        masm_.AddTo(w, d, x, b);
-        stack_.Release(x);
-        stack_.Release(b);
-        stack_.PushReg(d);
-        return;
-      }
-      Reg a = stack_.PopToReg();
-      masm_.Alu(op, w, a, b);
-      stack_.Release(b);
-      stack_.PushReg(a);
-      return;
+    auto alu = [&](Reg a, Reg b) { masm_.Alu(op, w, a, b); };
+    if (op == AluOp::kAdd) {  // the same with a register
+      return Binary(w, alu, [&](Reg d, Reg a, Reg b) { masm_.AddTo(w, d, a, b); });
     }
-    Binary(w, [&](Reg a, Reg b) { masm_.Alu(op, w, a, b); });
+    Binary(w, alu);
   }
   void FloatBinEmit(FloatOp op, bool f64) {
     FReg b = stack_.PopToFRegRead();

@@ -96,6 +96,42 @@ x86::CondCode CC(Cond c) {
   return x86::CondCode::kE;
 }
 
+// Puts flattened `code` into `memory`, relocated to where it runs, and makes
+// it executable. Returns its address, or nullptr with *error set.
+uint8_t* PlaceCode(asmjit::CodeHolder& code, CodeMemory& memory, std::string* error) {
+  size_t size = code.codeSize();
+  CodeMemory::Block b = memory.Allocate(size);
+  if (!b.exec) {
+    *error = "out of executable memory";
+    return nullptr;
+  }
+  if (code.relocateToBase(reinterpret_cast<uint64_t>(b.exec)) != asmjit::kErrorOk ||
+      code.copyFlattenedData(b.write, size) != asmjit::kErrorOk) {
+    *error = "installing code failed";
+    return nullptr;
+  }
+  memory.Commit(b, size);
+  return b.exec;
+}
+
+// dst = dst op divisor (quotient or remainder) with x86's div/idiv, which
+// take the dividend in rdx:rax: no checks (the caller rules out traps).
+void EmitDivide(x86::Assembler& a, DivOp op, Width w, x86::Gp dst, x86::Gp divisor) {
+  const bool is64 = w == Width::k64;
+  x86::Gp ax = is64 ? x86::Gp(x86::rax) : x86::Gp(x86::eax);
+  x86::Gp dx = is64 ? x86::Gp(x86::rdx) : x86::Gp(x86::edx);
+  a.mov(ax, dst);
+  if (op == DivOp::kDivS || op == DivOp::kRemS) {
+    if (is64) a.cqo();
+    else a.cdq();
+    a.idiv(divisor);
+  } else {
+    a.xor_(x86::edx, x86::edx);
+    a.div(divisor);
+  }
+  a.mov(dst, (op == DivOp::kDivS || op == DivOp::kDivU) ? ax : dx);
+}
+
 class Errors : public asmjit::ErrorHandler {
  public:
   void handleError(asmjit::Error, const char* message, asmjit::BaseEmitter*) override {
@@ -483,7 +519,6 @@ void MacroAssembler::Div(DivOp op, Width w, Reg dst, Reg rhs, Label div_zero, La
   bool is64 = w == Width::k64;
   x86::Gp d = RW(w, dst), s = RW(w, rhs);
   x86::Gp ax = is64 ? x86::Gp(x86::rax) : x86::Gp(x86::eax);
-  x86::Gp dx = is64 ? x86::Gp(x86::rdx) : x86::Gp(x86::edx);
   asmjit::Label done = a.newLabel(), normal = a.newLabel();
   a.test(s, s);
   a.jz(impl_->L(div_zero));
@@ -503,16 +538,7 @@ void MacroAssembler::Div(DivOp op, Width w, Reg dst, Reg rhs, Label div_zero, La
     a.jmp(done);
   }
   a.bind(normal);
-  a.mov(ax, d);
-  if (sign) {
-    if (is64) a.cqo();
-    else a.cdq();
-    a.idiv(s);
-  } else {
-    a.xor_(x86::edx, x86::edx);
-    a.div(s);
-  }
-  a.mov(d, (op == DivOp::kDivS || op == DivOp::kDivU) ? ax : dx);
+  EmitDivide(a, op, w, d, s);
   a.bind(done);
 }
 void MacroAssembler::DivByConst(DivOp op, Width w, Reg dst, int32_t imm) {
@@ -523,7 +549,6 @@ void MacroAssembler::DivByConst(DivOp op, Width w, Reg dst, int32_t imm) {
   const bool quotient = op == DivOp::kDivS || op == DivOp::kDivU;
   x86::Gp d = RW(w, dst);
   x86::Gp ax = is64 ? x86::Gp(x86::rax) : x86::Gp(x86::eax);
-  x86::Gp dx = is64 ? x86::Gp(x86::rdx) : x86::Gp(x86::edx);
   const uint64_t u = is64 ? static_cast<uint64_t>(static_cast<int64_t>(imm)) : static_cast<uint32_t>(imm);
   if (!sign && (u & (u - 1)) == 0 && (quotient || u - 1 <= 0x7FFFFFFFu)) {
     const uint32_t k = static_cast<uint32_t>(__builtin_ctzll(u));
@@ -556,19 +581,9 @@ void MacroAssembler::DivByConst(DivOp op, Width w, Reg dst, int32_t imm) {
     }
     return;
   }
-  x86::Gp c = is64 ? x86::Gp(x86::rcx) : x86::Gp(x86::ecx);
   if (is64) a.mov(x86::rcx, static_cast<int64_t>(imm));
   else a.mov(x86::ecx, static_cast<uint32_t>(imm));
-  a.mov(ax, d);
-  if (sign) {
-    if (is64) a.cqo();
-    else a.cdq();
-    a.idiv(c);
-  } else {
-    a.xor_(x86::edx, x86::edx);
-    a.div(c);
-  }
-  a.mov(d, quotient ? ax : dx);
+  EmitDivide(a, op, w, d, is64 ? x86::Gp(x86::rcx) : x86::Gp(x86::ecx));
 }
 void MacroAssembler::Select(Reg dst, Reg other, Reg cond) {
   impl_->a.test(R32(cond), R32(cond));
@@ -990,13 +1005,8 @@ const void* BuildSlowThunk(bool internal_entry) {
   static CodeMemory memory;  // lives as long as the process (Allocate is thread-safe)
   if (code.flatten() != asmjit::kErrorOk || code.resolveUnresolvedLinks() != asmjit::kErrorOk)
     return nullptr;
-  size_t size = code.codeSize();
-  CodeMemory::Block b = memory.Allocate(size);
-  if (!b.exec || code.relocateToBase(reinterpret_cast<uint64_t>(b.exec)) != asmjit::kErrorOk ||
-      code.copyFlattenedData(b.write, size) != asmjit::kErrorOk)
-    return nullptr;
-  memory.Commit(b, size);
-  return b.exec;
+  std::string error;
+  return PlaceCode(code, memory, &error);
 }
 }  // namespace
 
@@ -1172,20 +1182,9 @@ void* MacroAssembler::Finish(CodeMemory& memory, size_t* code_size, std::string*
     *error = "assembler: " + impl_->errors.text;
     return nullptr;
   }
-  size_t size = code.codeSize();
-  CodeMemory::Block b = memory.Allocate(size);
-  if (!b.exec) {
-    *error = "out of executable memory";
-    return nullptr;
-  }
-  if (code.relocateToBase(reinterpret_cast<uint64_t>(b.exec)) != asmjit::kErrorOk ||
-      code.copyFlattenedData(b.write, size) != asmjit::kErrorOk) {
-    *error = "installing code failed";
-    return nullptr;
-  }
-  memory.Commit(b, size);
-  uint8_t* p = b.exec;
-  *code_size = size;
+  uint8_t* p = PlaceCode(code, memory, error);
+  if (p == nullptr) return nullptr;
+  *code_size = code.codeSize();
   impl_->internal_offset = code.labelOffsetFromBase(impl_->internal) -
                            code.labelOffsetFromBase(impl_->entry);
   if (impl_->tail.isValid() && code.labelOffsetFromBase(impl_->tail) -
